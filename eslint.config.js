@@ -1,0 +1,33 @@
+// @ts-check
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["build/", "dist/", "node_modules/", "src/model/generated/"] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
+      "@typescript-eslint/consistent-type-imports": "error",
+    },
+  },
+  {
+    // Only entry points touch the process (DESIGN.md, STYLE.md 4.3).
+    files: ["src/**/*.ts"],
+    ignores: ["src/cli/**", "src/action/**", "src/serve/**"],
+    rules: {
+      "no-restricted-globals": ["error", { name: "process", message: "only entry points (cli, action, serve) touch the process" }],
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "node:process", message: "only entry points touch the process" }], patterns: ["@actions/*"] },
+      ],
+    },
+  },
+  { files: ["eslint.config.js"], ...tseslint.configs.disableTypeChecked },
+);

@@ -1,0 +1,38 @@
+/**
+ * Typed operational errors. User-input problems are not errors but
+ * {@link Diagnostic} values (see model/diagnostic.ts); these classes are for
+ * failures while working, and for the reference parser, whose callers turn
+ * its errors into diagnostics. Callers branch on `code`, never on message text.
+ */
+
+/** Every stable error code, SCREAMING_SNAKE as in undici's UND_ERR_*. */
+export type ErrorCode =
+  | "REFERENCE_INVALID"
+  | "INPUT_INVALID"
+  | "USAGE"
+  | "INTERNAL";
+
+/** Base of every error the project throws on purpose. */
+export class ReconcilerError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A command line that cannot be run as given; the CLI exits 2. */
+export class UsageError extends ReconcilerError {
+  constructor(message: string) {
+    super("USAGE", message);
+  }
+}
+
+/** A broken invariant: a bug in this program, never the user's input. */
+export class InternalError extends ReconcilerError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("INTERNAL", message, options);
+  }
+}
