@@ -1,0 +1,80 @@
+// Generated from schemas/config.schema.json by `npm run gen:types`. Do not edit.
+
+/**
+ * imagestream-gitops.yaml at the repository root. Optional; every key has a default.
+ */
+export interface Config {
+  /**
+   * Which files hold image streams and workloads. Globs are relative to the repository root.
+   */
+  readonly files?: {
+    readonly include?: readonly string[];
+    readonly exclude?: readonly string[];
+  };
+  /**
+   * The namespace of objects that name none.
+   */
+  readonly namespace?: string;
+  /**
+   * Plays OpenShift's integrated registry: tags with referencePolicy Local resolve to <localRegistry>/<namespace>/<stream>@<digest>, and images are mirrored there first.
+   */
+  readonly localRegistry?: string;
+  /**
+   * Per registry host (host[:port]).
+   */
+  readonly registries?: {
+    readonly [k: string]: RegistrySettings | undefined;
+  };
+  /**
+   * Extra mirror mappings, as oc image mirror's SRC=DST.
+   */
+  readonly mirrors?: {
+    readonly from: string;
+    readonly to: string;
+  }[];
+  /**
+   * Import mode of tags that set none. Legacy records one platform's manifest; PreserveOriginal records the index.
+   */
+  readonly importMode?: "Legacy" | "PreserveOriginal";
+  /**
+   * The platform Legacy imports pick from a multi-platform image.
+   */
+  readonly platform?: string;
+  readonly requirePlatforms?: readonly string[];
+  /**
+   * An image younger than this is not imported yet, e.g. 2h or 1h30m.
+   */
+  readonly minimumAge?: string;
+  /**
+   * Status items kept per tag; 0 keeps every item.
+   */
+  readonly history?: number;
+  /**
+   * The scheduled runner's cron expression.
+   */
+  readonly schedule?: string;
+  readonly pullRequest?: PullRequestSettings;
+}
+export interface RegistrySettings {
+  /**
+   * Skip TLS verification and fall back to plain HTTP.
+   */
+  readonly insecure?: boolean;
+  /**
+   * PEM CA bundle, relative to the repository root.
+   */
+  readonly ca?: string;
+  readonly concurrency?: number;
+  /**
+   * Serve this host from another registry (host[:port][/prefix]) or from an OCI layout directory (oci:<dir>).
+   */
+  readonly location?: string;
+}
+export interface PullRequestSettings {
+  readonly forge?: "github" | "gitlab" | "gitea" | "local";
+  readonly base?: string;
+  readonly branch?: string;
+  readonly perStream?: boolean;
+  readonly labels?: readonly string[];
+  readonly reviewers?: readonly string[];
+}
