@@ -1,0 +1,156 @@
+/**
+ * Checks across streams: duplicate stream names in a namespace, ImageStreamTag
+ * and ImageStreamImage sources that name nothing in the repository, and
+ * ImageStreamTag chains that loop (`reference tag is circular`). Pure.
+ */
+import type { Diagnostic } from "../model/diagnostic.ts";
+import type { StreamEntry } from "../model/repository.ts";
+import { parseSourceName } from "../reference/index.ts";
+import { diagnoseAt } from "./diagnose.ts";
+import { StreamIndex, streamKey, tagKey } from "./stream-index.ts";
+
+/** A tag's ImageStreamTag edge: the tag at `from` follows the tag at `to`. */
+interface Edge {
+  readonly from: string;
+  readonly to: string;
+  readonly entry: StreamEntry;
+  readonly pointer: string;
+}
+
+/**
+ * Cross-stream problems of `entries`. `otherKeys` names streams that exist but
+ * failed their own checks: references to them are not reported again.
+ */
+export function checkStreamGraph(
+  entries: readonly StreamEntry[],
+  otherKeys: ReadonlySet<string>,
+): Diagnostic[] {
+  const index = new StreamIndex(entries);
+  const found: Diagnostic[] = [...index.duplicates()];
+  const edges: Edge[] = [];
+  for (const entry of index.unique()) {
+    for (const [i, tag] of (entry.stream.spec?.tags ?? []).entries()) {
+      const from = tag.from;
+      if (from === undefined || from.kind === "DockerImage") continue;
+      const pointer = `/spec/tags/${i}/from/name`;
+      const source = resolveSource(from.kind, from.name, from.namespace, entry);
+      if (source === undefined) continue;
+      const target = index.get(source.key);
+      if (target === undefined) {
+        if (!otherKeys.has(source.key)) found.push(missingStream(source.key, entry, pointer));
+        continue;
+      }
+      if (source.tag !== undefined) {
+        if (!index.hasTag(source.key, source.tag)) {
+          found.push(missingTag(source.key, source.tag, entry, pointer));
+        } else {
+          edges.push({
+            from: tagKey(entry, tag.name),
+            to: `${source.key}:${source.tag}`,
+            entry,
+            pointer,
+          });
+        }
+      } else if (source.id !== undefined) {
+        found.push(...checkImage(index, source.key, source.id, entry, pointer));
+      }
+    }
+  }
+  return [...found, ...cycles(edges)];
+}
+
+function resolveSource(
+  kind: "ImageStreamTag" | "ImageStreamImage",
+  name: string,
+  namespace: string | undefined,
+  entry: StreamEntry,
+): { key: string; tag?: string; id?: string } | undefined {
+  try {
+    const parsed = parseSourceName(kind, name);
+    const ns = namespace !== undefined && namespace !== "" ? namespace : entry.namespace;
+    const key = streamKey(ns, parsed.stream ?? entry.stream.metadata.name);
+    return kind === "ImageStreamTag"
+      ? { key, ...(parsed.tag === undefined ? {} : { tag: parsed.tag }) }
+      : { key, ...(parsed.id === undefined ? {} : { id: parsed.id }) };
+  } catch {
+    return undefined; // reported by checkStream
+  }
+}
+
+function missingStream(key: string, entry: StreamEntry, pointer: string): Diagnostic {
+  return diagnoseAt(
+    entry.at,
+    pointer,
+    "MISSING_TAG",
+    `imagestream "${key}" not found in the repository`,
+    {
+      hint: "define that ImageStream in this repository, or set from.namespace to where it lives",
+    },
+  );
+}
+
+function missingTag(key: string, tag: string, entry: StreamEntry, pointer: string): Diagnostic {
+  return diagnoseAt(entry.at, pointer, "MISSING_TAG", `imagestreamtag "${key}:${tag}" not found`, {
+    hint: `add a tag named "${tag}" to the "${key}" stream's spec.tags`,
+  });
+}
+
+function checkImage(
+  index: StreamIndex,
+  key: string,
+  id: string,
+  entry: StreamEntry,
+  pointer: string,
+): Diagnostic[] {
+  const matches = index.imagesMatching(key, id);
+  if (matches.length === 1) return [];
+  if (matches.length === 0) {
+    return [
+      diagnoseAt(
+        entry.at,
+        pointer,
+        "MISSING_IMAGE",
+        `error generating tag event: image "${id}" not found in the status of imagestream "${key}"`,
+        {
+          hint: "an ImageStreamImage must name an image the source stream has imported",
+        },
+      ),
+    ];
+  }
+  return [
+    diagnoseAt(entry.at, pointer, "AMBIGUOUS_IMAGE", `multiple images match the prefix "${id}"`, {
+      hint: "use more characters of the digest, or the whole sha256:... digest",
+    }),
+  ];
+}
+
+/** One diagnostic per ImageStreamTag cycle, at the edge that closes it. */
+function cycles(edges: readonly Edge[]): Diagnostic[] {
+  const next = new Map(edges.map((e) => [e.from, e]));
+  const reported = new Set<string>();
+  const found: Diagnostic[] = [];
+  for (const start of edges) {
+    const path = [start.from];
+    let edge: Edge | undefined = start;
+    while (edge !== undefined && !path.includes(edge.to)) {
+      path.push(edge.to);
+      edge = next.get(edge.to);
+    }
+    if (edge === undefined || edge.to !== start.from) continue;
+    const id = [...path].sort().join(",");
+    if (reported.has(id)) continue;
+    reported.add(id);
+    found.push(
+      diagnoseAt(
+        start.entry.at,
+        start.pointer,
+        "TAG_CYCLE",
+        `reference tag is circular: ${[...path, start.from].join(" -> ")}`,
+        {
+          hint: "point one of these tags at a DockerImage or at a tag outside the loop",
+        },
+      ),
+    );
+  }
+  return found;
+}

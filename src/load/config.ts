@@ -1,0 +1,149 @@
+/**
+ * Resolves the reconciler's config: schema validation with defaults filled
+ * in, then the rules a schema cannot state (a valid cron schedule, parsable
+ * registry names). Pure; the caller reads and parses the file.
+ */
+import { validateCronExpression } from "cron";
+import type { ResolvedConfig } from "../model/config.ts";
+import type { Diagnostic } from "../model/diagnostic.ts";
+import type { Config } from "../model/generated/config.ts";
+import type { ObjectLocation } from "../model/source.ts";
+import { parseDockerImageReference, ReferenceParseError } from "../reference/index.ts";
+import { diagnoseAt } from "./diagnose.ts";
+import { validators } from "./schemas.ts";
+import { schemaIssues } from "./validate.ts";
+
+/** Result of {@link resolveConfig}. */
+export interface ConfigResult {
+  readonly config: ResolvedConfig;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** The config of a repository without a config file. */
+export function defaultConfig(): ResolvedConfig {
+  return withDefaults({}, undefined);
+}
+
+/**
+ * Validates the config document at `at` (undefined: no config file) and
+ * returns it with defaults. On errors the defaults stand in, so the other
+ * files can still be checked.
+ */
+export function resolveConfig(
+  value: unknown,
+  at: ObjectLocation | undefined,
+  strict: boolean,
+): ConfigResult {
+  if (at === undefined) return { config: defaultConfig(), diagnostics: [] };
+  if (value === null || value === undefined) {
+    return { config: withDefaults({}, at.file.path), diagnostics: [] };
+  }
+  const validate = validators().config;
+  const candidate: unknown = structuredClone(value);
+  const diagnostics: Diagnostic[] = [];
+  if (!validate(candidate)) {
+    for (const issue of schemaIssues(validate.errors ?? [], { strict, code: "CONFIG" })) {
+      diagnostics.push(diagnoseAt(at, issue.pointer, issue.code, issue.message, issue));
+    }
+  }
+  if (diagnostics.some((d) => d.severity === "error")) {
+    return { config: withDefaults({}, at.file.path), diagnostics };
+  }
+  const config = withDefaults(candidate as Config, at.file.path);
+  diagnostics.push(...ruleDiagnostics(config, at));
+  return { config, diagnostics };
+}
+
+function withDefaults(input: Config, source: string | undefined): ResolvedConfig {
+  // ajv fills nested defaults only inside objects that exist, so create them first.
+  const value = structuredClone({ files: {}, pullRequest: {}, ...input }) as Config;
+  validators().config(value);
+  // Every key with a schema default is now present; localRegistry and registries have none.
+  const filled = value as Required<Omit<Config, "localRegistry" | "registries">> &
+    Pick<Config, "localRegistry" | "registries">;
+  return {
+    files: filled.files as ResolvedConfig["files"],
+    namespace: filled.namespace,
+    ...(filled.localRegistry === undefined ? {} : { localRegistry: filled.localRegistry }),
+    registries: filled.registries ?? {},
+    mirrors: filled.mirrors,
+    importMode: filled.importMode,
+    platform: filled.platform,
+    requirePlatforms: filled.requirePlatforms,
+    minimumAge: filled.minimumAge,
+    history: filled.history,
+    schedule: filled.schedule,
+    pullRequest: filled.pullRequest as ResolvedConfig["pullRequest"],
+    source,
+  };
+}
+
+function ruleDiagnostics(config: ResolvedConfig, at: ObjectLocation): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const cron = validateCronExpression(config.schedule);
+  if (!cron.valid) {
+    const reason = cron.error?.message ?? "not a cron expression";
+    found.push(
+      diagnoseAt(at, "/schedule", "CONFIG", `invalid schedule "${config.schedule}": ${reason}`, {
+        hint: 'five fields: minute hour day-of-month month day-of-week, e.g. "*/15 * * * *"',
+      }),
+    );
+  }
+  if (config.localRegistry !== undefined) {
+    found.push(...repositoryProblems(config.localRegistry, "/localRegistry", at));
+  }
+  for (const [i, mirror] of config.mirrors.entries()) {
+    found.push(...repositoryProblems(mirror.from, `/mirrors/${i}/from`, at, true));
+    found.push(...repositoryProblems(mirror.to, `/mirrors/${i}/to`, at, true));
+  }
+  for (const host of Object.keys(config.registries)) {
+    if (!hostPattern.test(host)) {
+      found.push(
+        diagnoseAt(at, "/registries", "CONFIG", `invalid registry host "${host}"`, {
+          key: host,
+          hint: "keys are registry hosts with an optional port, such as quay.io or localhost:5000",
+        }),
+      );
+    }
+  }
+  return found;
+}
+
+/** A registry host with an optional port, as a config key or a bare localRegistry. */
+const hostPattern = /^[A-Za-z0-9.-]+(:[0-9]+)?$|^\[[0-9A-Fa-f:]+\](:[0-9]+)?$/;
+
+/** Problems with a registry/repository prefix such as registry.example.com/mirror. */
+function repositoryProblems(
+  value: string,
+  pointer: string,
+  at: ObjectLocation,
+  allowTag = false,
+): Diagnostic[] {
+  // A bare host (with a port, say) is a valid prefix but reads as name:tag to the grammar.
+  if (!value.includes("/") && hostPattern.test(value) && /[.:]|^localhost$/.test(value)) return [];
+  try {
+    // library-go detects a registry only by ".", ":" or "localhost" (distribution takes "org" in "org/app").
+    const ref = parseDockerImageReference(value);
+    if (!allowTag && (ref.tag !== undefined || ref.digest !== undefined)) {
+      return [
+        diagnoseAt(
+          at,
+          pointer,
+          "CONFIG",
+          `"${value}" must be a repository, without a tag or digest`,
+        ),
+      ];
+    }
+    if (ref.domain === undefined) {
+      return [
+        diagnoseAt(at, pointer, "CONFIG", `"${value}" must start with a registry host`, {
+          hint: "for example registry.example.com/mirror",
+        }),
+      ];
+    }
+    return [];
+  } catch (err) {
+    if (!(err instanceof ReferenceParseError)) throw err;
+    return [diagnoseAt(at, pointer, "CONFIG", `invalid repository "${value}": ${err.message}`)];
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Finds the Kubernetes objects in a file's documents: top-level objects and
+ * the items of `kind: List` (and other `*List` kinds), each with its location.
+ * Documents that are not Kubernetes objects (no apiVersion and kind) are left
+ * alone: a GitOps repository holds other YAML too.
+ */
+import type { ObjectLocation, SourceFile } from "../model/source.ts";
+
+/** A Kubernetes object found in a document. */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly value: Readonly<Record<string, unknown>>;
+  readonly at: ObjectLocation;
+}
+
+/** Every object of every parsed document of `file`, in file order. */
+export function objectsOf(file: SourceFile): KubeObject[] {
+  const found: KubeObject[] = [];
+  for (const doc of file.documents) {
+    const value = doc.value;
+    if (!isObject(value)) continue;
+    const items = value["items"];
+    if (
+      typeof value["kind"] === "string" &&
+      value["kind"].endsWith("List") &&
+      Array.isArray(items)
+    ) {
+      for (const [i, item] of items.entries()) {
+        const object = asKubeObject(item, { file, doc, pointer: `/items/${i}` });
+        if (object !== undefined) found.push(object);
+      }
+      continue;
+    }
+    const object = asKubeObject(value, { file, doc, pointer: "" });
+    if (object !== undefined) found.push(object);
+  }
+  return found;
+}
+
+function asKubeObject(value: unknown, at: ObjectLocation): KubeObject | undefined {
+  if (!isObject(value)) return undefined;
+  const { apiVersion, kind } = value;
+  if (typeof apiVersion !== "string" || typeof kind !== "string") return undefined;
+  return { apiVersion, kind, value, at };
+}
+
+/** True for a plain (non-array) object. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** metadata.name and metadata.namespace of an object, when they are strings. */
+export function metadataOf(value: Readonly<Record<string, unknown>>): {
+  name: string | undefined;
+  namespace: string | undefined;
+  annotations: Readonly<Record<string, unknown>>;
+} {
+  const metadata = isObject(value["metadata"]) ? value["metadata"] : {};
+  const { name, namespace, annotations } = metadata;
+  return {
+    name: typeof name === "string" ? name : undefined,
+    namespace: typeof namespace === "string" ? namespace : undefined,
+    annotations: isObject(annotations) ? annotations : {},
+  };
+}

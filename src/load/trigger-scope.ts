@@ -1,0 +1,36 @@
+/**
+ * What trigger checks need to know of the repository: which stream tags
+ * exist, and how strict to be. Pure.
+ */
+import type { StreamTagRef } from "../model/repository.ts";
+import { streamKey, type StreamIndex } from "./stream-index.ts";
+
+/** The repository as trigger checks see it. */
+export interface TriggerScope {
+  readonly streams: StreamIndex;
+  /** Streams that exist but failed their own checks; not reported again. */
+  readonly otherKeys: ReadonlySet<string>;
+  readonly strict: boolean;
+}
+
+/** Why `ref` does not resolve in the repository, or undefined when it does. */
+export function missingStreamTag(
+  scope: TriggerScope,
+  ref: StreamTagRef,
+): { message: string; hint: string } | undefined {
+  const key = streamKey(ref.namespace, ref.stream);
+  if (scope.otherKeys.has(key)) return undefined;
+  if (scope.streams.get(key) === undefined) {
+    return {
+      message: `imagestream "${key}" not found in the repository`,
+      hint: "triggers look streams up in the workload's namespace unless from.namespace names another",
+    };
+  }
+  if (!scope.streams.hasTag(key, ref.tag)) {
+    return {
+      message: `imagestreamtag "${key}:${ref.tag}" not found`,
+      hint: `add a tag named "${ref.tag}" to the "${key}" stream's spec.tags`,
+    };
+  }
+  return undefined;
+}
