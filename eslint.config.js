@@ -11,7 +11,15 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-floating-promises": [
+        "error",
+        {
+          // node:test tracks the promises its describe/it return.
+          allowForKnownSafeCalls: [
+            { from: "package", package: "node:test", name: ["describe", "it", "test", "suite"] },
+          ],
+        },
+      ],
       "@typescript-eslint/no-misused-promises": "error",
       "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
       "@typescript-eslint/consistent-type-imports": "error",
@@ -22,10 +30,16 @@ export default tseslint.config(
     files: ["src/**/*.ts"],
     ignores: ["src/cli/**", "src/action/**", "src/serve/**"],
     rules: {
-      "no-restricted-globals": ["error", { name: "process", message: "only entry points (cli, action, serve) touch the process" }],
+      "no-restricted-globals": [
+        "error",
+        { name: "process", message: "only entry points (cli, action, serve) touch the process" },
+      ],
       "no-restricted-imports": [
         "error",
-        { paths: [{ name: "node:process", message: "only entry points touch the process" }], patterns: ["@actions/*"] },
+        {
+          paths: [{ name: "node:process", message: "only entry points touch the process" }],
+          patterns: ["@actions/*"],
+        },
       ],
     },
   },

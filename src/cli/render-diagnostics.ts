@@ -1,0 +1,55 @@
+/**
+ * Renders diagnostics for people (`file:line:col: error CODE: message`, the
+ * source line with a caret, the hint) and for machines (one JSON document).
+ * Pure: the caller writes the text.
+ */
+import type { Diagnostic } from "../model/diagnostic.ts";
+import type { SourceFile } from "../model/source.ts";
+
+/** Counts for the summary line. */
+export interface ValidateSummary {
+  readonly files: number;
+  readonly streams: number;
+  readonly workloads: number;
+}
+
+/** One diagnostic, with an excerpt when the file's text is at hand. */
+export function renderDiagnostic(d: Diagnostic, source: SourceFile | undefined): string {
+  const lines = [`${d.file}:${d.line}:${d.col}: ${d.severity} ${d.code}: ${d.message}`];
+  const text = source?.text.split("\n")[d.line - 1];
+  if (text !== undefined && text.length <= 240) {
+    const number = String(d.line);
+    lines.push(`  ${number} | ${text.replace(/\t/g, " ")}`);
+    lines.push(`  ${" ".repeat(number.length)} | ${" ".repeat(Math.max(0, d.col - 1))}^`);
+  }
+  if (d.hint !== undefined) lines.push(`  hint: ${d.hint}`);
+  return lines.join("\n");
+}
+
+/** The closing line, e.g. "2 errors, 1 warning in 18 files". */
+export function renderSummary(
+  diagnostics: readonly Diagnostic[],
+  summary: ValidateSummary,
+): string {
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = diagnostics.length - errors;
+  const scope = `${plural(summary.files, "file")}, ${plural(summary.streams, "image stream")}, ${plural(summary.workloads, "triggered workload")}`;
+  if (diagnostics.length === 0) return `validate: ${scope}: no problems`;
+  const withProblems = new Set(diagnostics.map((d) => d.file)).size;
+  return `validate: ${plural(errors, "error")}, ${plural(warnings, "warning")} in ${plural(withProblems, "file")} (${scope})`;
+}
+
+/** The `--json` document. Its shape is stable: fields are added, never renamed. */
+export function renderJson(diagnostics: readonly Diagnostic[], summary: ValidateSummary): string {
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const document = {
+    ok: errors === 0,
+    summary: { ...summary, errors, warnings: diagnostics.length - errors },
+    diagnostics,
+  };
+  return JSON.stringify(document, null, 2);
+}
+
+function plural(n: number, noun: string): string {
+  return `${String(n)} ${noun}${n === 1 ? "" : "s"}`;
+}

@@ -1,0 +1,85 @@
+/**
+ * Dispatches a command line to its command and maps failures to exit codes:
+ * usage errors exit 2 with the message, anything unexpected exits 1 with
+ * "this is a bug" and no stack trace unless ISG_DEBUG is set.
+ */
+import { ReconcilerError, UsageError } from "../errors.ts";
+import { exitCodes, type Output } from "./output.ts";
+import { runValidate, validateHelp } from "./validate.ts";
+
+/** The program's version, as package.json says. */
+export const version = "0.1.0";
+
+const commands: Readonly<
+  Record<
+    string,
+    { run: (args: readonly string[], out: Output) => Promise<number>; summary: string }
+  >
+> = {
+  validate: {
+    run: runValidate,
+    summary: "check image streams and triggers against the schemas and OpenShift's rules",
+  },
+};
+
+/** The program's help text. */
+export function programHelp(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
+  return `Usage: imagestream-gitops <command> [options]   (alias: isg)
+
+Reconcile OpenShift-style ImageStreams and image triggers kept in Git.
+
+Commands:
+${lines.join("\n")}
+
+Run 'imagestream-gitops <command> --help' for a command's options.
+Options: -h, --help   show this help;  --version   print the version
+`;
+}
+
+/** Runs the command line `argv` (without node and the script). */
+export async function run(argv: readonly string[], out: Output, debug = false): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === "-h" || name === "--help" || name === "help") {
+    out.stdout(programHelp());
+    return name === undefined ? exitCodes.invalid : exitCodes.ok;
+  }
+  if (name === "--version") {
+    out.stdout(`imagestream-gitops ${version}\n`);
+    return exitCodes.ok;
+  }
+  const command = commands[name];
+  if (command === undefined) {
+    out.stderr(`imagestream-gitops: unknown command "${name}"\n\n${programHelp()}`);
+    return exitCodes.invalid;
+  }
+  try {
+    return await command.run(args, out);
+  } catch (err) {
+    return reportFailure(err, name, out, debug);
+  }
+}
+
+function reportFailure(err: unknown, command: string, out: Output, debug: boolean): number {
+  if (err instanceof UsageError || isParseArgsError(err)) {
+    const help = command === "validate" ? `\n${validateHelp}` : "";
+    out.stderr(`imagestream-gitops ${command}: ${(err as Error).message}\n${help}`);
+    return exitCodes.invalid;
+  }
+  if (err instanceof ReconcilerError && err.code !== "INTERNAL") {
+    out.stderr(`imagestream-gitops ${command}: ${err.message}\n`);
+    return exitCodes.failure;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  out.stderr(
+    `imagestream-gitops ${command}: internal error: ${message}\nthis is a bug; please report it with the command you ran (set ISG_DEBUG=1 for a stack trace)\n`,
+  );
+  if (debug && err instanceof Error && err.stack !== undefined) out.stderr(err.stack + "\n");
+  return exitCodes.failure;
+}
+
+/** node:util parseArgs rejects unknown or malformed options with these codes. */
+function isParseArgsError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_");
+}
