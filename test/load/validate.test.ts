@@ -31,8 +31,9 @@ describe("schemaIssues", () => {
 
   it("hints to quote tag names YAML reads as numbers", () => {
     const [issue] = issuesOf({ ...base, spec: { tags: [{ name: 2 }] } });
-    assert.equal(issue?.pointer, "/spec/tags/0/name");
-    assert.match(issue?.hint ?? "", /quote it/);
+    assert.ok(issue !== undefined);
+    assert.equal(issue.pointer, "/spec/tags/0/name");
+    assert.match(issue.hint ?? "", /quote it/);
   });
 
   it("reports every error, not the first", () => {
