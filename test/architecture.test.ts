@@ -12,51 +12,23 @@ import { fileURLToPath } from "node:url";
 
 const src = fileURLToPath(new URL("../../src/", import.meta.url));
 
+const leaves = ["model", "reference", "errors.ts"];
+const stagesAndLeaves = ["load", "plan", "execute", "write", "publish", "registry", ...leaves];
+
 /** Which top-level folders (or files) of src/ each one may import. */
 const allowed: Readonly<Record<string, readonly string[]>> = {
   "errors.ts": [],
   reference: ["errors.ts"],
   model: ["reference", "errors.ts"],
-  registry: ["model", "reference", "errors.ts"],
-  load: ["model", "reference", "errors.ts", "schemas"],
-  plan: ["model", "reference", "errors.ts"],
-  write: ["model", "reference", "errors.ts"],
-  execute: ["plan", "model", "reference", "errors.ts"],
-  publish: ["write", "model", "reference", "errors.ts"],
-  cli: [
-    "load",
-    "plan",
-    "execute",
-    "write",
-    "publish",
-    "registry",
-    "model",
-    "reference",
-    "errors.ts",
-  ],
-  action: [
-    "cli",
-    "load",
-    "plan",
-    "execute",
-    "write",
-    "publish",
-    "registry",
-    "model",
-    "reference",
-    "errors.ts",
-  ],
-  serve: [
-    "load",
-    "plan",
-    "execute",
-    "write",
-    "publish",
-    "registry",
-    "model",
-    "reference",
-    "errors.ts",
-  ],
+  registry: leaves,
+  load: [...leaves, "schemas"],
+  plan: leaves,
+  write: leaves,
+  execute: ["plan", ...leaves],
+  publish: ["write", ...leaves],
+  cli: stagesAndLeaves,
+  action: ["cli", ...stagesAndLeaves],
+  serve: stagesAndLeaves,
 };
 
 /** Modules that do I/O; every other file under these layers must not. */

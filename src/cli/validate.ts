@@ -45,7 +45,7 @@ export async function runValidate(args: readonly string[], out: Output): Promise
     return exitCodes.ok;
   }
   const root = await checkRepositoryDir(values.repo);
-  const { model, diagnostics } = await loadRepository({
+  const { model, diagnostics, configFile } = await loadRepository({
     root,
     strict: values.strict,
     ...(values.config === undefined ? {} : { configPath: values.config }),
@@ -58,7 +58,8 @@ export async function runValidate(args: readonly string[], out: Output): Promise
   if (values.json) {
     out.stdout(renderJson(diagnostics, summary) + "\n");
   } else {
-    const sources = new Map(model.files.map((f) => [f.path, f]));
+    const files = configFile === undefined ? model.files : [configFile, ...model.files];
+    const sources = new Map(files.map((f) => [f.path, f]));
     for (const d of diagnostics) out.stderr(renderDiagnostic(d, sources.get(d.file)) + "\n");
     out.stderr(renderSummary(diagnostics, summary) + "\n");
   }

@@ -9,20 +9,14 @@ import type { ContainerTarget, Trigger } from "../model/repository.ts";
 import { findContainerByName, podContainers } from "./containers.ts";
 import { diagnoseAt } from "./diagnose.ts";
 import { isObject, type KubeObject } from "./objects.ts";
-import { missingStreamTag, type TriggerScope } from "./trigger-scope.ts";
-
-/** Result of checking a DeploymentConfig's triggers. */
-export interface DeploymentConfigResult {
-  readonly triggers: readonly Trigger[];
-  readonly diagnostics: readonly Diagnostic[];
-}
+import { missingStreamTag, type TriggerCheckResult, type TriggerScope } from "./trigger-scope.ts";
 
 /** Checks the ImageChange triggers of the DeploymentConfig `object` in `namespace`. */
 export function checkDeploymentConfig(
   object: KubeObject,
   namespace: string,
   scope: TriggerScope,
-): DeploymentConfigResult {
+): TriggerCheckResult {
   const spec = object.value["spec"];
   const entries = isObject(spec) && Array.isArray(spec["triggers"]) ? spec["triggers"] : [];
   const triggers: Trigger[] = [];

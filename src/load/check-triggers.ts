@@ -5,17 +5,23 @@
  * annotation triggers, so nothing of it is patched. Pure.
  */
 import type { Diagnostic } from "../model/diagnostic.ts";
-import { isFieldPathProblem, parseFieldPath } from "../model/field-path.ts";
+import {
+  isFieldPathProblem,
+  parseFieldPath,
+  type FieldPath,
+  type FieldPathProblem,
+} from "../model/field-path.ts";
 import type { ObjectFieldTrigger } from "../model/generated/triggers.ts";
 import type { Trigger } from "../model/repository.ts";
 import type { WorkloadKind } from "../model/workload-kinds.ts";
-import { findContainer, podContainers } from "./containers.ts";
-import { diagnoseSpan } from "./diagnose.ts";
+import { findContainer, podContainers, type PodContainers } from "./containers.ts";
+import { diagnoseSpan, type DiagnoseOptions } from "./diagnose.ts";
 import { EmbeddedJson, jsonErrorOffset } from "./embedded-json.ts";
 import type { KubeObject } from "./objects.ts";
 import { formatPointer } from "./pointer.ts";
+import type { Span } from "./positions.ts";
 import { validators } from "./schemas.ts";
-import { missingStreamTag, type TriggerScope } from "./trigger-scope.ts";
+import { missingStreamTag, type TriggerCheckResult, type TriggerScope } from "./trigger-scope.ts";
 import { schemaIssues } from "./validate.ts";
 
 /** The annotation key. */
@@ -24,206 +30,210 @@ export const triggersAnnotation = "image.openshift.io/triggers";
 /** The annotation's pointer inside an object. */
 export const triggersPointer = formatPointer(["metadata", "annotations", triggersAnnotation]);
 
-/** Result of checking one annotation. */
-export interface AnnotationResult {
-  readonly triggers: readonly Trigger[];
-  readonly diagnostics: readonly Diagnostic[];
+/** Builds diagnostics positioned inside the annotation's JSON. */
+class AnnotationReport {
+  readonly json: EmbeddedJson;
+  readonly found: Diagnostic[] = [];
+  readonly #object: KubeObject;
+
+  constructor(object: KubeObject, raw: string) {
+    const { file, doc, pointer } = object.at;
+    this.#object = object;
+    this.json = new EmbeddedJson(file, doc, pointer + triggersPointer, raw);
+  }
+
+  /** Records a problem at `span` of the file. */
+  add(span: Span, code: Diagnostic["code"], message: string, options: DiagnoseOptions = {}): void {
+    const { file, doc, pointer } = this.#object.at;
+    this.found.push(
+      diagnoseSpan(file.path, span, code, message, {
+        ...options,
+        pointer: pointer + triggersPointer,
+        doc: doc.index,
+      }),
+    );
+  }
+
+  /** Records a problem at `pointer` inside the JSON. */
+  addAt(
+    pointer: string,
+    code: Diagnostic["code"],
+    message: string,
+    options?: DiagnoseOptions,
+  ): void {
+    this.add(this.json.spanOfPointer(pointer), code, message, options);
+  }
+
+  /** The result: no triggers at all when any problem is an error. */
+  result(triggers: readonly Trigger[]): TriggerCheckResult {
+    const failed = this.found.some((d) => d.severity === "error");
+    return { triggers: failed ? [] : triggers, diagnostics: this.found };
+  }
 }
 
-/** Checks the annotation `raw` of `object`, a supported `kind`, in `namespace`. */
+/** Checks the annotation value `raw` of `object`, a supported `kind`, in `namespace`. */
 export function checkTriggerAnnotation(
   object: KubeObject,
   kind: WorkloadKind,
   namespace: string,
   raw: unknown,
   scope: TriggerScope,
-): AnnotationResult {
-  const { file, doc, pointer } = object.at;
-  const at = (
-    span: ReturnType<EmbeddedJson["spanOfOffset"]>,
-    code: Diagnostic["code"],
-    message: string,
-    hint?: string,
-    severity: Diagnostic["severity"] = "error",
-  ): Diagnostic =>
-    diagnoseSpan(file.path, span, code, message, {
-      hint,
-      severity,
-      pointer: pointer + triggersPointer,
-      doc: doc.index,
-    });
-  const json = new EmbeddedJson(
-    file,
-    doc,
-    pointer + triggersPointer,
-    typeof raw === "string" ? raw : "",
-  );
+): TriggerCheckResult {
+  const report = new AnnotationReport(object, typeof raw === "string" ? raw : "");
+  const entries = parseEntries(raw, report, scope.strict);
+  if (entries === undefined) return report.result([]);
+  const pod = podContainers(object.value, kind.podSpecPath);
+  const seen = new Map<string, string>();
+  const triggers = entries.flatMap((entry, i) => {
+    const trigger = checkEntry(entry, `/${String(i)}`, { kind, namespace, scope, pod, report });
+    if (trigger === undefined) return [];
+    return claimTarget(trigger, seen, `/${String(i)}`, report) ? [trigger] : [];
+  });
+  return report.result(triggers);
+}
+
+/** The annotation's entries, or undefined when it is not JSON of the documented shape. */
+function parseEntries(
+  raw: unknown,
+  report: AnnotationReport,
+  strict: boolean,
+): readonly ObjectFieldTrigger[] | undefined {
   if (typeof raw !== "string") {
-    return failed([
-      at(
-        json.spanOfOffset(0),
-        "TRIGGER_JSON",
-        `the ${triggersAnnotation} annotation must be a string holding a JSON array`,
-      ),
-    ]);
+    const message = `the ${triggersAnnotation} annotation must be a string holding a JSON array`;
+    report.add(report.json.spanOfOffset(0), "TRIGGER_JSON", message);
+    return undefined;
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const offset = jsonErrorOffset(message, raw) ?? 0;
-    return failed([
-      at(
-        json.spanOfOffset(offset),
-        "TRIGGER_JSON",
-        `the ${triggersAnnotation} annotation is not valid JSON: ${message}`,
-        "OpenShift ignores the whole annotation when it does not parse",
-      ),
-    ]);
+    const reason = err instanceof Error ? err.message : String(err);
+    const span = report.json.spanOfOffset(jsonErrorOffset(reason, raw) ?? 0);
+    report.add(
+      span,
+      "TRIGGER_JSON",
+      `the ${triggersAnnotation} annotation is not valid JSON: ${reason}`,
+      {
+        hint: "OpenShift ignores the whole annotation when it does not parse",
+      },
+    );
+    return undefined;
   }
   const validate = validators().triggers;
-  if (!validate(parsed)) {
-    const issues = schemaIssues(validate.errors ?? [], {
-      strict: scope.strict,
-      code: "TRIGGER_INVALID",
-    });
-    const found = issues.map((i) =>
-      at(
-        json.spanOfPointer(i.pointer),
-        i.code,
-        `trigger ${i.pointer || "annotation"}: ${i.message}`,
-        i.hint,
-        i.severity,
-      ),
-    );
-    if (found.some((d) => d.severity === "error")) return failed(found);
-    return checkEntries(
-      parsed as readonly ObjectFieldTrigger[],
-      object,
-      kind,
-      namespace,
-      scope,
-      json,
-      at,
-      found,
-    );
+  if (validate(parsed)) return parsed;
+  for (const issue of schemaIssues(validate.errors ?? [], { strict, code: "TRIGGER_INVALID" })) {
+    const message = `trigger ${issue.pointer || "annotation"}: ${issue.message}`;
+    report.addAt(issue.pointer, issue.code, message, issue);
   }
-  return checkEntries(parsed, object, kind, namespace, scope, json, at, []);
+  return report.found.some((d) => d.severity === "error")
+    ? undefined
+    : (parsed as readonly ObjectFieldTrigger[]);
 }
 
-type At = (
-  span: ReturnType<EmbeddedJson["spanOfOffset"]>,
-  code: Diagnostic["code"],
-  message: string,
-  hint?: string,
-  severity?: Diagnostic["severity"],
-) => Diagnostic;
-
-function checkEntries(
-  entries: readonly ObjectFieldTrigger[],
-  object: KubeObject,
-  kind: WorkloadKind,
-  namespace: string,
-  scope: TriggerScope,
-  json: EmbeddedJson,
-  at: At,
-  found: Diagnostic[],
-): AnnotationResult {
-  const pod = podContainers(object.value, kind.podSpecPath);
-  const triggers: Trigger[] = [];
-  const seenPaths = new Set<string>();
-  const seenTargets = new Map<string, string>();
-  for (const [i, entry] of entries.entries()) {
-    const span = (p: string): ReturnType<EmbeddedJson["spanOfOffset"]> =>
-      json.spanOfPointer(`/${i}${p}`);
-    if (typeof entry.paused === "string") {
-      found.push(
-        at(
-          span("/paused"),
-          "TRIGGER_INVALID",
-          `"paused": "${entry.paused}" is a string; write the JSON boolean ${entry.paused}`,
-          "OpenShift rejects the whole annotation for the string form; this tool accepts it",
-          "warning",
-        ),
-      );
-    }
-    const [stream = "", tag = ""] = entry.from.name.split(":");
-    const source = { namespace: entry.from.namespace ?? namespace, stream, tag };
-    const missing = missingStreamTag(scope, source);
-    if (missing !== undefined)
-      found.push(at(span("/from/name"), "TRIGGER_MISSING_TAG", missing.message, missing.hint));
-    if (seenPaths.has(entry.fieldPath)) {
-      found.push(
-        at(
-          span("/fieldPath"),
-          "TRIGGER_DUPLICATE",
-          `duplicate triggers are not allowed: ${entry.fieldPath}`,
-          "OpenShift rejects the whole annotation; keep one trigger per fieldPath",
-        ),
-      );
-      continue;
-    }
-    seenPaths.add(entry.fieldPath);
-    const path = parseFieldPath(entry.fieldPath, kind.podSpecPath);
-    if (isFieldPathProblem(path)) {
-      const hint =
-        path.reason === "PREFIX"
-          ? `a ${kind.kind}'s containers are under ${kind.podSpecPath}; OpenShift silently ignores this trigger`
-          : `write ${kind.podSpecPath}.containers[?(@.name=="NAME")].image, or an index such as containers[0]`;
-      found.push(at(span("/fieldPath"), "TRIGGER_FIELD_PATH", path.message, hint));
-      continue;
-    }
-    if (path.form === "single-quoted") {
-      found.push(
-        at(
-          span("/fieldPath"),
-          "TRIGGER_FIELD_PATH",
-          `field path uses [?(@.name='${path.name ?? ""}')]: OpenShift's in-cluster controller rejects this form`,
-          `write [?(@.name=="${path.name ?? ""}")]; this tool accepts both`,
-          "warning",
-        ),
-      );
-    }
-    const target = pod === undefined ? undefined : findContainer(pod, path);
-    if (target === undefined) {
-      found.push(
-        at(
-          span("/fieldPath"),
-          "TRIGGER_NO_CONTAINER",
-          `no such container: ${entry.fieldPath}`,
-          "the container must exist in the pod template the fieldPath names",
-        ),
-      );
-      continue;
-    }
-    const targetId = `${target.list}/${String(target.index)}`;
-    const other = seenTargets.get(targetId);
-    if (other !== undefined) {
-      found.push(
-        at(
-          span("/fieldPath"),
-          "TRIGGER_DUPLICATE",
-          `duplicate triggers are not allowed: ${entry.fieldPath} and ${other} name the same container`,
-        ),
-      );
-      continue;
-    }
-    seenTargets.set(targetId, entry.fieldPath);
-    triggers.push({
-      source,
-      origin: "annotation",
-      fieldPath: entry.fieldPath,
-      form: path.form,
-      paused: entry.paused === true || entry.paused === "true",
-      targets: [target],
-    });
-  }
-  return found.some((d) => d.severity === "error")
-    ? failed(found)
-    : { triggers, diagnostics: found };
+/** What checking one entry needs. */
+interface EntryContext {
+  readonly kind: WorkloadKind;
+  readonly namespace: string;
+  readonly scope: TriggerScope;
+  readonly pod: PodContainers | undefined;
+  readonly report: AnnotationReport;
 }
 
-function failed(diagnostics: readonly Diagnostic[]): AnnotationResult {
-  return { triggers: [], diagnostics };
+/** Checks one entry at `at` (its pointer in the JSON); its trigger when it targets a container. */
+function checkEntry(entry: ObjectFieldTrigger, at: string, ctx: EntryContext): Trigger | undefined {
+  const { report } = ctx;
+  if (typeof entry.paused === "string") {
+    report.addAt(
+      `${at}/paused`,
+      "TRIGGER_INVALID",
+      `"paused": "${entry.paused}" is a string; write the JSON boolean ${entry.paused}`,
+      {
+        severity: "warning",
+        hint: "OpenShift rejects the whole annotation for the string form; this tool accepts it",
+      },
+    );
+  }
+  const [stream = "", tag = ""] = entry.from.name.split(":");
+  const source = { namespace: entry.from.namespace ?? ctx.namespace, stream, tag };
+  const missing = missingStreamTag(ctx.scope, source);
+  if (missing !== undefined) {
+    report.addAt(`${at}/from/name`, "TRIGGER_MISSING_TAG", missing.message, { hint: missing.hint });
+  }
+  const path = parseFieldPath(entry.fieldPath, ctx.kind.podSpecPath);
+  if (isFieldPathProblem(path)) {
+    reportFieldPath(path, `${at}/fieldPath`, ctx);
+    return undefined;
+  }
+  if (path.form === "single-quoted") warnNonCanonical(path, `${at}/fieldPath`, report);
+  const target = ctx.pod === undefined ? undefined : findContainer(ctx.pod, path);
+  if (target === undefined) {
+    report.addAt(
+      `${at}/fieldPath`,
+      "TRIGGER_NO_CONTAINER",
+      `no such container: ${entry.fieldPath}`,
+      {
+        hint: "the container must exist in the pod template the fieldPath names",
+      },
+    );
+    return undefined;
+  }
+  const paused = entry.paused === true || entry.paused === "true";
+  return {
+    source,
+    origin: "annotation",
+    fieldPath: entry.fieldPath,
+    form: path.form,
+    paused,
+    targets: [target],
+  };
+}
+
+function reportFieldPath(problem: FieldPathProblem, pointer: string, ctx: EntryContext): void {
+  const { kind } = ctx;
+  const hint =
+    problem.reason === "PREFIX"
+      ? `a ${kind.kind}'s containers are under ${kind.podSpecPath}; OpenShift silently ignores this trigger`
+      : `write ${kind.podSpecPath}.containers[?(@.name=="NAME")].image, or an index such as containers[0]`;
+  ctx.report.addAt(pointer, "TRIGGER_FIELD_PATH", problem.message, { hint });
+}
+
+function warnNonCanonical(path: FieldPath, pointer: string, report: AnnotationReport): void {
+  const name = path.name ?? "";
+  report.addAt(
+    pointer,
+    "TRIGGER_FIELD_PATH",
+    `field path uses [?(@.name='${name}')]: OpenShift's in-cluster controller rejects this form`,
+    {
+      severity: "warning",
+      hint: `write [?(@.name=="${name}")]; this tool accepts both`,
+    },
+  );
+}
+
+/**
+ * Records that `trigger` writes its container; false, with a diagnostic, when
+ * an earlier trigger already does (the same fieldPath, or another spelling of it).
+ */
+function claimTarget(
+  trigger: Trigger,
+  seen: Map<string, string>,
+  at: string,
+  report: AnnotationReport,
+): boolean {
+  const target = trigger.targets[0];
+  if (target === undefined) return false;
+  const id = `${target.list}/${String(target.index)}`;
+  const other = seen.get(id);
+  if (other === undefined) {
+    seen.set(id, trigger.fieldPath);
+    return true;
+  }
+  const message =
+    other === trigger.fieldPath
+      ? `duplicate triggers are not allowed: ${trigger.fieldPath}`
+      : `duplicate triggers are not allowed: ${trigger.fieldPath} and ${other} name the same container`;
+  report.addAt(`${at}/fieldPath`, "TRIGGER_DUPLICATE", message, {
+    hint: "OpenShift rejects the whole annotation; keep one trigger per container",
+  });
+  return false;
 }

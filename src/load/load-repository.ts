@@ -31,6 +31,8 @@ export interface LoadOptions {
 export interface LoadResult {
   readonly model: RepositoryModel;
   readonly diagnostics: readonly Diagnostic[];
+  /** The config file as read, for showing its lines in diagnostics. */
+  readonly configFile: SourceFile | undefined;
 }
 
 /** Loads and checks the repository at `options.root`. */
@@ -65,12 +67,13 @@ export async function loadRepository(options: LoadOptions): Promise<LoadResult> 
     streams: streams.streams,
     workloads: workloads.workloads,
   };
-  return { model, diagnostics };
+  return { model, diagnostics, configFile: configured.file };
 }
 
 interface ConfigLoad {
   readonly config: ResolvedConfig;
   readonly diagnostics: readonly Diagnostic[];
+  readonly file?: SourceFile;
 }
 
 async function loadConfig(
@@ -92,7 +95,11 @@ async function loadConfig(
   }
   const located = { file: { ...file, path: relative }, doc, pointer: "" };
   const result = resolveConfig(doc.value, located, strict);
-  return { config: result.config, diagnostics: [...renamed, ...result.diagnostics] };
+  return {
+    config: result.config,
+    diagnostics: [...renamed, ...result.diagnostics],
+    file: located.file,
+  };
 }
 
 async function exists(file: string): Promise<boolean> {

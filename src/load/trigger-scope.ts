@@ -2,7 +2,8 @@
  * What trigger checks need to know of the repository: which stream tags
  * exist, and how strict to be. Pure.
  */
-import type { StreamTagRef } from "../model/repository.ts";
+import type { Diagnostic } from "../model/diagnostic.ts";
+import type { StreamTagRef, Trigger } from "../model/repository.ts";
 import { streamKey, type StreamIndex } from "./stream-index.ts";
 
 /** The repository as trigger checks see it. */
@@ -11,6 +12,12 @@ export interface TriggerScope {
   /** Streams that exist but failed their own checks; not reported again. */
   readonly otherKeys: ReadonlySet<string>;
   readonly strict: boolean;
+}
+
+/** The triggers a check built, and what it found wrong. */
+export interface TriggerCheckResult {
+  readonly triggers: readonly Trigger[];
+  readonly diagnostics: readonly Diagnostic[];
 }
 
 /** Why `ref` does not resolve in the repository, or undefined when it does. */
