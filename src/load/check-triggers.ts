@@ -153,6 +153,17 @@ function checkEntry(entry: ObjectFieldTrigger, at: string, ctx: EntryContext): T
       },
     );
   }
+  if (entry.from.apiVersion !== undefined && entry.from.apiVersion !== "") {
+    report.addAt(
+      `${at}/from/apiVersion`,
+      "TRIGGER_INVALID",
+      `from.apiVersion is ${JSON.stringify(entry.from.apiVersion)}: OpenShift does not index triggers that set it, so in a cluster this one never fires`,
+      {
+        severity: "warning",
+        hint: "remove from.apiVersion; this tool resolves the trigger either way",
+      },
+    );
+  }
   const [stream = "", tag = ""] = entry.from.name.split(":");
   const source = { namespace: entry.from.namespace ?? ctx.namespace, stream, tag };
   const missing = missingStreamTag(ctx.scope, source);

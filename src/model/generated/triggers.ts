@@ -20,5 +20,8 @@ export interface TriggerSource {
   readonly kind: "ImageStreamTag";
   readonly name: string;
   readonly namespace?: string;
+  /**
+   * Should be empty: OpenShift does not index triggers that set it, so in a cluster they never fire. The tool warns and still resolves them.
+   */
   readonly apiVersion?: string;
 }
