@@ -124,7 +124,7 @@ function checkImage(
   ];
 }
 
-/** One diagnostic per ImageStreamTag cycle, at the edge that closes it. */
+/** One diagnostic per ImageStreamTag cycle, at its first tag in file order. */
 function cycles(edges: readonly Edge[]): Diagnostic[] {
   const next = new Map(edges.map((e) => [e.from, e]));
   const reported = new Set<string>();

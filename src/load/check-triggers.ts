@@ -16,7 +16,8 @@ import type { Trigger } from "../model/repository.ts";
 import type { WorkloadKind } from "../model/workload-kinds.ts";
 import { findContainer, podContainers, type PodContainers } from "./containers.ts";
 import { diagnoseSpan, type DiagnoseOptions } from "./diagnose.ts";
-import { EmbeddedJson, jsonErrorOffset } from "./embedded-json.ts";
+import { EmbeddedJson } from "./embedded-json.ts";
+import { findJsonSyntaxError } from "./json-syntax.ts";
 import type { KubeObject } from "./objects.ts";
 import { formatPointer } from "./pointer.ts";
 import type { Span } from "./positions.ts";
@@ -54,14 +55,14 @@ class AnnotationReport {
     );
   }
 
-  /** Records a problem at `pointer` inside the JSON. */
+  /** Records a problem at `pointer` inside the JSON (at its `key`, when options name one). */
   addAt(
     pointer: string,
     code: Diagnostic["code"],
     message: string,
     options?: DiagnoseOptions,
   ): void {
-    this.add(this.json.spanOfPointer(pointer), code, message, options);
+    this.add(this.json.spanOfPointer(pointer, options?.key), code, message, options);
   }
 
   /** The result: no triggers at all when any problem is an error. */
@@ -106,17 +107,12 @@ function parseEntries(
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    const span = report.json.spanOfOffset(jsonErrorOffset(reason, raw) ?? 0);
-    report.add(
-      span,
-      "TRIGGER_JSON",
-      `the ${triggersAnnotation} annotation is not valid JSON: ${reason}`,
-      {
-        hint: "OpenShift ignores the whole annotation when it does not parse",
-      },
-    );
+  } catch {
+    const error = findJsonSyntaxError(raw) ?? { offset: 0, message: "not valid JSON" };
+    const message = `the ${triggersAnnotation} annotation is not valid JSON: ${error.message}`;
+    report.add(report.json.spanOfOffset(error.offset), "TRIGGER_JSON", message, {
+      hint: "OpenShift ignores the whole annotation when it does not parse",
+    });
     return undefined;
   }
   const validate = validators().triggers;

@@ -41,8 +41,10 @@ export function objectsOf(file: SourceFile): KubeObject[] {
 function asKubeObject(value: unknown, at: ObjectLocation): KubeObject | undefined {
   if (!isObject(value)) return undefined;
   const { apiVersion, kind } = value;
-  if (typeof apiVersion !== "string" || typeof kind !== "string") return undefined;
-  return { apiVersion, kind, value, at };
+  if (typeof kind !== "string") return undefined;
+  // An ImageStream missing its apiVersion (or with it misspelt) must be reported, not skipped.
+  if (typeof apiVersion !== "string" && kind !== "ImageStream") return undefined;
+  return { apiVersion: typeof apiVersion === "string" ? apiVersion : "", kind, value, at };
 }
 
 /** True for a plain (non-array) object. */

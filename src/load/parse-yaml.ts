@@ -3,7 +3,14 @@
  * Pure: the caller reads the file. Documents with syntax errors are kept (for
  * their diagnostics) but carry no value, so later checks skip them.
  */
-import { LineCounter, parseAllDocuments, type Document, type YAMLError } from "yaml";
+import {
+  LineCounter,
+  parseAllDocuments,
+  visit,
+  type Alias,
+  type Document,
+  type YAMLError,
+} from "yaml";
 import type { Diagnostic } from "../model/diagnostic.ts";
 import type { SourceDocument, SourceFile } from "../model/source.ts";
 import { diagnoseSpan } from "./diagnose.ts";
@@ -40,12 +47,19 @@ export function parseYamlFile(path: string, text: string): ParsedFile {
     diagnostics.push(diagnoseSpan(path, span, "YAML_SYNTAX", message));
     return { file: { path, text, lines, documents: [] }, diagnostics };
   }
+  const last = Math.max(0, text.trimEnd().length - 1);
+  const seen = new Set<string>();
   const documents = parsed.map((document, index): SourceDocument => {
-    const problems = [...document.errors, ...document.warnings];
-    diagnostics.push(...problems.map((e) => yamlDiagnostic(path, lines, e, index)));
+    for (const problem of [...document.errors, ...document.warnings]) {
+      const d = yamlDiagnostic(path, lines, problem, index, last);
+      // A broken flow collection repeats one error per nesting level; say it once.
+      const id = `${String(d.line)}:${String(d.col)}:${d.message}`;
+      if (!seen.has(id)) diagnostics.push(d);
+      seen.add(id);
+    }
     const value = document.errors.length > 0 ? undefined : toValue(document);
     if (value instanceof Error) {
-      diagnostics.push(aliasDiagnostic(path, lines, document, index, value));
+      diagnostics.push(conversionDiagnostic(path, lines, document, index, value));
       return { index, document, value: undefined };
     }
     return { index, document, value };
@@ -61,33 +75,68 @@ function toValue(doc: Document): unknown {
   }
 }
 
-function yamlDiagnostic(path: string, lines: LineCounter, e: YAMLError, doc: number): Diagnostic {
+/** A parser error; positions past the last character (an unclosed collection) move onto it. */
+function yamlDiagnostic(
+  path: string,
+  lines: LineCounter,
+  e: YAMLError,
+  doc: number,
+  last: number,
+): Diagnostic {
   const severity = e.name === "YAMLWarning" ? "warning" : "error";
   const message = firstLine(e.message);
   const hint = e.code === "DUPLICATE_KEY" ? "remove or rename one of the keys" : undefined;
-  return diagnoseSpan(path, spanOf(lines, e.pos[0], e.pos[1]), "YAML_SYNTAX", message, {
+  const start = Math.min(e.pos[0], last);
+  const span = spanOf(lines, start, Math.max(start, Math.min(e.pos[1], last + 1)));
+  return diagnoseSpan(path, span, "YAML_SYNTAX", message, {
     severity,
     hint,
     doc,
   });
 }
 
-function aliasDiagnostic(
+/** An error converting a parsed document to data: an alias bomb or an alias with no anchor. */
+function conversionDiagnostic(
   path: string,
   lines: LineCounter,
   doc: Document.Parsed,
   index: number,
   err: Error,
 ): Diagnostic {
-  const limit = /alias count|resource exhaustion/i.test(err.message);
-  const span = spanOf(lines, doc.range[0], doc.range[0]);
-  if (!limit) {
-    return diagnoseSpan(path, span, "YAML_SYNTAX", firstLine(err.message), { doc: index });
+  if (/alias count|resource exhaustion/i.test(err.message)) {
+    const span = spanOf(lines, doc.range[0], doc.range[0]);
+    return diagnoseSpan(
+      path,
+      span,
+      "YAML_ALIAS_LIMIT",
+      "YAML aliases expand too far (alias bomb)",
+      {
+        doc: index,
+        hint: `a document may expand at most ${String(maxAliasCount)} aliases; write the values out instead`,
+      },
+    );
   }
-  return diagnoseSpan(path, span, "YAML_ALIAS_LIMIT", "YAML aliases expand too far (alias bomb)", {
+  const alias = unresolvedAlias(doc);
+  const at = alias?.range?.[0] ?? doc.range[0];
+  return diagnoseSpan(path, spanOf(lines, at, at), "YAML_SYNTAX", firstLine(err.message), {
     doc: index,
-    hint: `a document may expand at most ${maxAliasCount} aliases; write the values out instead`,
+    ...(alias === undefined
+      ? {}
+      : { hint: `define the anchor &${alias.source} before this alias` }),
   });
+}
+
+/** The first alias of `doc` whose anchor is not defined before it. */
+function unresolvedAlias(doc: Document.Parsed): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (node.resolve(doc) !== undefined) return undefined;
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 function firstLine(message: string): string {

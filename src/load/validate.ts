@@ -126,7 +126,14 @@ function hintFor(error: ErrorObject): { hint?: string } {
 
 /** The value as the user would recognise it, shortened. */
 function echo(value: unknown): string {
-  // JSON.stringify returns undefined for undefined and functions, whatever its typings say.
-  const text = (JSON.stringify(value) as string | undefined) ?? String(value);
+  // JSON.stringify returns undefined for undefined, whatever its typings say.
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // Nesting deep enough to overflow JSON.stringify: say what it is instead.
+    text = Array.isArray(value) ? "[...]" : "{...}";
+  }
+  text ??= String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
