@@ -16,7 +16,7 @@ export interface ValidateSummary {
 /** One diagnostic, with an excerpt when the file's text is at hand. */
 export function renderDiagnostic(d: Diagnostic, source: SourceFile | undefined): string {
   const lines = [`${d.file}:${d.line}:${d.col}: ${d.severity} ${d.code}: ${d.message}`];
-  const text = source?.text.split("\n")[d.line - 1];
+  const text = sourceLine(source, d.line);
   if (text !== undefined && text.length <= 240) {
     const number = String(d.line);
     lines.push(`  ${number} | ${text.replace(/\t/g, " ")}`);
@@ -24,6 +24,15 @@ export function renderDiagnostic(d: Diagnostic, source: SourceFile | undefined):
   }
   if (d.hint !== undefined) lines.push(`  hint: ${d.hint}`);
   return lines.join("\n");
+}
+
+/** Line `line` (1-based) of the file, without its line break; cut from the line index, not split per call. */
+function sourceLine(source: SourceFile | undefined, line: number): string | undefined {
+  const starts = source?.lines.lineStarts;
+  const start = starts?.[line - 1];
+  if (source === undefined || starts === undefined || start === undefined) return undefined;
+  const end = starts[line] ?? source.text.length;
+  return source.text.slice(start, end).replace(/\r?\n$/, "");
 }
 
 /** The closing line, e.g. "2 errors, 1 warning in 18 files". */

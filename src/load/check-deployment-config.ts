@@ -9,12 +9,18 @@ import type { ContainerTarget, Trigger } from "../model/repository.ts";
 import { findContainerByName, podContainers } from "./containers.ts";
 import { diagnoseAt } from "./diagnose.ts";
 import { isObject, type KubeObject } from "./objects.ts";
-import { missingStreamTag, type TriggerCheckResult, type TriggerScope } from "./trigger-scope.ts";
+import {
+  missingStreamTag,
+  sourceNamespace,
+  type NamespaceChoice,
+  type TriggerCheckResult,
+  type TriggerScope,
+} from "./trigger-scope.ts";
 
-/** Checks the ImageChange triggers of the DeploymentConfig `object` in `namespace`. */
+/** Checks the ImageChange triggers of the DeploymentConfig `object`, whose namespace is `where`. */
 export function checkDeploymentConfig(
   object: KubeObject,
-  namespace: string,
+  where: NamespaceChoice,
   scope: TriggerScope,
 ): TriggerCheckResult {
   const spec = object.value["spec"];
@@ -23,7 +29,7 @@ export function checkDeploymentConfig(
   const diagnostics: Diagnostic[] = [];
   for (const [i, entry] of entries.entries()) {
     if (!isObject(entry) || entry["type"] !== "ImageChange") continue;
-    const result = checkEntry(object, namespace, scope, entry["imageChangeParams"], i);
+    const result = checkEntry(object, where, scope, entry["imageChangeParams"], i);
     diagnostics.push(...result.diagnostics);
     if (result.trigger !== undefined) triggers.push(result.trigger);
   }
@@ -32,7 +38,7 @@ export function checkDeploymentConfig(
 
 function checkEntry(
   object: KubeObject,
-  namespace: string,
+  where: NamespaceChoice,
   scope: TriggerScope,
   params: unknown,
   i: number,
@@ -65,13 +71,10 @@ function checkEntry(
     };
   }
   const [stream = "", tag = ""] = name.split(":");
-  const ns =
-    typeof from["namespace"] === "string" && from["namespace"] !== ""
-      ? from["namespace"]
-      : namespace;
-  const source = { namespace: ns, stream, tag };
+  const { namespace, assumed } = sourceNamespace(from["namespace"], where);
+  const source = { namespace, stream, tag };
   const diagnostics: Diagnostic[] = [];
-  const missing = missingStreamTag(scope, source);
+  const missing = missingStreamTag(scope, source, assumed);
   if (missing !== undefined)
     diagnostics.push(problem("/from/name", "TRIGGER_MISSING_TAG", missing.message, missing.hint));
   const targets = containerTargets(object, params["containerNames"], pointer, diagnostics);
@@ -79,6 +82,7 @@ function checkEntry(
   const trigger: Trigger = {
     source,
     origin: "deploymentConfig",
+    pointer,
     fieldPath: `spec.triggers[${i}]`,
     form: "canonical",
     paused: params["automatic"] !== true,

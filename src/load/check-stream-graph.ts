@@ -31,7 +31,7 @@ export function checkStreamGraph(
   for (const entry of index.unique()) {
     for (const [i, tag] of (entry.stream.spec?.tags ?? []).entries()) {
       const from = tag.from;
-      if (from === undefined || from.kind === "DockerImage") continue;
+      if (from === undefined || from === null || from.kind === "DockerImage") continue;
       const pointer = `/spec/tags/${i}/from/name`;
       const source = resolveSource(from.kind, from.name, from.namespace, entry);
       if (source === undefined) continue;
@@ -124,33 +124,45 @@ function checkImage(
   ];
 }
 
-/** One diagnostic per ImageStreamTag cycle, at its first tag in file order. */
+/**
+ * One diagnostic per ImageStreamTag cycle, at its first tag in file order.
+ * A tag has at most one source, so the edges form a functional graph: one
+ * walk per tag, each tag visited once overall (linear, where walking every
+ * chain from every tag was cubic on a long alias chain).
+ */
 function cycles(edges: readonly Edge[]): Diagnostic[] {
   const next = new Map(edges.map((e) => [e.from, e]));
-  const reported = new Set<string>();
+  const done = new Set<string>();
   const found: Diagnostic[] = [];
   for (const start of edges) {
-    const path = [start.from];
-    let edge: Edge | undefined = start;
-    while (edge !== undefined && !path.includes(edge.to)) {
-      path.push(edge.to);
-      edge = next.get(edge.to);
+    const walk = new Map<string, number>();
+    let node: string | undefined = start.from;
+    while (node !== undefined && !done.has(node) && !walk.has(node)) {
+      walk.set(node, walk.size);
+      node = next.get(node)?.to;
     }
-    if (edge === undefined || edge.to !== start.from) continue;
-    const id = [...path].sort().join(",");
-    if (reported.has(id)) continue;
-    reported.add(id);
-    found.push(
-      diagnoseAt(
-        start.entry.at,
-        start.pointer,
-        "TAG_CYCLE",
-        `reference tag is circular: ${[...path, start.from].join(" -> ")}`,
-        {
-          hint: "point one of these tags at a DockerImage or at a tag outside the loop",
-        },
-      ),
-    );
+    if (node !== undefined && walk.has(node)) {
+      const loop = [...walk.keys()].slice(walk.get(node));
+      found.push(cycleDiagnostic(loop, edges));
+    }
+    for (const visited of walk.keys()) done.add(visited);
   }
   return found;
+}
+
+function cycleDiagnostic(loop: readonly string[], edges: readonly Edge[]): Diagnostic {
+  const members = new Set(loop);
+  const first = edges.find((e) => members.has(e.from)) ?? edges[0];
+  if (first === undefined) throw new Error("a cycle without edges");
+  const rotated = [
+    ...loop.slice(loop.indexOf(first.from)),
+    ...loop.slice(0, loop.indexOf(first.from)),
+  ];
+  return diagnoseAt(
+    first.entry.at,
+    first.pointer,
+    "TAG_CYCLE",
+    `reference tag is circular: ${[...rotated, first.from].join(" -> ")}`,
+    { hint: "point one of these tags at a DockerImage or at a tag outside the loop" },
+  );
 }

@@ -12,6 +12,7 @@ import {
   parseDockerImageReference,
   parseSourceName,
   ReferenceParseError,
+  validateNamespace,
   validateStreamName,
   validateTagName,
 } from "../reference/index.ts";
@@ -34,9 +35,22 @@ export function checkStream(
 }
 
 function checkName(stream: ImageStream, namespace: string, at: ObjectLocation): Diagnostic[] {
+  const found = namespaceProblems(stream.metadata.namespace, "/metadata/namespace", at);
   const problem = validateStreamName(stream.metadata.name, namespace);
-  if (problem === undefined) return [];
-  return [diagnoseAt(at, "/metadata/name", "INVALID_NAME", problem.message)];
+  if (problem !== undefined)
+    found.push(diagnoseAt(at, "/metadata/name", "INVALID_NAME", problem.message));
+  return found;
+}
+
+/** An INVALID_NAME diagnostic when `namespace` is set and not a valid namespace name. */
+export function namespaceProblems(
+  namespace: string | undefined,
+  pointer: string,
+  at: ObjectLocation,
+): Diagnostic[] {
+  if (namespace === undefined || namespace === "") return [];
+  const problem = validateNamespace(namespace);
+  return problem === undefined ? [] : [diagnoseAt(at, pointer, "INVALID_NAME", problem.message)];
 }
 
 function checkRepository(stream: ImageStream, at: ObjectLocation): Diagnostic[] {
@@ -75,11 +89,12 @@ function checkTag(tag: TagReference, pointer: string, at: ObjectLocation): Diagn
     );
   }
   const from = tag.from;
-  if (from === undefined) return found;
+  if (from === undefined || from === null) return found;
   if (from.kind === "DockerImage") {
     found.push(...checkDockerSource(from.name, `${pointer}/from/name`, at));
   } else {
     found.push(...checkStreamSource(from.kind, from.name, `${pointer}/from/name`, at));
+    found.push(...namespaceProblems(from.namespace, `${pointer}/from/namespace`, at));
     if (tag.importPolicy?.scheduled === true) {
       found.push(
         diagnoseAt(

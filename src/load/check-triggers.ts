@@ -22,7 +22,14 @@ import type { KubeObject } from "./objects.ts";
 import { formatPointer } from "./pointer.ts";
 import type { Span } from "./positions.ts";
 import { validators } from "./schemas.ts";
-import { missingStreamTag, type TriggerCheckResult, type TriggerScope } from "./trigger-scope.ts";
+import { validateNamespace } from "../reference/index.ts";
+import {
+  missingStreamTag,
+  sourceNamespace,
+  type NamespaceChoice,
+  type TriggerCheckResult,
+  type TriggerScope,
+} from "./trigger-scope.ts";
 import { schemaIssues } from "./validate.ts";
 
 /** The annotation key. */
@@ -72,11 +79,11 @@ class AnnotationReport {
   }
 }
 
-/** Checks the annotation value `raw` of `object`, a supported `kind`, in `namespace`. */
+/** Checks the annotation value `raw` of `object`, a supported `kind`, whose namespace is `where`. */
 export function checkTriggerAnnotation(
   object: KubeObject,
   kind: WorkloadKind,
-  namespace: string,
+  where: NamespaceChoice,
   raw: unknown,
   scope: TriggerScope,
 ): TriggerCheckResult {
@@ -86,7 +93,7 @@ export function checkTriggerAnnotation(
   const pod = podContainers(object.value, kind.podSpecPath);
   const seen = new Map<string, string>();
   const triggers = entries.flatMap((entry, i) => {
-    const trigger = checkEntry(entry, `/${String(i)}`, { kind, namespace, scope, pod, report });
+    const trigger = checkEntry(entry, `/${String(i)}`, { kind, where, scope, pod, report });
     if (trigger === undefined) return [];
     return claimTarget(trigger, seen, `/${String(i)}`, report) ? [trigger] : [];
   });
@@ -129,7 +136,7 @@ function parseEntries(
 /** What checking one entry needs. */
 interface EntryContext {
   readonly kind: WorkloadKind;
-  readonly namespace: string;
+  readonly where: NamespaceChoice;
   readonly scope: TriggerScope;
   readonly pod: PodContainers | undefined;
   readonly report: AnnotationReport;
@@ -161,8 +168,14 @@ function checkEntry(entry: ObjectFieldTrigger, at: string, ctx: EntryContext): T
     );
   }
   const [stream = "", tag = ""] = entry.from.name.split(":");
-  const source = { namespace: entry.from.namespace ?? ctx.namespace, stream, tag };
-  const missing = missingStreamTag(ctx.scope, source);
+  const { namespace, assumed } = sourceNamespace(entry.from.namespace, ctx.where);
+  const namespaceProblem =
+    assumed || entry.from.namespace === undefined ? undefined : validateNamespace(namespace);
+  if (namespaceProblem !== undefined) {
+    report.addAt(`${at}/from/namespace`, "INVALID_NAME", namespaceProblem.message);
+  }
+  const source = { namespace, stream, tag };
+  const missing = missingStreamTag(ctx.scope, source, assumed);
   if (missing !== undefined) {
     report.addAt(`${at}/from/name`, "TRIGGER_MISSING_TAG", missing.message, { hint: missing.hint });
   }
@@ -188,6 +201,7 @@ function checkEntry(entry: ObjectFieldTrigger, at: string, ctx: EntryContext): T
   return {
     source,
     origin: "annotation",
+    pointer: triggersPointer,
     fieldPath: entry.fieldPath,
     form: path.form,
     paused,

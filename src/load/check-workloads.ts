@@ -10,6 +10,7 @@ import { workloadKind, workloadKindNames } from "../model/workload-kinds.ts";
 import { checkDeploymentConfig } from "./check-deployment-config.ts";
 import { checkTriggerAnnotation, triggersAnnotation, triggersPointer } from "./check-triggers.ts";
 import { diagnoseAt } from "./diagnose.ts";
+import { namespaceProblems } from "./check-stream.ts";
 import { metadataOf, type KubeObject } from "./objects.ts";
 import type { TriggerScope } from "./trigger-scope.ts";
 
@@ -28,26 +29,76 @@ export function checkWorkloads(
   const workloads: WorkloadEntry[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const object of objects) {
-    const { name = "", namespace = defaultNamespace, annotations } = metadataOf(object.value);
+    const metadata = metadataOf(object.value);
+    const { name = "", annotations } = metadata;
+    const where = {
+      namespace: metadata.namespace ?? defaultNamespace,
+      assumed: metadata.namespace === undefined,
+    };
     const raw = annotations[triggersAnnotation];
     const kind = workloadKind(object.kind);
     const triggers: Trigger[] = [];
     if (raw !== undefined && kind === undefined) {
       diagnostics.push(unsupportedKind(object));
     } else if (raw !== undefined && kind !== undefined) {
-      const result = checkTriggerAnnotation(object, kind, namespace, raw, scope);
+      const result = checkTriggerAnnotation(object, kind, where, raw, scope);
       triggers.push(...result.triggers);
       diagnostics.push(...result.diagnostics);
     }
     if (object.kind === "DeploymentConfig") {
-      const result = checkDeploymentConfig(object, namespace, scope);
+      const result = checkDeploymentConfig(object, where, scope);
       triggers.push(...result.triggers);
       diagnostics.push(...result.diagnostics);
     }
-    if (triggers.length > 0)
-      workloads.push({ kind: object.kind, name, namespace, at: object.at, triggers });
+    if (triggers.length === 0) continue;
+    const conflicts = [
+      ...namespaceProblems(metadata.namespace, "/metadata/namespace", object.at),
+      ...sharedTargets(object, triggers),
+    ];
+    diagnostics.push(...conflicts);
+    if (conflicts.length > 0) continue;
+    workloads.push({
+      kind: object.kind,
+      name,
+      namespace: where.namespace,
+      at: object.at,
+      triggers,
+    });
   }
   return { workloads, diagnostics };
+}
+
+/**
+ * Containers written by more than one trigger (two ImageChange triggers, or
+ * one and the annotation): OpenShift leaves the outcome undefined, so the
+ * workload is reported and none of its triggers are used.
+ */
+function sharedTargets(object: KubeObject, triggers: readonly Trigger[]): Diagnostic[] {
+  const claimed = new Map<string, Trigger>();
+  const found: Diagnostic[] = [];
+  for (const trigger of triggers) {
+    for (const target of trigger.targets) {
+      const id = `${target.list}/${String(target.index)}`;
+      const other = claimed.get(id);
+      if (other === undefined) {
+        claimed.set(id, trigger);
+        continue;
+      }
+      const message = `duplicate triggers are not allowed: container "${target.name ?? id}" is written by ${describeTrigger(other)} and by ${describeTrigger(trigger)}`;
+      found.push(
+        diagnoseAt(object.at, trigger.pointer, "TRIGGER_DUPLICATE", message, {
+          hint: "keep one trigger per container",
+        }),
+      );
+    }
+  }
+  return found;
+}
+
+function describeTrigger(trigger: Trigger): string {
+  return trigger.origin === "annotation"
+    ? `the ${triggersAnnotation} annotation`
+    : trigger.fieldPath;
 }
 
 function unsupportedKind(object: KubeObject): Diagnostic {

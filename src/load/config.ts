@@ -10,6 +10,8 @@ import type { Config } from "../model/generated/config.ts";
 import type { ObjectLocation } from "../model/source.ts";
 import { parseDockerImageReference, ReferenceParseError } from "../reference/index.ts";
 import { diagnoseAt } from "./diagnose.ts";
+import { isObject } from "./objects.ts";
+import { parsePointer } from "./pointer.ts";
 import { validators } from "./schemas.ts";
 import { schemaIssues } from "./validate.ts";
 
@@ -26,8 +28,9 @@ export function defaultConfig(): ResolvedConfig {
 
 /**
  * Validates the config document at `at` (undefined: no config file) and
- * returns it with defaults. On errors the defaults stand in, so the other
- * files can still be checked.
+ * returns it with defaults. A top-level key with an error falls back to its
+ * default; the others still apply, so one bad key does not also drop
+ * `files.exclude` or `namespace` and flood the run with false diagnostics.
  */
 export function resolveConfig(
   value: unknown,
@@ -35,21 +38,24 @@ export function resolveConfig(
   strict: boolean,
 ): ConfigResult {
   if (at === undefined) return { config: defaultConfig(), diagnostics: [] };
-  if (value === null || value === undefined) {
-    return { config: withDefaults({}, at.file.path), diagnostics: [] };
-  }
-  const validate = validators().config;
-  const candidate: unknown = structuredClone(value);
-  const diagnostics: Diagnostic[] = [];
-  if (!validate(candidate)) {
-    for (const issue of schemaIssues(validate.errors ?? [], { strict, code: "CONFIG" })) {
-      diagnostics.push(diagnoseAt(at, issue.pointer, issue.code, issue.message, issue));
-    }
-  }
-  if (diagnostics.some((d) => d.severity === "error")) {
+  if (!isObject(value)) {
+    const diagnostics =
+      value === null || value === undefined
+        ? []
+        : [diagnoseAt(at, "", "CONFIG", "the config must be a mapping of settings")];
     return { config: withDefaults({}, at.file.path), diagnostics };
   }
-  const config = withDefaults(candidate as Config, at.file.path);
+  const validate = validators().config;
+  const diagnostics: Diagnostic[] = [];
+  const failed = new Set<string>();
+  if (!validate(structuredClone(value))) {
+    for (const issue of schemaIssues(validate.errors ?? [], { strict, code: "CONFIG" })) {
+      diagnostics.push(diagnoseAt(at, issue.pointer, issue.code, issue.message, issue));
+      if (issue.severity === "error") failed.add(parsePointer(issue.pointer)[0] ?? issue.key ?? "");
+    }
+  }
+  const kept = Object.fromEntries(Object.entries(value).filter(([key]) => !failed.has(key)));
+  const config = withDefaults(kept, at.file.path);
   diagnostics.push(...ruleDiagnostics(config, at));
   return { config, diagnostics };
 }

@@ -10,19 +10,32 @@ import picomatch from "picomatch";
 
 const skippedDirectories = new Set([".git", "node_modules"]);
 
+/** What discovery found: the files, and the directories it could not list. */
+export interface Discovered {
+  readonly files: readonly string[];
+  readonly unreadable: readonly { readonly dir: string; readonly error: unknown }[];
+}
+
 /** The files under `root` matching `include` and not `exclude`. */
 export async function discoverFiles(
   root: string,
   include: readonly string[],
   exclude: readonly string[],
-): Promise<string[]> {
+): Promise<Discovered> {
   const options = { dot: false };
   const included = picomatch([...include], options);
   const excluded = exclude.length > 0 ? picomatch([...exclude], options) : () => false;
   const found: string[] = [];
+  const unreadable: { dir: string; error: unknown }[] = [];
   const pending = [""];
   for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
-    const entries = await readdir(path.join(root, dir), { withFileTypes: true });
+    let entries;
+    try {
+      entries = await readdir(path.join(root, dir), { withFileTypes: true });
+    } catch (error) {
+      unreadable.push({ dir: dir === "" ? "." : dir, error });
+      continue;
+    }
     for (const entry of entries) {
       const relative = dir === "" ? entry.name : `${dir}/${entry.name}`;
       if (entry.isDirectory()) {
@@ -36,5 +49,5 @@ export async function discoverFiles(
       }
     }
   }
-  return found.sort();
+  return { files: found.sort(), unreadable };
 }

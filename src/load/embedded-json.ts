@@ -4,7 +4,7 @@
  * the third trigger lands on the third trigger's line, whatever the scalar's
  * style (block `|`, folded `>`, quoted over several lines). Pure.
  */
-import { isScalar, LineCounter, parseDocument, Scalar } from "yaml";
+import { isScalar, LineCounter, parseDocument, Scalar, type Document } from "yaml";
 import type { SourceDocument, SourceFile } from "../model/source.ts";
 import { parsePointer } from "./pointer.ts";
 import { locate, spanOf, type Span } from "./positions.ts";
@@ -19,6 +19,8 @@ export class EmbeddedJson {
   readonly #fallback: Span;
   /** File offset of each character of `text`; undefined when they cannot be aligned. */
   readonly #offsets: readonly number[] | undefined;
+  /** The JSON parsed as YAML, for its node positions; parsed on first use. */
+  #json: { readonly doc: Document.Parsed; readonly lines: LineCounter } | undefined;
 
   constructor(file: SourceFile, doc: SourceDocument, pointer: string, text: string) {
     this.text = text;
@@ -30,11 +32,16 @@ export class EmbeddedJson {
 
   /** The file span of the JSON value at `pointer` (RFC 6901), or of its `key`. */
   spanOfPointer(pointer: string, key?: string): Span {
-    const lines = new LineCounter();
-    const json = parseDocument(this.text, { lineCounter: lines });
-    const inner = locate(json, lines, pointer, key);
+    this.#json ??= this.#parse();
+    const { doc, lines } = this.#json;
+    const inner = locate(doc, lines, pointer, key);
     const start = (lines.lineStarts[inner.line - 1] ?? 0) + inner.col - 1;
     return this.spanOfOffset(start);
+  }
+
+  #parse(): { doc: Document.Parsed; lines: LineCounter } {
+    const lines = new LineCounter();
+    return { doc: parseDocument(this.text, { lineCounter: lines }), lines };
   }
 
   /** The file span of character `offset` of the JSON text. */

@@ -14,14 +14,20 @@ import { checkWorkloads } from "./check-workloads.ts";
 import { resolveConfig } from "./config.ts";
 import { discoverFiles } from "./discover.ts";
 import { objectsOf } from "./objects.ts";
-import { readOne, readYamlFiles } from "./read-files.ts";
+import { diagnoseSpan } from "./diagnose.ts";
+import { describe, readOne, readYamlFiles } from "./read-files.ts";
 import { StreamIndex } from "./stream-index.ts";
+
+const firstLine = { line: 1, col: 1, endLine: 1, endCol: 1 };
 
 /** What to load. */
 export interface LoadOptions {
   /** The repository root. */
   readonly root: string;
-  /** The config file; default `<root>/imagestream-gitops.yaml`, which may be absent. */
+  /**
+   * The config file, relative to the working directory; default
+   * `<root>/imagestream-gitops.yaml`, which may be absent.
+   */
   readonly configPath?: string;
   /** Unknown fields are errors rather than warnings. */
   readonly strict?: boolean;
@@ -41,10 +47,10 @@ export async function loadRepository(options: LoadOptions): Promise<LoadResult> 
   const strict = options.strict ?? false;
   const configured = await loadConfig(root, options.configPath, strict);
   const { config } = configured;
-  const skip = config.source === undefined ? [] : [config.source];
-  const paths = (await discoverFiles(root, config.files.include, config.files.exclude)).filter(
-    (p) => !skip.includes(p),
-  );
+  // The config file is not a repository file, even where the globs would select it.
+  const skip = configured.file === undefined ? [] : [configured.file.path];
+  const discovered = await discoverFiles(root, config.files.include, config.files.exclude);
+  const paths = discovered.files.filter((p) => !skip.includes(p));
   const read = await readYamlFiles(root, paths);
   const objects = read.files.flatMap(objectsOf);
   const streams = checkStreams(objects, config.namespace, strict);
@@ -56,6 +62,9 @@ export async function loadRepository(options: LoadOptions): Promise<LoadResult> 
   const workloads = checkWorkloads(objects, config.namespace, scope);
   const diagnostics = [
     ...configured.diagnostics,
+    ...discovered.unreadable.map(({ dir, error }) =>
+      diagnoseSpan(dir, firstLine, "FILE_UNREADABLE", `cannot list directory: ${describe(error)}`),
+    ),
     ...read.diagnostics,
     ...streams.diagnostics,
     ...workloads.diagnostics,
@@ -81,25 +90,28 @@ async function loadConfig(
   configPath: string | undefined,
   strict: boolean,
 ): Promise<ConfigLoad> {
-  const absolute = path.resolve(root, configPath ?? configFileName);
-  if (configPath === undefined && !(await exists(absolute)))
+  const absolute =
+    configPath === undefined ? path.join(root, configFileName) : path.resolve(configPath);
+  if (configPath === undefined && !(await exists(absolute))) {
     return resolveConfig(undefined, undefined, strict);
-  const relative = path.relative(root, absolute).split(path.sep).join("/");
-  const read = await readOne(path.dirname(absolute), path.basename(absolute));
+  }
+  // Inside the repository it is named from the root, like every file; outside, as given.
+  const fromRoot = path.relative(root, absolute);
+  const shown =
+    fromRoot.startsWith("..") || path.isAbsolute(fromRoot)
+      ? (configPath ?? absolute)
+      : fromRoot.split(path.sep).join("/");
+  const read = await readOne(absolute, shown);
   const file: SourceFile | undefined = read.files[0];
-  const renamed = read.diagnostics.map((d) => ({ ...d, file: relative }));
   const doc = file?.documents[0];
   if (file === undefined || doc === undefined) {
-    const result = resolveConfig(undefined, undefined, strict);
-    return { config: result.config, diagnostics: renamed };
+    return {
+      config: resolveConfig(undefined, undefined, strict).config,
+      diagnostics: read.diagnostics,
+    };
   }
-  const located = { file: { ...file, path: relative }, doc, pointer: "" };
-  const result = resolveConfig(doc.value, located, strict);
-  return {
-    config: result.config,
-    diagnostics: [...renamed, ...result.diagnostics],
-    file: located.file,
-  };
+  const result = resolveConfig(doc.value, { file, doc, pointer: "" }, strict);
+  return { config: result.config, diagnostics: [...read.diagnostics, ...result.diagnostics], file };
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -62,7 +62,8 @@ export function metadataOf(value: Readonly<Record<string, unknown>>): {
   const { name, namespace, annotations } = metadata;
   return {
     name: typeof name === "string" ? name : undefined,
-    namespace: typeof namespace === "string" ? namespace : undefined,
+    // An empty namespace is no namespace, as the API server reads it.
+    namespace: typeof namespace === "string" && namespace !== "" ? namespace : undefined,
     annotations: isObject(annotations) ? annotations : {},
   };
 }

@@ -9,6 +9,7 @@ import {
   visit,
   type Alias,
   type Document,
+  type Tags,
   type YAMLError,
 } from "yaml";
 import type { Diagnostic } from "../model/diagnostic.ts";
@@ -17,10 +18,34 @@ import { diagnoseSpan } from "./diagnose.ts";
 import { spanOf } from "./positions.ts";
 
 /**
- * Aliases a document may expand, relative to its size (yaml's own measure).
- * An alias bomb ("billion laughs") is an error, not a hang.
+ * yaml's measure of alias expansion (uses of an alias times the aliases under
+ * its anchor). An alias bomb ("billion laughs") is an error, not a hang; a
+ * file that reuses one anchor a few hundred times is not a bomb.
  */
-const maxAliasCount = 100;
+const maxAliasCount = 10_000;
+
+/**
+ * YAML 1.1 tags Kubernetes' reader (go-yaml v2) does not turn into values:
+ * timestamps stay strings, and the collection tags would otherwise become
+ * Maps and Sets that JSON Schema cannot see into.
+ */
+const unsupportedTags = new Set(
+  ["timestamp", "omap", "set", "pairs"].map((t) => `tag:yaml.org,2002:${t}`),
+);
+
+/**
+ * Parse options matching how Kubernetes reads manifests (sigs.k8s.io/yaml on
+ * go-yaml v2): YAML 1.1 scalars (yes/no/on/off are booleans), merge keys.
+ */
+const options = {
+  version: "1.1",
+  merge: true,
+  customTags: (tags: Tags) =>
+    tags.filter((t) => typeof t === "string" || !unsupportedTags.has(t.tag)),
+  keepSourceTokens: true,
+  prettyErrors: false,
+  uniqueKeys: true,
+} as const;
 
 /** The result of parsing one file. */
 export interface ParsedFile {
@@ -28,24 +53,24 @@ export interface ParsedFile {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Parses `text`, the contents of the repository-relative `path`. */
-export function parseYamlFile(path: string, text: string): ParsedFile {
+/**
+ * Parses `content`, the contents of the repository-relative `path`. A leading
+ * byte-order mark is set aside (`bom`) so columns on line 1 are not off by one.
+ */
+export function parseYamlFile(path: string, content: string): ParsedFile {
+  const bom = content.startsWith("\uFEFF");
+  const text = bom ? content.slice(1) : content;
   const lines = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   let parsed: Document.Parsed[];
   try {
-    parsed = parseAllDocuments(text, {
-      lineCounter: lines,
-      keepSourceTokens: true,
-      prettyErrors: false,
-      uniqueKeys: true,
-    }) as Document.Parsed[];
+    parsed = parseAllDocuments(text, { ...options, lineCounter: lines }) as Document.Parsed[];
   } catch (err) {
     // The parser recurses on nesting; a pathological file can exhaust the stack.
     const span = { line: 1, col: 1, endLine: 1, endCol: 1 };
     const message = `cannot parse YAML: ${err instanceof Error ? err.message : String(err)}`;
     diagnostics.push(diagnoseSpan(path, span, "YAML_SYNTAX", message));
-    return { file: { path, text, lines, documents: [] }, diagnostics };
+    return { file: { path, text, bom, lines, documents: [] }, diagnostics };
   }
   const last = Math.max(0, text.trimEnd().length - 1);
   const seen = new Set<string>();
@@ -64,7 +89,7 @@ export function parseYamlFile(path: string, text: string): ParsedFile {
     }
     return { index, document, value };
   });
-  return { file: { path, text, lines, documents }, diagnostics };
+  return { file: { path, text, bom, lines, documents }, diagnostics };
 }
 
 function toValue(doc: Document): unknown {

@@ -1,9 +1,13 @@
 /**
  * Reads and parses the repository's YAML files, a bounded number at a time.
- * A file that cannot be read, is not UTF-8 or is too large becomes a
- * diagnostic; the others are still parsed.
+ * Only regular files inside the repository are read: a symbolic link may
+ * point at a FIFO or a device (which would hang or never end) or at a file
+ * outside the repository (whose lines would end up in a CI log). A file that
+ * cannot be read, is not UTF-8 or is too large becomes a diagnostic; the
+ * others are still parsed.
  */
-import { readFile, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open, realpath } from "node:fs/promises";
 import path from "node:path";
 import type { Diagnostic } from "../model/diagnostic.ts";
 import type { SourceFile } from "../model/source.ts";
@@ -25,10 +29,14 @@ export interface ReadResult {
 /** Reads and parses `paths` (repository-relative) under `root`, keeping their order. */
 export async function readYamlFiles(root: string, paths: readonly string[]): Promise<ReadResult> {
   const results: (ReadResult | undefined)[] = new Array<ReadResult | undefined>(paths.length);
+  const realRoot = await realpath(root);
+  const listed = new Set(paths);
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let i = next++; i < paths.length; i = next++) {
-      results[i] = await readOne(root, paths[i] ?? "");
+      const relative = paths[i] ?? "";
+      if (await linksToListed(root, realRoot, relative, listed)) continue;
+      results[i] = await readOne(path.join(root, relative), relative, realRoot);
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallelReads, paths.length) }, worker));
@@ -38,40 +46,108 @@ export async function readYamlFiles(root: string, paths: readonly string[]): Pro
   };
 }
 
-/** Reads and parses one file. */
-export async function readOne(root: string, relative: string): Promise<ReadResult> {
-  const absolute = path.join(root, relative);
+/** True when `relative` is a link to another listed file, which is read under its own name. */
+async function linksToListed(
+  root: string,
+  realRoot: string,
+  relative: string,
+  listed: ReadonlySet<string>,
+): Promise<boolean> {
   try {
-    const { size } = await stat(absolute);
-    if (size > maxFileBytes) {
-      const message = `file is ${String(size)} bytes; files over ${String(maxFileBytes)} bytes are not read`;
+    const target = path.relative(realRoot, await realpath(path.join(root, relative)));
+    const posix = target.split(path.sep).join("/");
+    return posix !== relative && listed.has(posix);
+  } catch {
+    return false; // readOne reports it
+  }
+}
+
+/**
+ * Reads and parses the file at `absolute`, reported as `shown`. With `within`,
+ * the file's real path must lie inside that directory.
+ */
+export async function readOne(
+  absolute: string,
+  shown: string,
+  within?: string,
+): Promise<ReadResult> {
+  try {
+    const real = await realpath(absolute);
+    if (within !== undefined && !isInside(real, within)) {
       return refused(
-        relative,
-        "FILE_TOO_LARGE",
-        message,
-        "exclude it with files.exclude in imagestream-gitops.yaml",
+        shown,
+        "FILE_UNREADABLE",
+        "symbolic link points outside the repository; not read",
+        {
+          hint: "exclude it with files.exclude in imagestream-gitops.yaml",
+        },
       );
     }
-    const bytes = await readFile(absolute);
-    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-    const parsed = parseYamlFile(relative, text);
+    const text = await readBounded(real);
+    if (typeof text !== "string") return refused(shown, text.code, text.message, text);
+    const parsed = parseYamlFile(shown, text);
     return { files: [parsed.file], diagnostics: parsed.diagnostics };
   } catch (err) {
-    const reason = err instanceof TypeError ? "it is not valid UTF-8" : describe(err);
-    return refused(relative, "FILE_UNREADABLE", `cannot read file: ${reason}`);
+    return refused(shown, "FILE_UNREADABLE", `cannot read file: ${describe(err)}`);
   }
+}
+
+/** The file's text, or why it is refused: not a regular file, too large, not UTF-8. */
+async function readBounded(
+  file: string,
+): Promise<string | { code: Diagnostic["code"]; message: string; hint?: string }> {
+  // Non-blocking, so that opening a FIFO returns at once and fstat can refuse it.
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile())
+      return { code: "FILE_UNREADABLE", message: "not a regular file; not read" };
+    if (stats.size > maxFileBytes) {
+      return {
+        code: "FILE_TOO_LARGE",
+        message: `file is ${String(stats.size)} bytes; files over ${String(maxFileBytes)} bytes are not read`,
+        hint: "exclude it with files.exclude in imagestream-gitops.yaml",
+      };
+    }
+    const bytes = await handle.readFile();
+    try {
+      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    } catch {
+      return { code: "FILE_UNREADABLE", message: "cannot read file: it is not valid UTF-8" };
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
 }
 
 function refused(
   file: string,
   code: Diagnostic["code"],
   message: string,
-  hint?: string,
+  options: { hint?: string } = {},
 ): ReadResult {
-  return { files: [], diagnostics: [diagnoseSpan(file, start, code, message, { hint })] };
+  return {
+    files: [],
+    diagnostics: [diagnoseSpan(file, start, code, message, { hint: options.hint })],
+  };
 }
 
-function describe(err: unknown): string {
+const errnoText: Readonly<Record<string, string>> = {
+  ENOENT: "no such file (or a broken symbolic link)",
+  EISDIR: "it is a directory",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  ELOOP: "too many levels of symbolic links",
+};
+
+/** Words for an fs error, never a bare errno code. */
+export function describe(err: unknown): string {
   const code = (err as { code?: unknown }).code;
-  return typeof code === "string" ? code : err instanceof Error ? err.message : String(err);
+  if (typeof code === "string") return errnoText[code] ?? `${code} (${(err as Error).message})`;
+  return err instanceof Error ? err.message : String(err);
 }

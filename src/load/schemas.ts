@@ -1,7 +1,8 @@
 /**
  * The compiled JSON Schemas of schemas/. ajv runs in strict mode with every
  * error collected (allErrors) and the failing schema attached (verbose), so a
- * schema's `x-message` can replace ajv's generic text with OpenShift's own.
+ * schema's `x-message` ({keyword: message}) can replace ajv's generic text
+ * for that keyword with OpenShift's own.
  */
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsPlugin from "ajv-formats";
@@ -20,7 +21,7 @@ export const messageKeyword = "x-message";
 
 function newAjv(useDefaults: boolean): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, useDefaults });
-  ajv.addKeyword({ keyword: messageKeyword, schemaType: "string" });
+  ajv.addKeyword({ keyword: messageKeyword, schemaType: "object" });
   addFormats(ajv, ["date-time"]);
   return ajv;
 }

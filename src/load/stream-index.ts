@@ -21,6 +21,7 @@ export function tagKey(entry: StreamEntry, tag: string): string {
 export class StreamIndex {
   readonly #first = new Map<string, StreamEntry>();
   readonly #duplicates: { entry: StreamEntry; first: StreamEntry }[] = [];
+  readonly #tags = new Map<string, ReadonlySet<string>>();
 
   constructor(entries: readonly StreamEntry[]) {
     for (const entry of entries) {
@@ -43,11 +44,16 @@ export class StreamIndex {
 
   /** True when the stream defines `tag` in spec or has it in status (a status-only tag). */
   hasTag(key: string, tag: string): boolean {
-    const stream = this.#first.get(key)?.stream;
-    return (
-      (stream?.spec?.tags ?? []).some((t) => t.name === tag) ||
-      (stream?.status?.tags ?? []).some((t) => t.tag === tag)
-    );
+    let tags = this.#tags.get(key);
+    if (tags === undefined) {
+      const stream = this.#first.get(key)?.stream;
+      tags = new Set([
+        ...(stream?.spec?.tags ?? []).map((t) => t.name),
+        ...(stream?.status?.tags ?? []).map((t) => t.tag),
+      ]);
+      this.#tags.set(key, tags);
+    }
+    return tags.has(tag);
   }
 
   /** Distinct status images of the stream equal to `id` or starting with it (an ID prefix). */

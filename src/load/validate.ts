@@ -97,9 +97,11 @@ function unknownField(error: ErrorObject, strict: boolean): SchemaIssue {
   };
 }
 
+/** The schema's own message for the keyword that failed, if it has one. */
 function customMessage(error: ErrorObject): string | undefined {
   const schema = error.parentSchema as Record<string, unknown> | undefined;
-  const message = schema?.[messageKeyword];
+  const messages = schema?.[messageKeyword] as Record<string, unknown> | undefined;
+  const message = messages?.[error.keyword];
   return typeof message === "string" ? message : undefined;
 }
 
@@ -118,8 +120,15 @@ function hintFor(error: ErrorObject): { hint?: string } {
   const expected = (error.params as { type?: string | string[] }).type;
   const wantsString =
     expected === "string" || (Array.isArray(expected) && expected[0] === "string");
-  if (error.keyword === "type" && wantsString && typeof error.data === "number") {
+  const data: unknown = error.data;
+  if (error.keyword !== "type" || !wantsString) return {};
+  if (typeof data === "number") {
     return { hint: 'YAML reads this as a number: quote it, as in name: "2.0"' };
+  }
+  if (typeof data === "boolean") {
+    return {
+      hint: 'YAML 1.1, as Kubernetes reads it, takes this as a boolean: quote it, as in name: "on"',
+    };
   }
   return {};
 }
@@ -134,6 +143,8 @@ function echo(value: unknown): string {
     // Nesting deep enough to overflow JSON.stringify: say what it is instead.
     text = Array.isArray(value) ? "[...]" : "{...}";
   }
+  // JSON has no Infinity or NaN (YAML's .inf and .nan): name them.
+  if (typeof value === "number" && !Number.isFinite(value)) text = String(value);
   text ??= String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -39,6 +39,8 @@ export interface ContainerTarget {
 export interface Trigger {
   readonly source: StreamTagRef;
   readonly origin: "annotation" | "deploymentConfig";
+  /** Pointer (inside the object) of where the trigger is defined. */
+  readonly pointer: string;
   /** The annotation's fieldPath, or a DeploymentConfig's container name. */
   readonly fieldPath: string;
   readonly form: SelectorForm;

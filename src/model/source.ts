@@ -18,7 +18,10 @@ export interface SourceDocument {
 export interface SourceFile {
   /** Repository-relative POSIX path. */
   readonly path: string;
+  /** The text, without a leading byte-order mark. */
   readonly text: string;
+  /** The file began with a byte-order mark (to put back when it is written). */
+  readonly bom: boolean;
   readonly lines: LineCounter;
   readonly documents: readonly SourceDocument[];
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { run } from "../../src/cli/run.ts";
@@ -115,6 +116,27 @@ describe("imagestream-gitops validate", () => {
     assert.deepEqual(
       doc.diagnostics.map((d) => [d.code, d.file]),
       [["FILE_UNREADABLE", "nope.yaml"]],
+    );
+  });
+
+  it("resolves --config against the working directory, as a shell user expects", async (t) => {
+    const parent = await tempRepo(t, {
+      "repo/custom.yaml": "history: -1\n",
+      "repo/a.yaml": "a: 1\n",
+    });
+    const cli = path.join(projectRoot, "build/src/cli/main.js");
+    const args = [cli, "validate", "--repo", "repo", "--config", "repo/custom.yaml", "--json"];
+    const stdout = await new Promise<string>((resolve) => {
+      execFile(process.execPath, args, { cwd: parent }, (_error, out) => {
+        resolve(out);
+      });
+    });
+    const doc = JSON.parse(stdout) as {
+      diagnostics: { code: string; file: string; line: number }[];
+    };
+    assert.deepEqual(
+      doc.diagnostics.map((d) => [d.code, d.file, d.line]),
+      [["CONFIG", "custom.yaml", 1]],
     );
   });
 });

@@ -1,7 +1,46 @@
 // Generated from schemas/imagestream.schema.json by `npm run gen:types`. Do not edit.
 
+export type ImageStreamSpec = {
+  /**
+   * When local is true, short names used by pods in the same namespace resolve to this stream's tags.
+   */
+  readonly lookupPolicy?: {
+    readonly local?: boolean;
+  };
+  /**
+   * Deprecated since OpenShift 3.7: a whole remote repository whose tags are imported once (capped at 50). Must not contain a tag or digest.
+   */
+  readonly dockerImageRepository?: string;
+  readonly tags?: readonly TagReference[] | null;
+} | null;
+export type ObjectReference = {
+  readonly kind: "DockerImage" | "ImageStreamTag" | "ImageStreamImage";
+  readonly name: string;
+  readonly namespace?: string;
+  readonly apiVersion?: string;
+  readonly uid?: string;
+  readonly resourceVersion?: string;
+  readonly fieldPath?: string;
+} | null;
+export type TagImportPolicy = {
+  readonly insecure?: boolean;
+  readonly scheduled?: boolean;
+  readonly importMode?: "" | "Legacy" | "PreserveOriginal";
+} | null;
 /**
- * An OpenShift ImageStream (image.openshift.io/v1) as kept in Git. Field meanings follow openshift/api image/v1/types.go; messages marked x-message are OpenShift's own validation messages.
+ * An empty or missing type defaults to Source (openshift-apiserver defaults.go).
+ */
+export type TagReferencePolicy = {
+  readonly type?: "Source" | "Local" | "";
+} | null;
+export type ImageStreamStatus = {
+  readonly dockerImageRepository?: string;
+  readonly publicDockerImageRepository?: string;
+  readonly tags?: readonly NamedTagEventList[] | null;
+} | null;
+
+/**
+ * An OpenShift ImageStream (image.openshift.io/v1) as kept in Git. Field meanings follow openshift/api image/v1/types.go. x-message maps a failing keyword to OpenShift's own validation message. Fields Go decodes from null to their zero value accept null.
  */
 export interface ImageStream {
   readonly apiVersion: "image.openshift.io/v1" | "v1";
@@ -19,7 +58,7 @@ export interface ObjectMeta {
   readonly namespace?: string;
   readonly labels?: {
     readonly [k: string]: string | undefined;
-  };
+  } | null;
   readonly annotations?: {
     readonly [k: string]: string | undefined;
   } | null;
@@ -35,19 +74,6 @@ export interface ObjectMeta {
   readonly ownerReferences?: readonly unknown[];
   readonly managedFields?: readonly unknown[];
 }
-export interface ImageStreamSpec {
-  /**
-   * When local is true, short names used by pods in the same namespace resolve to this stream's tags.
-   */
-  readonly lookupPolicy?: {
-    readonly local: boolean;
-  };
-  /**
-   * Deprecated since OpenShift 3.7: a whole remote repository whose tags are imported once (capped at 50). Must not contain a tag or digest.
-   */
-  readonly dockerImageRepository?: string;
-  readonly tags?: readonly TagReference[];
-}
 export interface TagReference {
   readonly name: string;
   readonly annotations?: {
@@ -61,28 +87,6 @@ export interface TagReference {
   readonly generation?: number | null;
   readonly importPolicy?: TagImportPolicy;
   readonly referencePolicy?: TagReferencePolicy;
-}
-export interface ObjectReference {
-  readonly kind: "DockerImage" | "ImageStreamTag" | "ImageStreamImage";
-  readonly name: string;
-  readonly namespace?: string;
-  readonly apiVersion?: string;
-  readonly uid?: string;
-  readonly resourceVersion?: string;
-  readonly fieldPath?: string;
-}
-export interface TagImportPolicy {
-  readonly insecure?: boolean;
-  readonly scheduled?: boolean;
-  readonly importMode?: "" | "Legacy" | "PreserveOriginal";
-}
-export interface TagReferencePolicy {
-  readonly type: "Source" | "Local";
-}
-export interface ImageStreamStatus {
-  readonly dockerImageRepository?: string;
-  readonly publicDockerImageRepository?: string;
-  readonly tags?: readonly NamedTagEventList[];
 }
 export interface NamedTagEventList {
   readonly tag: string;
