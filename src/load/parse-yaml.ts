@@ -43,6 +43,8 @@ const options = {
   customTags: (tags: Tags) =>
     tags.filter((t) => typeof t === "string" || !unsupportedTags.has(t.tag)),
   keepSourceTokens: true,
+  // yaml would otherwise print its own warnings on the process's stderr.
+  logLevel: "error",
   prettyErrors: false,
   uniqueKeys: true,
 } as const;
