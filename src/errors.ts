@@ -6,7 +6,15 @@
  */
 
 /** Every stable error code, SCREAMING_SNAKE as in undici's UND_ERR_*. */
-export type ErrorCode = "REFERENCE_INVALID" | "INPUT_INVALID" | "USAGE" | "INTERNAL";
+export type ErrorCode =
+  | "REFERENCE_INVALID"
+  | "INPUT_INVALID"
+  | "USAGE"
+  | "INTERNAL"
+  | "REGISTRY"
+  | "DIGEST_MISMATCH"
+  | "UNSUPPORTED_MANIFEST"
+  | "CREDENTIALS";
 
 /** Base of every error the project throws on purpose. */
 export class ReconcilerError extends Error {

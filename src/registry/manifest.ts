@@ -1,0 +1,77 @@
+/**
+ * The parts of manifests and indexes the tool reads: media type, the
+ * per-platform entries of an index, and platform matching. Pure.
+ */
+import { isIndex } from "./media-types.ts";
+
+/** A content descriptor. */
+export interface Descriptor {
+  readonly mediaType: string;
+  readonly digest: string;
+  readonly size: number;
+  readonly platform?: Platform;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** An image platform, as an index lists it. */
+export interface Platform {
+  readonly os: string;
+  readonly architecture: string;
+  readonly variant?: string;
+}
+
+/** Parses "os/arch[/variant]". */
+export function parsePlatform(text: string): Platform | undefined {
+  const [os, architecture, variant, extra] = text.split("/");
+  if (
+    os === undefined ||
+    os === "" ||
+    architecture === undefined ||
+    architecture === "" ||
+    extra !== undefined
+  )
+    return undefined;
+  return variant === undefined || variant === ""
+    ? { os, architecture }
+    : { os, architecture, variant };
+}
+
+/** "os/arch[/variant]". */
+export function formatPlatform(platform: Platform): string {
+  return [platform.os, platform.architecture, platform.variant]
+    .filter((p) => p !== undefined)
+    .join("/");
+}
+
+/** The descriptors of an index's manifests; empty for anything else. */
+export function indexManifests(mediaType: string, json: unknown): Descriptor[] {
+  if (!isIndex(mediaType) || typeof json !== "object" || json === null) return [];
+  const manifests = (json as { manifests?: unknown }).manifests;
+  return Array.isArray(manifests) ? manifests.filter(isDescriptor) : [];
+}
+
+/** The entry for `want`: a variant must match when asked for; without one, the first of that os/arch. */
+export function selectPlatform(
+  manifests: readonly Descriptor[],
+  want: Platform,
+): Descriptor | undefined {
+  return manifests.find(
+    (m) =>
+      m.platform?.os === want.os &&
+      m.platform.architecture === want.architecture &&
+      (want.variant === undefined || m.platform.variant === want.variant),
+  );
+}
+
+/** The media type a manifest declares in its body (schema 2 and OCI carry one). */
+export function declaredMediaType(json: unknown): string | undefined {
+  const value = (json as { mediaType?: unknown } | null)?.mediaType;
+  return typeof value === "string" ? value : undefined;
+}
+
+function isDescriptor(value: unknown): value is Descriptor {
+  const d = value as Partial<Descriptor> | null;
+  return (
+    typeof d?.digest === "string" && typeof d.mediaType === "string" && typeof d.size === "number"
+  );
+}

@@ -1,0 +1,244 @@
+/**
+ * HTTP for registries over undici: one Agent (a keep-alive pool per origin)
+ * per registry host, that host's TLS settings, explicit proxy settings,
+ * timeouts, retries with backoff, and redirects followed by hand so that
+ * `Authorization` never reaches another origin (a storage backend or CDN
+ * serving a blob). Counts requests, bytes and retries per host.
+ */
+import { rootCertificates } from "node:tls";
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from "undici";
+import { RegistryError } from "./errors.ts";
+import {
+  defaultRetryPolicy,
+  isRetriableError,
+  isRetriableStatus,
+  retryDelay,
+  type RetryPolicy,
+} from "./retry.ts";
+import { RegistryStats } from "./stats.ts";
+
+/** TLS and scheme settings of one registry host. */
+export interface HostSettings {
+  /** Skip TLS verification and fall back to plain HTTP (SEMANTICS N1). */
+  readonly insecure: boolean;
+  /** Extra PEM CA certificates trusted for this host, besides the system's. */
+  readonly ca?: string;
+}
+
+/** Proxy settings, as HTTP_PROXY/HTTPS_PROXY/NO_PROXY give them. */
+export interface ProxySettings {
+  readonly httpProxy?: string;
+  readonly httpsProxy?: string;
+  readonly noProxy?: string;
+}
+
+/** How the transport behaves; time and randomness are injectable for tests. */
+export interface TransportOptions {
+  readonly hostSettings: (host: string) => HostSettings;
+  readonly proxy?: ProxySettings;
+  readonly retry?: RetryPolicy;
+  /** Time allowed for response headers, and between body chunks. */
+  readonly timeoutMs?: number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly random?: () => number;
+  readonly now?: () => number;
+}
+
+/** One request. A body given as bytes may be replayed on retry; a stream never is. */
+export interface HttpRequest {
+  readonly method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
+  readonly url: URL;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: Uint8Array | NodeJS.ReadableStream;
+  readonly signal?: AbortSignal;
+}
+
+/** A response with its headers lower-cased and joined. */
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: Dispatcher.ResponseData["body"];
+  /** Where the response came from, after redirects. */
+  readonly url: URL;
+}
+
+const maxRedirects = 5;
+const redirectStatuses = new Set([301, 302, 303, 307, 308]);
+
+/** Sends registry requests. Close it to release its sockets. */
+export class Transport {
+  readonly stats = new RegistryStats();
+  readonly #options: TransportOptions;
+  readonly #dispatchers = new Map<string, Dispatcher>();
+  readonly #retry: RetryPolicy;
+
+  constructor(options: TransportOptions) {
+    this.#options = options;
+    this.#retry = options.retry ?? defaultRetryPolicy;
+  }
+
+  /** Sends `request`, retrying what may succeed later and following redirects. */
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    const replayable = request.body === undefined || request.body instanceof Uint8Array;
+    for (let attempt = 1; ; attempt++) {
+      const last = !replayable || attempt >= this.#retry.attempts;
+      let response: HttpResponse;
+      try {
+        response = await this.#follow(request);
+      } catch (err) {
+        if (last || !isRetriableError(err) || request.signal?.aborted === true)
+          throw this.#failed(request, err);
+        await this.#wait(request, attempt, undefined);
+        continue;
+      }
+      if (last || !isRetriableStatus(response.status)) return response;
+      const retryAfter = response.headers["retry-after"];
+      const delay = this.#delay(attempt, retryAfter);
+      if (delay === undefined) return response;
+      await response.body.dump();
+      await this.#wait(request, attempt, retryAfter);
+    }
+  }
+
+  /** Releases every connection. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#dispatchers.values()].map((d) => d.close()));
+    this.#dispatchers.clear();
+  }
+
+  async #follow(request: HttpRequest): Promise<HttpResponse> {
+    let current = request;
+    for (let hop = 0; ; hop++) {
+      const response = await this.#once(current);
+      const location = response.headers["location"];
+      if (!redirectStatuses.has(response.status) || location === undefined || hop >= maxRedirects) {
+        return response;
+      }
+      await response.body.dump();
+      current = redirected(current, response.status, new URL(location, current.url));
+    }
+  }
+
+  async #once(request: HttpRequest): Promise<HttpResponse> {
+    const host = request.url.host;
+    this.stats.request(host);
+    const timeout = this.#options.timeoutMs ?? 30_000;
+    const data = await this.#dispatcher(host).request({
+      origin: request.url.origin,
+      path: request.url.pathname + request.url.search,
+      method: request.method,
+      headers: { "user-agent": "imagestream-gitops", ...request.headers },
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      ...(request.body === undefined
+        ? {}
+        : { body: request.body as Dispatcher.DispatchOptions["body"] & object }),
+      ...(request.signal === undefined ? {} : { signal: request.signal }),
+    });
+    const headers = flatten(data.headers);
+    this.stats.response(host, headers);
+    return { status: data.statusCode, headers, body: data.body, url: request.url };
+  }
+
+  #dispatcher(host: string): Dispatcher {
+    const existing = this.#dispatchers.get(host);
+    if (existing !== undefined) return existing;
+    const settings = this.#options.hostSettings(host);
+    const tls = {
+      rejectUnauthorized: !settings.insecure,
+      ...(settings.ca === undefined ? {} : { ca: [...rootCertificates, settings.ca] }),
+    };
+    const proxy = this.#options.proxy;
+    const pool = { keepAliveTimeout: 30_000, connect: tls };
+    const dispatcher =
+      proxy?.httpProxy !== undefined || proxy?.httpsProxy !== undefined
+        ? new EnvHttpProxyAgent({ ...pool, ...proxy, requestTls: tls })
+        : new Agent(pool);
+    this.#dispatchers.set(host, dispatcher);
+    return dispatcher;
+  }
+
+  #delay(attempt: number, retryAfter: string | undefined): number | undefined {
+    const now = this.#options.now?.() ?? Date.now();
+    return retryDelay(this.#retry, attempt, retryAfter, now, this.#options.random ?? Math.random);
+  }
+
+  async #wait(
+    request: HttpRequest,
+    attempt: number,
+    retryAfter: string | undefined,
+  ): Promise<void> {
+    this.stats.retry(request.url.host);
+    const ms = this.#delay(attempt, retryAfter) ?? 0;
+    const sleep = this.#options.sleep ?? defaultSleep;
+    await sleep(ms, request.signal);
+  }
+
+  #failed(request: HttpRequest, err: unknown): RegistryError {
+    const reason = describeConnectionError(err, request.url);
+    return new RegistryError(
+      reason,
+      {
+        method: request.method,
+        url: request.url.toString(),
+        transient: isRetriableError(err),
+      },
+      { cause: err },
+    );
+  }
+}
+
+/** The request to send after a redirect: GET for 303, and no Authorization across origins. */
+function redirected(request: HttpRequest, status: number, target: URL): HttpRequest {
+  const headers = { ...request.headers };
+  if (target.origin !== request.url.origin) delete headers["authorization"];
+  if (status === 303) return { method: "GET", url: target, headers, ...signalOf(request) };
+  return { ...request, url: target, headers };
+}
+
+function signalOf(request: HttpRequest): { signal?: AbortSignal } {
+  return request.signal === undefined ? {} : { signal: request.signal };
+}
+
+function flatten(headers: Dispatcher.ResponseData["headers"]): Record<string, string | undefined> {
+  const flat: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    flat[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return flat;
+}
+
+/** A connection failure in words; a plain-HTTP registry met over TLS gets OpenShift's message. */
+export function describeConnectionError(err: unknown, url: URL): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  if (
+    url.protocol === "https:" &&
+    /wrong version number|packet length too long|EPROTO/i.test(`${String(code)} ${message}`)
+  ) {
+    return `the registry ${url.host} is HTTP only and requires the insecure flag`;
+  }
+  if (
+    code === "DEPTH_ZERO_SELF_SIGNED_CERT" ||
+    code === "SELF_SIGNED_CERT_IN_CHAIN" ||
+    code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE" ||
+    code === "ERR_TLS_CERT_ALTNAME_INVALID"
+  ) {
+    return `TLS certificate of ${url.host} is not trusted (${code}): give its CA with the registry's ca setting, or mark it insecure`;
+  }
+  return typeof code === "string" ? `${code}: ${message}` : message;
+}
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+      },
+      { once: true },
+    );
+  });
+}
