@@ -244,7 +244,7 @@ describe("RegistryClient against docker-registry", { concurrency: true }, () => 
       (await refresh.resolve(ref(registry, "token/app:single"))).digest,
       images.single.digest,
     );
-    const exchange = tokens.requests[0];
+    const exchange = tokens.requests.at(0);
     assert.ok(exchange !== undefined);
     assert.deepEqual([exchange.method, exchange.grantType], ["POST", "refresh_token"]);
 
