@@ -10,4 +10,7 @@ const out = {
   stderr: (text: string): void => void process.stderr.write(text),
 };
 
-process.exitCode = await run(process.argv.slice(2), out, process.env["ISG_DEBUG"] !== undefined);
+process.exitCode = await run(process.argv.slice(2), out, {
+  env: process.env,
+  debug: process.env["ISG_DEBUG"] !== undefined,
+});

@@ -5,20 +5,35 @@
  */
 import { ReconcilerError, UsageError } from "../errors.ts";
 import { exitCodes, type Output } from "./output.ts";
+import { digestHelp, runDigest } from "./digest.ts";
 import { runValidate, validateHelp } from "./validate.ts";
 
 /** The program's version, as package.json says. */
 export const version = "0.1.0";
 
-const commands: Readonly<
-  Record<
-    string,
-    { run: (args: readonly string[], out: Output) => Promise<number>; summary: string }
-  >
-> = {
+/** What a command gets from the process, through the entry point. */
+export interface RunContext {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Print stack traces of internal errors (ISG_DEBUG). */
+  readonly debug: boolean;
+}
+
+interface Command {
+  readonly run: (args: readonly string[], out: Output, context: RunContext) => Promise<number>;
+  readonly summary: string;
+  readonly help: string;
+}
+
+const commands: Readonly<Record<string, Command>> = {
   validate: {
-    run: runValidate,
+    run: (args, out) => runValidate(args, out),
     summary: "check image streams and triggers against the schemas and OpenShift's rules",
+    help: validateHelp,
+  },
+  digest: {
+    run: (args, out, context) => runDigest(args, out, context.env),
+    summary: "print the digest of image references, as the registries serve them",
+    help: digestHelp,
   },
 };
 
@@ -38,7 +53,11 @@ Options: -h, --help   show this help;  --version   print the version
 }
 
 /** Runs the command line `argv` (without node and the script). */
-export async function run(argv: readonly string[], out: Output, debug = false): Promise<number> {
+export async function run(
+  argv: readonly string[],
+  out: Output,
+  context: RunContext = { env: {}, debug: false },
+): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === "-h" || name === "--help" || name === "help") {
     out.stdout(programHelp());
@@ -54,16 +73,21 @@ export async function run(argv: readonly string[], out: Output, debug = false): 
     return exitCodes.invalid;
   }
   try {
-    return await command.run(args, out);
+    return await command.run(args, out, context);
   } catch (err) {
-    return reportFailure(err, name, out, debug);
+    return reportFailure(err, name, command.help, out, context.debug);
   }
 }
 
-function reportFailure(err: unknown, command: string, out: Output, debug: boolean): number {
+function reportFailure(
+  err: unknown,
+  command: string,
+  help: string,
+  out: Output,
+  debug: boolean,
+): number {
   if (err instanceof UsageError || isParseArgsError(err)) {
-    const help = command === "validate" ? `\n${validateHelp}` : "";
-    out.stderr(`imagestream-gitops ${command}: ${(err as Error).message}\n${help}`);
+    out.stderr(`imagestream-gitops ${command}: ${(err as Error).message}\n\n${help}`);
     return exitCodes.invalid;
   }
   if (err instanceof ReconcilerError && err.code !== "INTERNAL") {

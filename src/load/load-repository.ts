@@ -85,6 +85,14 @@ interface ConfigLoad {
   readonly file?: SourceFile;
 }
 
+/** Loads just the config at `configPath` (relative paths from the working directory). */
+export async function loadRepositoryConfig(
+  root: string,
+  configPath: string,
+): Promise<{ config: ResolvedConfig; diagnostics: readonly Diagnostic[] }> {
+  return loadConfig(path.resolve(root), configPath, false);
+}
+
 async function loadConfig(
   root: string,
   configPath: string | undefined,

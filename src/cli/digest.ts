@@ -1,0 +1,164 @@
+/**
+ * `imagestream-gitops digest REF...`: the digest of each reference, like
+ * `crane digest`, resolving them concurrently in one process (within each
+ * registry's concurrency limit).
+ */
+import { parseArgs } from "node:util";
+import { UsageError } from "../errors.ts";
+import {
+  parseNormalizedReference,
+  ReferenceParseError,
+  type Reference,
+} from "../reference/index.ts";
+import type { RegistryClient } from "../registry/client.ts";
+import { parsePlatform, type Descriptor, type Platform } from "../registry/manifest.ts";
+import { loadConfigFile } from "./config-file.ts";
+import { exitCodes, type Output } from "./output.ts";
+import { setUpRegistry } from "./registry-setup.ts";
+
+/** The command's help text. */
+export const digestHelp = `Usage: imagestream-gitops digest REF... [options]
+
+Print the digest of each image reference, as the registry serves it.
+
+Options:
+  --platform OS/ARCH[/VARIANT]  from a multi-platform index, the digest of that platform's manifest
+  --insecure                    skip TLS verification and fall back to plain HTTP, for every registry
+  --authfile FILE               credentials file (default: REGISTRY_AUTH_FILE, DOCKER_CONFIG/config.json,
+                                ~/.docker/config.json, ~/.dockercfg)
+  --config FILE                 read per-registry settings (insecure, ca, concurrency) from this config
+  --concurrency N               requests in flight per registry (default 8)
+  --json                        one JSON document on stdout, with request counts per registry
+  --verbose                     requests, retries and bytes per registry on stderr
+  -h, --help                    show this help
+
+With one reference the output is its digest; with several, "DIGEST  REF" per line.
+Exit status: 0 all resolved, 1 a reference could not be resolved, 2 bad usage or reference.
+`;
+
+interface Result {
+  readonly reference: string;
+  readonly descriptor?: Descriptor;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+/** Runs `digest`; returns the exit code. */
+export async function runDigest(
+  args: readonly string[],
+  out: Output,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: {
+      platform: { type: "string" },
+      insecure: { type: "boolean", default: false },
+      authfile: { type: "string" },
+      config: { type: "string" },
+      concurrency: { type: "string", default: "8" },
+      json: { type: "boolean", default: false },
+      verbose: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    out.stdout(digestHelp);
+    return exitCodes.ok;
+  }
+  if (positionals.length === 0) throw new UsageError("give at least one image reference");
+  const references = positionals.map(parseReferenceArgument);
+  const platform = values.platform === undefined ? undefined : platformArgument(values.platform);
+  const concurrency = Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new UsageError(`--concurrency must be a positive integer, got "${values.concurrency}"`);
+  const config = values.config === undefined ? undefined : await loadConfigFile(values.config);
+  const setup = await setUpRegistry(
+    {
+      insecure: values.insecure,
+      concurrency,
+      ...(values.authfile === undefined ? {} : { authFile: values.authfile }),
+    },
+    config?.config,
+    config?.dir ?? ".",
+    env,
+  );
+  try {
+    const results = await Promise.all(
+      positionals.map((text, i) => resolveOne(setup.client, text, references[i], platform)),
+    );
+    report(results, setup.transport.stats.snapshot(), values, out, setup.credentials.secrets());
+    return results.some((r) => r.error !== undefined) ? exitCodes.failure : exitCodes.ok;
+  } finally {
+    await setup.client.close();
+  }
+}
+
+function parseReferenceArgument(text: string): Reference {
+  try {
+    return parseNormalizedReference(text);
+  } catch (err) {
+    if (err instanceof ReferenceParseError)
+      throw new UsageError(`invalid reference "${text}": ${err.message}`);
+    throw err;
+  }
+}
+
+function platformArgument(text: string): Platform {
+  const platform = parsePlatform(text);
+  if (platform === undefined)
+    throw new UsageError(
+      `--platform must be OS/ARCH[/VARIANT], such as linux/arm64, got "${text}"`,
+    );
+  return platform;
+}
+
+async function resolveOne(
+  client: RegistryClient,
+  text: string,
+  ref: Reference | undefined,
+  platform: Platform | undefined,
+): Promise<Result> {
+  if (ref === undefined)
+    return { reference: text, error: { code: "INTERNAL", message: "no reference" } };
+  try {
+    return { reference: text, descriptor: await client.resolve(ref, platform) };
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    const message = err instanceof Error ? err.message : String(err);
+    return {
+      reference: text,
+      error: { code: typeof code === "string" ? code : "UNKNOWN", message },
+    };
+  }
+}
+
+function report(
+  results: readonly Result[],
+  stats: Record<string, unknown>,
+  flags: { json: boolean; verbose: boolean },
+  out: Output,
+  secrets: readonly string[],
+): void {
+  const mask = (text: string): string =>
+    secrets.reduce((t, s) => (s === "" ? t : t.replaceAll(s, "***")), text);
+  if (flags.json) {
+    out.stdout(mask(JSON.stringify({ results, registries: stats }, null, 2)) + "\n");
+    return;
+  }
+  for (const r of results) {
+    if (r.descriptor !== undefined) {
+      out.stdout(
+        results.length === 1
+          ? `${r.descriptor.digest}\n`
+          : `${r.descriptor.digest}  ${r.reference}\n`,
+      );
+    } else {
+      out.stderr(
+        mask(`imagestream-gitops digest: ${r.reference}: ${r.error?.message ?? "failed"}\n`),
+      );
+    }
+  }
+  if (flags.verbose) out.stderr(`registries: ${JSON.stringify(stats)}\n`);
+}
