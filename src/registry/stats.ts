@@ -35,11 +35,15 @@ export class RegistryStats {
     this.#host(host).retries++;
   }
 
-  /** Reads a response's size and rate-limit headers. */
-  response(host: string, headers: Readonly<Record<string, string | undefined>>): void {
+  /** Reads a response's size (none for HEAD: no body is sent) and rate-limit headers. */
+  response(
+    host: string,
+    method: string,
+    headers: Readonly<Record<string, string | undefined>>,
+  ): void {
     const stats = this.#host(host);
     const length = Number(headers["content-length"]);
-    if (Number.isFinite(length)) stats.bytes += length;
+    if (method !== "HEAD" && Number.isFinite(length)) stats.bytes += length;
     const limit = headers["ratelimit-limit"];
     const remaining = headers["ratelimit-remaining"];
     if (limit !== undefined) stats.rateLimit = limit;

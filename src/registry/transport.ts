@@ -136,7 +136,7 @@ export class Transport {
       ...(request.signal === undefined ? {} : { signal: request.signal }),
     });
     const headers = flatten(data.headers);
-    this.stats.response(host, headers);
+    this.stats.response(host, request.method, headers);
     return { status: data.statusCode, headers, body: data.body, url: request.url };
   }
 

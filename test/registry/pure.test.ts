@@ -172,6 +172,31 @@ describe("platforms and pagination", () => {
   });
 });
 
+describe("RegistryStats", () => {
+  it("counts body bytes of GETs, not the Content-Length of HEADs, and keeps the rate limit", async () => {
+    const { RegistryStats } = await import("../../src/registry/stats.ts");
+    const stats = new RegistryStats();
+    stats.request("r");
+    stats.response("r", "HEAD", { "content-length": "400" });
+    stats.request("r");
+    stats.response("r", "GET", {
+      "content-length": "1000",
+      "ratelimit-limit": "100;w=21600",
+      "ratelimit-remaining": "76;w=21600",
+    });
+    stats.retry("r");
+    assert.deepEqual(stats.snapshot(), {
+      r: {
+        requests: 2,
+        retries: 1,
+        bytes: 1000,
+        rateLimit: "100;w=21600",
+        rateLimitRemaining: "76;w=21600",
+      },
+    });
+  });
+});
+
 describe("Limiter", () => {
   it("never runs more than its limit at once", async () => {
     const limiter = new Limiter(3);
