@@ -7,26 +7,13 @@ import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, it, type TestContext } from "node:test";
-import { run } from "../../src/cli/run.ts";
 import { writeImage } from "../support/oci-image.ts";
 import { startRegistry } from "../support/registry-server.ts";
 import { inspectDigest, pushLayout } from "../support/skopeo.ts";
+import { runInProcess } from "../support/run-cli.ts";
 import { tempRepo } from "../support/temp-repo.ts";
 
 const canary = "canary-51d2e8-digest:pass";
-
-async function runCli(
-  argv: readonly string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(
-    argv,
-    { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) },
-    { env: {}, debug: false },
-  );
-  return { code, stdout, stderr };
-}
 
 async function setUp(t: TestContext) {
   const auth = { kind: "htpasswd", username: "alice", password: canary } as const;
@@ -63,7 +50,14 @@ describe("imagestream-gitops digest", () => {
   it("resolves references with credentials and a CA from files, agreeing with skopeo", async (t) => {
     const s = await setUp(t);
     const refs = [`${s.registry.host}/team/app:1.0`, `${s.registry.host}/team/app:2.0`];
-    const r = await runCli(["digest", "--config", s.config, "--authfile", s.authFile, ...refs]);
+    const r = await runInProcess([
+      "digest",
+      "--config",
+      s.config,
+      "--authfile",
+      s.authFile,
+      ...refs,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const want = await Promise.all(refs.map((ref) => inspectDigest(ref, s.skopeo)));
     assert.equal(
@@ -71,7 +65,7 @@ describe("imagestream-gitops digest", () => {
       `${want[0] ?? ""}  ${refs[0] ?? ""}\n${want[1] ?? ""}  ${refs[1] ?? ""}\n`,
     );
 
-    const arm = await runCli([
+    const arm = await runInProcess([
       "digest",
       "--config",
       s.config,
@@ -88,7 +82,7 @@ describe("imagestream-gitops digest", () => {
     const s = await setUp(t);
     const good = `${s.registry.host}/team/app:1.0`;
     const missing = `${s.registry.host}/team/app:9.9`;
-    const r = await runCli([
+    const r = await runInProcess([
       "digest",
       "--json",
       "--config",
@@ -114,7 +108,7 @@ describe("imagestream-gitops digest", () => {
     assert.ok((doc.registries[s.registry.host]?.requests ?? 0) >= 3);
 
     await s.writeAuth(`${canary}-wrong`);
-    const denied = await runCli([
+    const denied = await runInProcess([
       "digest",
       "--json",
       "--config",
@@ -139,7 +133,7 @@ describe("imagestream-gitops digest", () => {
       ["digest", "--platform", "linux", "a/b"],
       ["digest", "--concurrency", "0", "a/b"],
     ]) {
-      const r = await runCli(argv);
+      const r = await runInProcess(argv);
       assert.equal(r.code, 2, argv.join(" "));
       assert.match(r.stderr, /Usage: imagestream-gitops digest/);
     }

@@ -2,20 +2,8 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { run } from "../../src/cli/run.ts";
+import { runInProcess } from "../support/run-cli.ts";
 import { projectRoot, tempRepo } from "../support/temp-repo.ts";
-
-async function runCli(
-  argv: readonly string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(argv, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-  });
-  return { code, stdout, stderr };
-}
 
 const badStream = `apiVersion: image.openshift.io/v1
 kind: ImageStream
@@ -28,7 +16,7 @@ spec:
 
 describe("imagestream-gitops validate", () => {
   it("exits 0 on examples/ and prints a summary", async () => {
-    const r = await runCli(["validate", "--repo", path.join(projectRoot, "examples")]);
+    const r = await runInProcess(["validate", "--repo", path.join(projectRoot, "examples")]);
     assert.equal(r.code, 0);
     assert.match(
       r.stderr,
@@ -38,7 +26,7 @@ describe("imagestream-gitops validate", () => {
 
   it("prints file:line:col, the source line with a caret, and exits 2", async (t) => {
     const root = await tempRepo(t, { "s.yaml": badStream });
-    const r = await runCli(["validate", "--repo", root]);
+    const r = await runInProcess(["validate", "--repo", root]);
     assert.equal(r.code, 2);
     const lines = r.stderr.split("\n");
     assert.match(
@@ -53,7 +41,7 @@ describe("imagestream-gitops validate", () => {
 
   it("prints one JSON document with --json", async (t) => {
     const root = await tempRepo(t, { "s.yaml": badStream });
-    const r = await runCli(["validate", "--repo", root, "--json"]);
+    const r = await runInProcess(["validate", "--repo", root, "--json"]);
     assert.equal(r.code, 2);
     assert.equal(r.stderr, "");
     const doc = JSON.parse(r.stdout) as {
@@ -70,11 +58,11 @@ describe("imagestream-gitops validate", () => {
   });
 
   it("answers --help for the program and the command", async () => {
-    const top = await runCli(["--help"]);
+    const top = await runInProcess(["--help"]);
     assert.equal(top.code, 0);
     assert.match(top.stdout, /Usage: imagestream-gitops <command>/);
     assert.match(top.stdout, /validate/);
-    const sub = await runCli(["validate", "--help"]);
+    const sub = await runInProcess(["validate", "--help"]);
     assert.equal(sub.code, 0);
     assert.match(sub.stdout, /--strict/);
   });
@@ -102,7 +90,7 @@ describe("imagestream-gitops validate", () => {
   ] as const;
   for (const c of usageCases) {
     it(`exits 2 on ${c.name}`, async () => {
-      const r = await runCli(c.argv);
+      const r = await runInProcess(c.argv);
       assert.equal(r.code, 2);
       assert.match(r[c.stream], c.want);
     });
@@ -110,7 +98,7 @@ describe("imagestream-gitops validate", () => {
 
   it("reports a missing --config file as a diagnostic", async (t) => {
     const root = await tempRepo(t, { "s.yaml": "a: 1\n" });
-    const r = await runCli(["validate", "--repo", root, "--config", "nope.yaml", "--json"]);
+    const r = await runInProcess(["validate", "--repo", root, "--config", "nope.yaml", "--json"]);
     assert.equal(r.code, 2);
     const doc = JSON.parse(r.stdout) as { diagnostics: { code: string; file: string }[] };
     assert.deepEqual(

@@ -21,8 +21,8 @@ import { execFile } from "node:child_process";
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { run } from "../../src/cli/run.ts";
 import { diagnosticCodes, type DiagnosticCode } from "../../src/model/diagnostic.ts";
+import { runInProcess } from "../support/run-cli.ts";
 import { projectRoot, tempRepo } from "../support/temp-repo.ts";
 
 const corpus = path.join(projectRoot, "test/fixtures/invalid");
@@ -132,14 +132,6 @@ function runCli(args: readonly string[]): Promise<CliResult> {
       },
     );
   });
-}
-
-/** Runs the CLI in this process, capturing what it writes. */
-async function runInProcess(args: readonly string[]): Promise<CliResult> {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
 }
 
 function printedDiagnostics(stderr: string): Printed[] {
