@@ -101,12 +101,15 @@ export class RegistryClient {
     return this.#limited(target.host, () => this.#getManifest(target, ref));
   }
 
-  /** Every tag of `ref`'s repository, following pagination. */
-  async listTags(ref: Reference): Promise<string[]> {
+  /**
+   * Every tag of `ref`'s repository, asking `pageSize` at a time and following
+   * Link pagination (distribution 2.8 ignores n= and answers in one page).
+   */
+  async listTags(ref: Reference, pageSize = 1000): Promise<string[]> {
     const target = targetOf(ref);
     return this.#limited(target.host, async () => {
       const tags: string[] = [];
-      let path: string | undefined = `/v2/${target.repository}/tags/list?n=1000`;
+      let path: string | undefined = `/v2/${target.repository}/tags/list?n=${String(pageSize)}`;
       for (let page = 0; path !== undefined && page < 10_000; page++) {
         const response = await this.#send(target, "pull", { method: "GET", path });
         if (response.status !== 200) throw await failure(response, "GET", target);
