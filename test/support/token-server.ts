@@ -53,25 +53,10 @@ export interface TokenServerOptions {
   readonly tls?: { readonly keyPem: string; readonly certPem: string };
 }
 
-/** One request the token server answered. */
-export interface TokenRequest {
+/** One request the token server answered: what it asked for (see Ask), and the answer. */
+export interface TokenRequest extends Omit<Ask, "refusal" | "offline"> {
   readonly method: string;
   readonly path: string;
-  /** The `service` parameter. */
-  readonly service: string | undefined;
-  /** The `scope` parameters as sent (POST's space-separated list split up). */
-  readonly scopes: readonly string[];
-  /** The `account` parameter (GET). */
-  readonly account: string | undefined;
-  /** Whether an `Authorization: Basic` header was sent. */
-  readonly basicAuth: boolean;
-  /** The user named by Basic auth, the `username` form field, or a refresh token. */
-  readonly user: string | undefined;
-  /** Whether the user's credentials were valid. */
-  readonly authenticated: boolean;
-  /** POST only: `grant_type` and `client_id`. */
-  readonly grantType: string | undefined;
-  readonly clientId: string | undefined;
   /** The response status. */
   readonly status: number;
   /** What the issued token grants (empty when none was issued). */
@@ -151,12 +136,19 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
 
 /** What one request asks for, whether GET query or POST form. */
 interface Ask {
+  /** The `service` parameter. */
   readonly service: string | undefined;
+  /** The `scope` parameters as sent (POST's space-separated list split up). */
   readonly scopes: readonly string[];
+  /** The `account` parameter (GET). */
   readonly account: string | undefined;
+  /** Whether an `Authorization: Basic` header was sent. */
   readonly basicAuth: boolean;
+  /** The user named by Basic auth, the `username` form field, or a refresh token. */
   readonly user: string | undefined;
+  /** Whether the user's credentials were valid. */
   readonly authenticated: boolean;
+  /** POST only: `grant_type` and `client_id`. */
   readonly grantType: string | undefined;
   readonly clientId: string | undefined;
   /** Set when the request is refused before any token: status and message. */
