@@ -8,7 +8,7 @@ import type { ResolvedConfig } from "../model/config.ts";
 import type { Diagnostic } from "../model/diagnostic.ts";
 import type { Config } from "../model/generated/config.ts";
 import type { ObjectLocation } from "../model/source.ts";
-import { parseDockerImageReference, ReferenceParseError } from "../reference/index.ts";
+import { grammar, parseDockerImageReference, ReferenceParseError } from "../reference/index.ts";
 import { diagnoseAt } from "./diagnose.ts";
 import { isObject } from "./objects.ts";
 import { parsePointer } from "./pointer.ts";
@@ -115,8 +115,8 @@ function ruleDiagnostics(config: ResolvedConfig, at: ObjectLocation): Diagnostic
   return found;
 }
 
-/** A registry host with an optional port, as a config key or a bare localRegistry. */
-const hostPattern = /^[A-Za-z0-9.-]+(:[0-9]+)?$|^\[[0-9A-Fa-f:]+\](:[0-9]+)?$/;
+/** A registry host with an optional port (distribution's domain grammar), as a config key or a bare localRegistry. */
+const hostPattern = grammar.ANCHORED_DOMAIN_AND_PORT;
 
 /** Problems with a registry/repository prefix such as registry.example.com/mirror. */
 function repositoryProblems(
