@@ -68,7 +68,7 @@ export async function runDigest(
     return exitCodes.ok;
   }
   if (positionals.length === 0) throw new UsageError("give at least one image reference");
-  const references = positionals.map(parseReferenceArgument);
+  const references = positionals.map((text) => ({ text, ref: parseReferenceArgument(text) }));
   const platform = values.platform === undefined ? undefined : platformArgument(values.platform);
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1)
@@ -86,7 +86,7 @@ export async function runDigest(
   );
   try {
     const results = await Promise.all(
-      positionals.map((text, i) => resolveOne(setup.client, text, references[i], platform)),
+      references.map(({ text, ref }) => resolveOne(setup.client, text, ref, platform)),
     );
     report(results, setup.transport.stats.snapshot(), values, out, setup.credentials.secrets());
     return results.some((r) => r.error !== undefined) ? exitCodes.failure : exitCodes.ok;
@@ -117,11 +117,9 @@ function platformArgument(text: string): Platform {
 async function resolveOne(
   client: RegistryClient,
   text: string,
-  ref: Reference | undefined,
+  ref: Reference,
   platform: Platform | undefined,
 ): Promise<Result> {
-  if (ref === undefined)
-    return { reference: text, error: { code: "INTERNAL", message: "no reference" } };
   try {
     return { reference: text, descriptor: await client.resolve(ref, platform) };
   } catch (err) {
