@@ -13,8 +13,7 @@ import { writeImage, type Platform, type WrittenImage } from "../support/oci-ima
 import { startRegistry, type Registry } from "../support/registry-server.ts";
 import { inspectDigest, pushLayout, type SkopeoOptions } from "../support/skopeo.ts";
 import { tempRepo } from "../support/temp-repo.ts";
-import { makeCertificates } from "../support/tls.ts";
-import { startTokenServer } from "../support/token-server.ts";
+import { startTokenRegistry } from "../support/token-registry.ts";
 
 const canary = "canary-7f3a9c-Pa55:word";
 const twoPlatforms: readonly Platform[] = [
@@ -163,26 +162,11 @@ describe("RegistryClient against docker-registry", { concurrency: true }, () => 
   });
 
   it("token auth on a second origin: scope, realm credentials, refresh tokens, one token per scope", async (t) => {
-    const certs = await makeCertificates(await tempRepo(t, {}));
-    const tokens = await startTokenServer(t, {
+    const { certs, tokens, registry } = await startTokenRegistry(t, {
       users: { alice: canary, bob: "bob-pass" },
       issuer: "isg-issuer",
       service: "isg-registry",
-      signingKeyPem: certs.tokenSigner.keyPem,
-      signingCertPem: certs.tokenSigner.certPem,
       grant: (user, scope) => (user === undefined ? [] : scope.actions),
-      tls: { keyPem: certs.server.keyPem, certPem: certs.server.certPem },
-    });
-    const registry = await startRegistry(t, {
-      tls: true,
-      certificates: certs,
-      auth: {
-        kind: "token",
-        realm: tokens.realm,
-        service: "isg-registry",
-        issuer: "isg-issuer",
-        rootCertBundle: certs.tokenSigner.certPath,
-      },
     });
     const skopeo = { certDir: certs.caDir, creds: `alice:${canary}` };
     const images = await pushImages(t, registry, "token/app", skopeo);

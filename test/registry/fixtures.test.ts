@@ -17,8 +17,8 @@ import {
   type SkopeoOptions,
 } from "../support/skopeo.ts";
 import { tempRepo } from "../support/temp-repo.ts";
-import { makeCertificates } from "../support/tls.ts";
-import { startTokenServer, type TokenServer } from "../support/token-server.ts";
+import { startTokenRegistry } from "../support/token-registry.ts";
+import type { TokenServer } from "../support/token-server.ts";
 
 const USER = "alice";
 const PASSWORD = "s3cret pass:word";
@@ -198,26 +198,11 @@ describe("registry fixtures: docker-registry + skopeo + oci-image", { concurrenc
   });
 
   it("token auth delegated to a token server on a second port", async (t) => {
-    const certs = await makeCertificates(await tempRepo(t, {}));
-    const tokens = await startTokenServer(t, {
+    const { certs, tokens, registry } = await startTokenRegistry(t, {
       users: { [USER]: PASSWORD },
       issuer: ISSUER,
       service: SERVICE,
-      signingKeyPem: certs.tokenSigner.keyPem,
-      signingCertPem: certs.tokenSigner.certPem,
       grant: (user, scope) => (user === USER ? scope.actions : []),
-      tls: { keyPem: certs.server.keyPem, certPem: certs.server.certPem },
-    });
-    const registry = await startRegistry(t, {
-      tls: true,
-      certificates: certs,
-      auth: {
-        kind: "token",
-        realm: tokens.realm,
-        service: SERVICE,
-        issuer: ISSUER,
-        rootCertBundle: certs.tokenSigner.certPath,
-      },
     });
     assert.notEqual(tokens.host, registry.host);
     const setup = {
