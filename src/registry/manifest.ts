@@ -13,6 +13,13 @@ export interface Descriptor {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
+/** A fetched manifest: the bytes served, their digest and media type, and the parsed JSON. */
+export interface Manifest {
+  readonly descriptor: Descriptor;
+  readonly bytes: Buffer;
+  readonly json: unknown;
+}
+
 /** An image platform, as an index lists it. */
 export interface Platform {
   readonly os: string;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseChallenges } from "../../src/registry/challenge.ts";
-import { nextPage } from "../../src/registry/client.ts";
+import { nextPage } from "../../src/registry/remote-tags.ts";
 import { RegistryError } from "../../src/registry/errors.ts";
 import { Limiter } from "../../src/registry/limiter.ts";
 import { parsePlatform, selectPlatform } from "../../src/registry/manifest.ts";

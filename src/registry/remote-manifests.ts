@@ -1,0 +1,96 @@
+/**
+ * Manifests on a registry: resolve by HEAD (GET and hash when the registry
+ * sends no Docker-Content-Digest), fetch verified against the digest asked
+ * for and the one announced. A digest is the sha256 of the bytes served.
+ */
+import { maxManifestBytes, readLimited, sha256Digest } from "./body.ts";
+import { DigestMismatchError, UnsupportedManifestError } from "./errors.ts";
+import type { Descriptor, Manifest } from "./manifest.ts";
+import { isSchema1, manifestAccept } from "./media-types.ts";
+import { responseError } from "./response-error.ts";
+import type { RegistrySession, RepositoryTarget } from "./session.ts";
+import type { HttpResponse } from "./transport.ts";
+
+/** The descriptor `reference` (a tag or digest) points at. */
+export async function resolveManifest(
+  session: RegistrySession,
+  target: RepositoryTarget,
+  reference: string,
+): Promise<Descriptor> {
+  const response = await manifestRequest(session, "HEAD", target, reference);
+  const digest = response.headers["docker-content-digest"];
+  const mediaType = mediaTypeOf(response);
+  await response.body.dump();
+  if (digest === undefined || mediaType === "")
+    return (await fetchManifest(session, target, reference)).descriptor;
+  checkSupported(display(target, reference), mediaType);
+  if (isDigest(reference) && digest !== reference) {
+    throw new DigestMismatchError(`manifest ${display(target, reference)}`, reference, digest, 0);
+  }
+  return { digest, mediaType, size: Number(response.headers["content-length"] ?? 0) };
+}
+
+/** The manifest `reference` points at, verified against the digest asked for and the one announced. */
+export async function fetchManifest(
+  session: RegistrySession,
+  target: RepositoryTarget,
+  reference: string,
+): Promise<Manifest> {
+  const response = await manifestRequest(session, "GET", target, reference);
+  const mediaType = mediaTypeOf(response);
+  const announced = response.headers["docker-content-digest"];
+  const bytes = await readLimited(response, maxManifestBytes);
+  const digest = sha256Digest(bytes);
+  const where = display(target, reference);
+  for (const want of [isDigest(reference) ? reference : undefined, announced]) {
+    if (want !== undefined && want.startsWith("sha256:") && want !== digest) {
+      throw new DigestMismatchError(`manifest ${where}`, want, digest, bytes.length);
+    }
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw new UnsupportedManifestError(where, mediaType, "the manifest is not JSON");
+  }
+  checkSupported(where, mediaType);
+  return { descriptor: { digest, mediaType, size: bytes.length }, bytes, json };
+}
+
+/** `repo:tag` or `repo@digest`, for messages. */
+export function display(target: RepositoryTarget, reference: string): string {
+  return `${target.display}${isDigest(reference) ? "@" : ":"}${reference}`;
+}
+
+async function manifestRequest(
+  session: RegistrySession,
+  method: "GET" | "HEAD",
+  target: RepositoryTarget,
+  reference: string,
+): Promise<HttpResponse> {
+  const response = await session.send(target, [`repository:${target.repository}:pull`], {
+    method,
+    path: `/v2/${target.repository}/manifests/${reference}`,
+    headers: { accept: manifestAccept },
+  });
+  if (response.status === 200) return response;
+  throw await responseError(response, method, display(target, reference));
+}
+
+function mediaTypeOf(response: HttpResponse): string {
+  return response.headers["content-type"]?.split(";")[0]?.trim() ?? "";
+}
+
+function isDigest(reference: string): boolean {
+  return reference.includes(":");
+}
+
+function checkSupported(where: string, mediaType: string): void {
+  if (isSchema1(mediaType)) {
+    throw new UnsupportedManifestError(
+      where,
+      mediaType,
+      "Docker schema 1 is not supported; re-push the image with a current client (docker push, skopeo copy) to get a schema 2 or OCI manifest",
+    );
+  }
+}
