@@ -111,11 +111,23 @@ export class Authenticator {
       (realmUrl.host !== host ? await this.#credentials.lookup(realmUrl.host) : undefined) ??
       (await this.#credentials.lookup(host, repositoryOf(scope)));
     const started = this.#now();
-    const response =
+    let response =
       credential?.identityToken !== undefined
         ? await this.#refresh(realmUrl, service, scopes, credential.identityToken)
         : await this.#fetch(realmUrl, service, scopes, credential);
-    return parseTokenResponse(response, realmUrl, started);
+    let text = await response.body.text();
+    if (
+      response.status === 401 &&
+      credential?.identityToken === undefined &&
+      credential?.username !== undefined &&
+      /incorrect username or password/i.test(text)
+    ) {
+      // A stale secret must not block images anyone may pull: OpenShift retries
+      // such an import once without credentials (scenario 15); other 401s are final.
+      response = await this.#fetch(realmUrl, service, scopes, undefined);
+      text = await response.body.text();
+    }
+    return parseTokenResponse(response.status, text, realmUrl, started);
   }
 
   async #fetch(
@@ -159,22 +171,17 @@ export class Authenticator {
 }
 
 /** The token in a realm's answer, with its expiry (B4: token or access_token; at least 60 s). */
-async function parseTokenResponse(
-  response: HttpResponse,
-  realm: URL,
-  started: number,
-): Promise<CachedAuth> {
-  const text = await response.body.text();
+function parseTokenResponse(status: number, text: string, realm: URL, started: number): CachedAuth {
   const fail = (reason: string): RegistryError =>
     new RegistryError(reason, {
       method: "GET",
       url: realm.toString(),
-      status: response.status,
-      transient: response.status >= 500 || response.status === 429,
+      status,
+      transient: status >= 500 || status === 429,
     });
-  if (response.status !== 200)
+  if (status !== 200)
     throw fail(
-      response.status === 401 ? "the token server refused the credentials" : "token request failed",
+      status === 401 ? "the token server refused the credentials" : "token request failed",
     );
   let body: { token?: unknown; access_token?: unknown; expires_in?: unknown; issued_at?: unknown };
   try {

@@ -1,13 +1,14 @@
 /**
- * HTTP for registries over undici: one Agent (a keep-alive pool per origin)
- * per registry host, that host's TLS settings, explicit proxy settings,
+ * HTTP for registries over undici: one dispatcher (a keep-alive pool) per
+ * origin, its host's TLS settings, explicit proxy settings,
  * timeouts, retries with backoff, and redirects followed by hand so that
  * `Authorization` never reaches another origin (a storage backend or CDN
  * serving a blob). Counts requests, bytes and retries per host.
  */
 import { rootCertificates } from "node:tls";
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from "undici";
+import { Agent, ProxyAgent, type Dispatcher } from "undici";
 import { RegistryError } from "./errors.ts";
+import { proxyFor, type ProxySettings } from "./proxy-for.ts";
 import {
   defaultRetryPolicy,
   isRetriableError,
@@ -17,19 +18,14 @@ import {
 } from "./retry.ts";
 import { RegistryStats } from "./stats.ts";
 
+export type { ProxySettings } from "./proxy-for.ts";
+
 /** TLS and scheme settings of one registry host. */
 export interface HostSettings {
   /** Skip TLS verification and fall back to plain HTTP (SEMANTICS N1). */
   readonly insecure: boolean;
   /** Extra PEM CA certificates trusted for this host, besides the system's. */
   readonly ca?: string;
-}
-
-/** Proxy settings, as HTTP_PROXY/HTTPS_PROXY/NO_PROXY give them. */
-export interface ProxySettings {
-  readonly httpProxy?: string;
-  readonly httpsProxy?: string;
-  readonly noProxy?: string;
 }
 
 /** How the transport behaves; time and randomness are injectable for tests. */
@@ -123,7 +119,7 @@ export class Transport {
     const host = request.url.host;
     this.stats.request(host);
     const timeout = this.#options.timeoutMs ?? 30_000;
-    const data = await this.#dispatcher(host).request({
+    const data = await this.#dispatcher(request.url).request({
       origin: request.url.origin,
       path: request.url.pathname + request.url.search,
       method: request.method,
@@ -140,21 +136,29 @@ export class Transport {
     return { status: data.statusCode, headers, body: data.body, url: request.url };
   }
 
-  #dispatcher(host: string): Dispatcher {
-    const existing = this.#dispatchers.get(host);
+  /** One keep-alive pool per origin, with its host's TLS settings, through its proxy if any. */
+  #dispatcher(url: URL): Dispatcher {
+    const existing = this.#dispatchers.get(url.origin);
     if (existing !== undefined) return existing;
-    const settings = this.#options.hostSettings(host);
+    const settings = this.#options.hostSettings(url.host);
     const tls = {
       rejectUnauthorized: !settings.insecure,
       ...(settings.ca === undefined ? {} : { ca: [...rootCertificates, settings.ca] }),
     };
-    const proxy = this.#options.proxy;
-    const pool = { keepAliveTimeout: 30_000, connect: tls };
+    const pool = { keepAliveTimeout: 30_000 };
+    const proxy = proxyFor(url, this.#options.proxy ?? {});
     const dispatcher =
-      proxy?.httpProxy !== undefined || proxy?.httpsProxy !== undefined
-        ? new EnvHttpProxyAgent({ ...pool, ...proxy, requestTls: tls })
-        : new Agent(pool);
-    this.#dispatchers.set(host, dispatcher);
+      proxy === undefined
+        ? new Agent({ ...pool, connect: tls })
+        : // Plain HTTP goes to the proxy in absolute form and HTTPS through a CONNECT
+          // tunnel, as Go's transport does: many proxies allow CONNECT to 443 only.
+          new ProxyAgent({
+            ...pool,
+            uri: proxy.toString(),
+            requestTls: tls,
+            proxyTunnel: url.protocol === "https:",
+          });
+    this.#dispatchers.set(url.origin, dispatcher);
     return dispatcher;
   }
 

@@ -4,18 +4,17 @@
  * anonymous, htpasswd basic auth or delegated token auth. Stopped and its
  * storage removed when the test ends.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { once } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestContext } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
+import { exited, freePort, launch, terminate, type Launched } from "./server-process.ts";
 import { makeCertificates, type Certificates } from "./tls.ts";
 
 const run = promisify(execFile);
@@ -70,19 +69,6 @@ export interface Registry {
 
 const STARTUP_TIMEOUT_MS = 15_000;
 const PORT_ATTEMPTS = 5;
-const LOG_TAIL_CHARS = 8_000;
-
-/** A port that was free a moment ago on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  server.close();
-  await once(server, "close");
-  if (address === null || typeof address === "string") throw new Error("no TCP port");
-  return address.port;
-}
 
 /** Bcrypt's base64 (`./A-Za-z0-9`) of `bytes`, without padding. */
 function bcryptBase64(bytes: Uint8Array): string {
@@ -175,11 +161,6 @@ function probe(url: string, caPem: string | undefined): Promise<number | undefin
   });
 }
 
-/** Whether `child` has exited. */
-function exited(child: ChildProcess): boolean {
-  return child.exitCode !== null || child.signalCode !== null;
-}
-
 /** Waits until `GET /v2/` answers 200 or 401; false if the process exits first. */
 async function waitReady(
   child: ChildProcess,
@@ -196,39 +177,6 @@ async function waitReady(
   return false;
 }
 
-/** Sends SIGTERM (SIGKILL after 5 s) and waits for the process to exit. */
-async function terminate(child: ChildProcess): Promise<void> {
-  if (exited(child)) return;
-  const exit = once(child, "exit");
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await exit;
-  clearTimeout(timer);
-}
-
-/** A spawned registry and the tail of its stderr. */
-interface Launched {
-  readonly child: ChildProcess;
-  readonly tail: () => string;
-}
-
-/** Spawns `docker-registry serve configPath`, keeping the tail of its stderr. */
-function launch(configPath: string): Launched {
-  const child = spawn("docker-registry", ["serve", configPath], {
-    env: registryEnv(),
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let log = "";
-  child.stderr.setEncoding("utf8");
-  child.stderr.on("data", (chunk: string) => {
-    log = (log + chunk).slice(-LOG_TAIL_CHARS);
-  });
-  child.on("error", (error) => {
-    log += `\nspawn failed: ${error.message}`;
-  });
-  return { child, tail: () => log };
-}
-
 /** Starts a registry on a free port, retrying when another process took it. */
 async function startOnFreePort(
   root: string,
@@ -242,7 +190,7 @@ async function startOnFreePort(
     const port = await freePort();
     const configPath = path.join(root, "config.yml");
     await writeFile(configPath, registryConfig(root, port, certificates, auth));
-    const launched = launch(configPath);
+    const launched = launch("docker-registry", ["serve", configPath], registryEnv());
     onLaunch(launched);
     const url = `${scheme}://127.0.0.1:${port}`;
     if (await waitReady(launched.child, url, certificates?.ca.certPem)) return { launched, port };

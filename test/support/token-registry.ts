@@ -13,6 +13,7 @@ import { startTokenServer, type Grant, type TokenServer } from "./token-server.t
 export interface TokenRegistryOptions {
   readonly users: Readonly<Record<string, string>>;
   readonly grant?: Grant;
+  readonly wrongPasswordMessage?: string;
   readonly service: string;
   readonly issuer: string;
 }
@@ -37,6 +38,9 @@ export async function startTokenRegistry(
     signingKeyPem: certs.tokenSigner.keyPem,
     signingCertPem: certs.tokenSigner.certPem,
     ...(options.grant === undefined ? {} : { grant: options.grant }),
+    ...(options.wrongPasswordMessage === undefined
+      ? {}
+      : { wrongPasswordMessage: options.wrongPasswordMessage }),
     tls: { keyPem: certs.server.keyPem, certPem: certs.server.certPem },
   });
   const registry = await startRegistry(t, {

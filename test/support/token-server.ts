@@ -49,6 +49,11 @@ export interface TokenServerOptions {
   readonly grant?: Grant;
   /** Token lifetime in seconds (default 300). */
   readonly expiresIn?: number;
+  /**
+   * What a wrong password is told (default distribution's "invalid username
+   * or password"; Docker Hub says "incorrect username or password").
+   */
+  readonly wrongPasswordMessage?: string;
   /** Serve HTTPS with this key and certificate (default: plain HTTP). */
   readonly tls?: { readonly keyPem: string; readonly certPem: string };
 }
@@ -239,12 +244,17 @@ class Issuer {
 }
 
 /** Reads a GET request's query and Basic credentials. */
-function askOfGet(req: http.IncomingMessage, url: URL, issuer: Issuer): Ask {
+function askOfGet(
+  req: http.IncomingMessage,
+  url: URL,
+  issuer: Issuer,
+  wrongPasswordMessage: string,
+): Ask {
   const basic = basicCredentials(req.headers.authorization);
   const authenticated = basic !== null && issuer.checkPassword(basic.user, basic.password);
   const refusal =
     basic !== null && !authenticated
-      ? { status: 401, code: "UNAUTHORIZED", message: "invalid username or password" }
+      ? { status: 401, code: "UNAUTHORIZED", message: wrongPasswordMessage }
       : undefined;
   return {
     service: url.searchParams.get("service") ?? undefined,
@@ -327,7 +337,9 @@ async function answer(
   if (url.pathname !== "/token" || (method !== "GET" && method !== "POST")) {
     reply = { status: 404, body: { errors: [{ code: "NOT_FOUND" }] }, granted: [] };
   } else {
-    ask = method === "GET" ? askOfGet(req, url, issuer) : await askOfPost(req, issuer);
+    const wrongPassword = options.wrongPasswordMessage ?? "invalid username or password";
+    ask =
+      method === "GET" ? askOfGet(req, url, issuer, wrongPassword) : await askOfPost(req, issuer);
     reply = decide(ask, options, method === "POST", issuer);
   }
   requests.push({
