@@ -4,9 +4,16 @@
  * are written against this port, so a layout can stand in for a registry
  * (disconnected use, the embedded demo) and a copy can go either way.
  */
+import type { Readable } from "node:stream";
 import type { Descriptor, Manifest, Platform } from "./manifest.ts";
 
-/** A repository's manifests and tags, read side. */
+/** A manifest to store: the exact bytes (their hash is the digest) and media type. */
+export interface ManifestUpload {
+  readonly bytes: Uint8Array;
+  readonly mediaType: string;
+}
+
+/** A repository's manifests, tags and blobs. */
 export interface ImageRepository {
   /** For messages: `quay.io/org/app`, `oci:/srv/layout`. */
   readonly name: string;
@@ -16,4 +23,21 @@ export interface ImageRepository {
   getManifest(reference: string): Promise<Manifest>;
   /** Every tag. */
   listTags(): Promise<string[]>;
+  /** The blob's descriptor (digest and size) when the repository holds it; undefined when it does not. */
+  statBlob(digest: string): Promise<Descriptor | undefined>;
+  /**
+   * The blob's bytes, verified while streaming: the stream errors with a
+   * DigestMismatchError instead of ending when the size or digest differ.
+   */
+  openBlob(descriptor: Descriptor): Promise<Readable>;
+  /**
+   * Stores a blob unless the repository already holds it. `open` is called
+   * once per attempt, so a retry never replays a consumed stream. Resolves
+   * once the blob is there; the value is the implementation's to give
+   * (`unknown` so that one may say how, as RemoteRepository does, and
+   * another return nothing).
+   */
+  putBlob(descriptor: Descriptor, open: () => Readable | Uint8Array): Promise<unknown>;
+  /** Stores a manifest under `tag`, or by its digest when no tag is given; returns its descriptor. */
+  putManifest(manifest: ManifestUpload, tag?: string): Promise<Descriptor>;
 }

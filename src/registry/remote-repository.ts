@@ -1,16 +1,37 @@
 /** A repository on a registry, as an ImageRepository, every request within its host's limit. */
-import type { ImageRepository } from "./image-repository.ts";
+import type { Readable } from "node:stream";
+import { isTransient } from "./errors.ts";
+import type { ImageRepository, ManifestUpload } from "./image-repository.ts";
 import type { Descriptor, Manifest, Platform } from "./manifest.ts";
 import { resolvePlatform } from "./platform-manifest.ts";
-import { fetchManifest, resolveManifest } from "./remote-manifests.ts";
+import { openBlob, statBlob } from "./remote-blobs.ts";
+import { fetchManifest, putManifest, resolveManifest } from "./remote-manifests.ts";
 import { listTags } from "./remote-tags.ts";
+import { pushScopes, uploadBlob, type UploadResult } from "./remote-uploads.ts";
 import type { RegistrySession, RepositoryTarget } from "./session.ts";
 
 /** Options of a remote repository. */
 export interface RemoteRepositoryOptions {
   /** Tags asked for per page of the tag list. */
   readonly tagPageSize?: number;
+  /** Bytes per PATCH of a chunked blob upload (default 8 MiB). */
+  readonly uploadChunkSize?: number;
+  /**
+   * Attempts at a blob upload in all (default 3). Each request is already
+   * retried by the transport; this starts the upload again, reopening the
+   * content, when it still fails in a way that may pass (a lost session).
+   */
+  readonly uploadAttempts?: number;
 }
+
+/** Options of one {@link RemoteRepository.putBlob}. */
+export interface PutBlobOptions {
+  /** A repository on the same host holding the blob: mount it from there instead of uploading. */
+  readonly mountFrom?: string;
+}
+
+/** How a blob came to be in the repository: already there, mounted, or sent. */
+export type PutBlobResult = "exists" | UploadResult;
 
 /** A registry repository. */
 export class RemoteRepository implements ImageRepository {
@@ -41,6 +62,51 @@ export class RemoteRepository implements ImageRepository {
 
   async listTags(): Promise<string[]> {
     return this.#limited(() => listTags(this.#session, this.target, this.#options.tagPageSize));
+  }
+
+  async statBlob(digest: string): Promise<Descriptor | undefined> {
+    return this.#limited(() => statBlob(this.#session, this.target, digest));
+  }
+
+  /** The limit covers the request; reading the stream is the caller's time. */
+  async openBlob(descriptor: Descriptor): Promise<Readable> {
+    return this.#limited(() => openBlob(this.#session, this.target, descriptor));
+  }
+
+  /**
+   * Stores the blob unless the repository holds it already: mounted from
+   * `options.mountFrom` when the registry agrees, else uploaded from what
+   * `open` returns (called again for each attempt).
+   */
+  async putBlob(
+    descriptor: Descriptor,
+    open: () => Readable | Uint8Array,
+    options: PutBlobOptions = {},
+  ): Promise<PutBlobResult> {
+    // The push token (with pull on a mount source) serves the HEAD too: one token for it all.
+    const scopes = pushScopes(this.target, options.mountFrom);
+    const existing = await this.#limited(() =>
+      statBlob(this.#session, this.target, descriptor.digest, scopes),
+    );
+    if (existing !== undefined) return "exists";
+    const attempts = this.#options.uploadAttempts ?? 3;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // uploadBlob runs each of its requests within the limit itself.
+        return await uploadBlob(this.#session, this.target, descriptor, open, {
+          ...options,
+          ...(this.#options.uploadChunkSize === undefined
+            ? {}
+            : { chunkSize: this.#options.uploadChunkSize }),
+        });
+      } catch (err) {
+        if (attempt >= attempts || !isTransient(err)) throw err;
+      }
+    }
+  }
+
+  async putManifest(manifest: ManifestUpload, tag?: string): Promise<Descriptor> {
+    return this.#limited(() => putManifest(this.#session, this.target, manifest, tag));
   }
 
   #limited<T>(task: () => Promise<T>): Promise<T> {

@@ -1,0 +1,672 @@
+/**
+ * Pushing to a real registry (Debian's docker-registry): blob uploads in one
+ * PUT and in chunked PATCHes, cross-repository mounts and their refusals,
+ * manifests by tag and by digest, with plain HTTP, htpasswd and delegated
+ * token auth. skopeo is the oracle: it must copy the pushed image back byte
+ * for byte. A scripted front server (test/support/redirect-server.ts) counts
+ * requests and plays what distribution does not: relative Locations,
+ * Locations on another origin, refused mounts, failures, bytes corrupted on
+ * the way.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { describe, it, type TestContext } from "node:test";
+import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
+import type { Credential } from "../../src/registry/auth.ts";
+import { DigestMismatchError, RegistryError } from "../../src/registry/errors.ts";
+import type { Descriptor } from "../../src/registry/manifest.ts";
+import {
+  RemoteRepository,
+  type RemoteRepositoryOptions,
+} from "../../src/registry/remote-repository.ts";
+import { RegistrySession } from "../../src/registry/session.ts";
+import { Transport } from "../../src/registry/transport.ts";
+import { MEDIA_TYPES, tarArchive, writeImage } from "../support/oci-image.ts";
+import { startFrontServer, type RecordedRequest } from "../support/redirect-server.ts";
+import { startRegistry } from "../support/registry-server.ts";
+import {
+  inspectDigest,
+  inspectFormatDigest,
+  inspectRaw,
+  pushLayout,
+  type SkopeoOptions,
+} from "../support/skopeo.ts";
+import { tempRepo } from "../support/temp-repo.ts";
+import { startTokenRegistry } from "../support/token-registry.ts";
+
+const run = promisify(execFile);
+const canary = "canary-0b10ad-Pa55:word";
+const chunkSize = 16 * 1024;
+/** The test transport's attempts per request. */
+const transportAttempts = 3;
+
+interface SessionOptions {
+  readonly insecure?: boolean;
+  readonly ca?: string;
+  readonly credentials?: Readonly<Record<string, Credential>>;
+}
+
+/** A session for the test, closed when it ends. */
+function newSession(t: TestContext, options: SessionOptions = {}): RegistrySession {
+  const settings = () => ({
+    insecure: options.insecure ?? false,
+    concurrency: 4,
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
+  });
+  const transport = new Transport({
+    hostSettings: settings,
+    retry: { attempts: transportAttempts, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 1000 },
+    timeoutMs: 10_000,
+  });
+  const credentials = { lookup: (host: string) => Promise.resolve(options.credentials?.[host]) };
+  t.after(() => transport.close());
+  return new RegistrySession({ transport, credentials, hostSettings: settings });
+}
+
+function repositoryAt(
+  session: RegistrySession,
+  host: string,
+  name: string,
+  options: RemoteRepositoryOptions = { uploadChunkSize: chunkSize },
+): RemoteRepository {
+  return new RemoteRepository(
+    session,
+    { host, repository: name, display: `${host}/${name}` },
+    options,
+  );
+}
+
+function sha256(bytes: Uint8Array): string {
+  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+}
+
+/** A blob and its descriptor. */
+interface Blob {
+  readonly descriptor: Descriptor;
+  readonly bytes: Buffer;
+}
+
+function blobOf(mediaType: string, bytes: Buffer): Blob {
+  return { descriptor: { mediaType, digest: sha256(bytes), size: bytes.length }, bytes };
+}
+
+/** An image made here: a small layer, a large one (several chunks), its config and manifest. */
+interface TestImage {
+  readonly small: Blob;
+  readonly large: Blob;
+  readonly config: Blob;
+  readonly manifest: Blob;
+}
+
+/** An OCI image whose large layer holds `largeBytes` of incompressible data. */
+function makeImage(seed: string, largeBytes = 100_000): TestImage {
+  const mtime = Date.UTC(2024, 0, 1) / 1000;
+  const smallTar = tarArchive("small", { "seed.txt": `${seed}\n` }, mtime);
+  // Base64 of random bytes: gzip cannot shrink it much, so the layer stays several chunks long.
+  const largeTar = tarArchive(
+    "large",
+    { "data.txt": randomBytes(largeBytes).toString("base64") },
+    mtime,
+  );
+  const small = blobOf(MEDIA_TYPES.layer, gzipSync(smallTar));
+  const large = blobOf(MEDIA_TYPES.layer, gzipSync(largeTar));
+  const config = blobOf(
+    MEDIA_TYPES.config,
+    Buffer.from(
+      JSON.stringify({
+        architecture: "amd64",
+        os: "linux",
+        created: "2024-01-01T00:00:00Z",
+        config: { Labels: { seed } },
+        rootfs: { type: "layers", diff_ids: [sha256(smallTar), sha256(largeTar)] },
+      }),
+    ),
+  );
+  const manifest = blobOf(
+    MEDIA_TYPES.manifest,
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.manifest,
+        config: config.descriptor,
+        layers: [small.descriptor, large.descriptor],
+      }),
+    ),
+  );
+  return { small, large, config, manifest };
+}
+
+/** `bytes` as a stream of `size`-byte pieces, counting how often it was opened. */
+function opener(bytes: Buffer, size = 1000): { open: () => Readable; opened: () => number } {
+  let opened = 0;
+  return {
+    open: () => {
+      opened++;
+      const pieces: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) pieces.push(bytes.subarray(i, i + size));
+      return Readable.from(pieces);
+    },
+    opened: () => opened,
+  };
+}
+
+/** Pushes `image` to `repo`: the small layer and config as bytes, the large one as a stream, then the manifest by `tag`. */
+async function pushImage(repo: RemoteRepository, image: TestImage, tag: string): Promise<void> {
+  assert.equal(await repo.putBlob(image.small.descriptor, () => image.small.bytes), "uploaded");
+  assert.equal(
+    await repo.putBlob(image.large.descriptor, opener(image.large.bytes).open),
+    "uploaded",
+  );
+  assert.equal(await repo.putBlob(image.config.descriptor, () => image.config.bytes), "uploaded");
+  const stored = await repo.putManifest(
+    { bytes: image.manifest.bytes, mediaType: image.manifest.descriptor.mediaType },
+    tag,
+  );
+  assert.deepEqual(stored, image.manifest.descriptor);
+}
+
+/** Files that keep skopeo away from the machine's configuration, made once per test. */
+async function skopeoIsolation(
+  t: TestContext,
+): Promise<{ args: string[]; env: NodeJS.ProcessEnv }> {
+  const dir = await tempRepo(t, {
+    "policy.json": JSON.stringify({ default: [{ type: "insecureAcceptAnything" }] }),
+    "auth.json": "{}\n",
+    "registries.conf": "",
+  });
+  await mkdir(path.join(dir, "registries.d"));
+  return {
+    args: [
+      "--policy",
+      path.join(dir, "policy.json"),
+      "--registries.d",
+      path.join(dir, "registries.d"),
+    ],
+    env: {
+      ...process.env,
+      CONTAINERS_REGISTRIES_CONF: path.join(dir, "registries.conf"),
+      REGISTRY_AUTH_FILE: path.join(dir, "auth.json"),
+    },
+  };
+}
+
+/**
+ * skopeo copies `ref` (with every blob, verifying each against its digest)
+ * into a new OCI layout; the manifest and blobs there must be `image`'s.
+ */
+async function assertSkopeoCopies(
+  t: TestContext,
+  ref: string,
+  image: TestImage,
+  options: SkopeoOptions,
+): Promise<void> {
+  const isolation = await skopeoIsolation(t);
+  const layout = await tempRepo(t, {});
+  await run(
+    "skopeo",
+    [
+      ...isolation.args,
+      "copy",
+      "--quiet",
+      "--preserve-digests",
+      `--src-tls-verify=${String(options.certDir !== undefined)}`,
+      ...(options.certDir === undefined ? [] : ["--src-cert-dir", options.certDir]),
+      ...(options.creds === undefined ? ["--src-no-creds"] : ["--src-creds", options.creds]),
+      `docker://${ref}`,
+      `oci:${layout}:copy`,
+    ],
+    { env: isolation.env, timeout: 60_000 },
+  );
+  const index = JSON.parse(await readFile(path.join(layout, "index.json"), "utf8")) as {
+    manifests: Descriptor[];
+  };
+  assert.equal(index.manifests[0]?.digest, image.manifest.descriptor.digest);
+  for (const blob of [image.manifest, image.config, image.small, image.large]) {
+    const file = path.join(layout, "blobs", "sha256", blob.descriptor.digest.slice(7));
+    assert.deepEqual(await readFile(file), blob.bytes, blob.descriptor.digest);
+  }
+}
+
+const uploadsOf = (requests: readonly RecordedRequest[], method: string) =>
+  requests.filter((r) => r.method === method && r.path.includes("/blobs/uploads/"));
+
+describe("uploads to docker-registry", { concurrency: true }, () => {
+  it("plain HTTP: one PUT for bytes and small streams, PATCHes for large ones; skopeo copies the image back", async (t) => {
+    const registry = await startRegistry(t);
+    const front = await startFrontServer(t, { upstream: registry.url });
+    const repo = repositoryAt(newSession(t, { insecure: true }), front.host, "push/app");
+    const image = makeImage("plain");
+
+    assert.equal(await repo.putBlob(image.small.descriptor, () => image.small.bytes), "uploaded");
+    assert.deepEqual(
+      front.requests.map((r) => r.method),
+      ["GET", "HEAD", "POST", "PUT"],
+      "ping, HEAD, POST, one PUT",
+    );
+    const put = front.requests.at(-1);
+    assert.deepEqual(put?.body, image.small.bytes);
+    assert.equal(
+      new URL(put.path, front.url).searchParams.get("digest"),
+      image.small.descriptor.digest,
+    );
+
+    // A stream no longer than a chunk also goes whole.
+    front.requests.length = 0;
+    const config = opener(image.config.bytes, 7);
+    assert.equal(await repo.putBlob(image.config.descriptor, config.open), "uploaded");
+    assert.deepEqual(
+      front.requests.map((r) => r.method),
+      ["HEAD", "POST", "PUT"],
+    );
+
+    // A long stream: PATCHes of exactly one chunk each, in order, then an empty PUT ?digest=.
+    front.requests.length = 0;
+    const large = opener(image.large.bytes, 1000);
+    assert.equal(await repo.putBlob(image.large.descriptor, large.open), "uploaded");
+    const patches = uploadsOf(front.requests, "PATCH");
+    const size = image.large.bytes.length;
+    assert.ok(size > 5 * chunkSize, `the large layer is ${String(size)} bytes`);
+    assert.equal(patches.length, Math.ceil(size / chunkSize));
+    assert.deepEqual(
+      patches.map((p) => p.headers["content-range"]),
+      patches.map(
+        (_, i) => `${String(i * chunkSize)}-${String(Math.min(size, (i + 1) * chunkSize) - 1)}`,
+      ),
+    );
+    assert.ok(patches.every((p) => p.headers["content-type"] === "application/octet-stream"));
+    assert.deepEqual(Buffer.concat(patches.map((p) => p.body)), image.large.bytes);
+    const commit = uploadsOf(front.requests, "PUT");
+    assert.equal(commit.length, 1);
+    assert.equal(commit[0]?.body.length, 0);
+    assert.equal(large.opened(), 1);
+
+    // Each PATCH went to the Location the previous answer gave (distribution changes _state).
+    const paths = [...uploadsOf(front.requests, "PATCH"), ...commit].map(
+      (r) => r.path.split("?")[1],
+    );
+    assert.equal(new Set(paths).size, paths.length);
+
+    front.requests.length = 0;
+    assert.equal(await repo.putBlob(image.large.descriptor, large.open), "exists");
+    assert.equal(large.opened(), 1, "an existing blob is not read");
+    assert.deepEqual(
+      front.requests.map((r) => r.method),
+      ["HEAD"],
+    );
+
+    const stored = await repo.putManifest(
+      { bytes: image.manifest.bytes, mediaType: MEDIA_TYPES.manifest },
+      "v1",
+    );
+    assert.deepEqual(stored, image.manifest.descriptor);
+    const manifestPut = front.requests.at(-1);
+    assert.equal(manifestPut?.path, "/v2/push/app/manifests/v1");
+    assert.equal(manifestPut.headers["content-type"], MEDIA_TYPES.manifest);
+    const ref = `${registry.host}/push/app`;
+    assert.equal(await inspectDigest(`${ref}:v1`), image.manifest.descriptor.digest);
+    assert.equal(await inspectFormatDigest(`${ref}:v1`), image.manifest.descriptor.digest);
+    await assertSkopeoCopies(t, `${ref}:v1`, image, {});
+
+    // By digest, without a tag: an annotated variant of the same image.
+    const variant = Buffer.from(
+      JSON.stringify({
+        ...JSON.parse(image.manifest.bytes.toString("utf8")),
+        annotations: { by: "digest" },
+      }),
+    );
+    const byDigest = await repo.putManifest({ bytes: variant, mediaType: MEDIA_TYPES.manifest });
+    assert.equal(byDigest.digest, sha256(variant));
+    assert.equal(front.requests.at(-1)?.path, `/v2/push/app/manifests/${byDigest.digest}`);
+    assert.deepEqual(await inspectRaw(`${ref}@${byDigest.digest}`), variant);
+  });
+
+  it("relative Locations are resolved against the answering URL", async (t) => {
+    const registry = await startRegistry(t);
+    let rewritten = 0;
+    const front = await startFrontServer(t, {
+      upstream: registry.url,
+      rewriteLocation: (location) => {
+        const url = new URL(location);
+        rewritten++;
+        return `${url.pathname}${url.search}`;
+      },
+    });
+    const repo = repositoryAt(newSession(t, { insecure: true }), front.host, "relative/app");
+    const image = makeImage("relative", 40_000);
+    await pushImage(repo, image, "v1");
+    assert.ok(uploadsOf(front.requests, "PATCH").length >= 2);
+    assert.ok(
+      rewritten >= uploadsOf(front.requests, "PATCH").length + 3,
+      "every upload answer was relative",
+    );
+    await assertSkopeoCopies(t, `${registry.host}/relative/app:v1`, image, {});
+  });
+
+  it("htpasswd: uploads with credentials; a Location on another origin gets none", async (t) => {
+    const registry = await startRegistry(t, {
+      tls: true,
+      auth: { kind: "htpasswd", username: "alice", password: canary },
+    });
+    assert.ok(registry.caPem !== undefined && registry.caDir !== undefined);
+    const skopeo = { certDir: registry.caDir, creds: `alice:${canary}` };
+    const basic = `Basic ${Buffer.from(`alice:${canary}`).toString("base64")}`;
+
+    // Straight to the registry.
+    const direct = repositoryAt(
+      newSession(t, {
+        ca: registry.caPem,
+        credentials: { [registry.host]: { username: "alice", password: canary } },
+      }),
+      registry.host,
+      "basic/app",
+    );
+    const image = makeImage("basic");
+    await pushImage(direct, image, "v1");
+    await assertSkopeoCopies(t, `${registry.host}/basic/app:v1`, image, skopeo);
+
+    // Upload sessions moved to a second origin (a storage service, authorised its own way).
+    const storage = await startFrontServer(t, {
+      upstream: registry.url,
+      upstreamCa: registry.caPem,
+      upstreamHeaders: { authorization: basic },
+    });
+    const front = await startFrontServer(t, {
+      upstream: registry.url,
+      upstreamCa: registry.caPem,
+      rewriteLocation: (location, request) =>
+        request.method === "POST" ? location.replace(/^http:\/\/[^/]+/, storage.url) : location,
+    });
+    const moved = repositoryAt(
+      newSession(t, {
+        insecure: true,
+        credentials: { [front.host]: { username: "alice", password: canary } },
+      }),
+      front.host,
+      "moved/app",
+    );
+    const other = makeImage("moved");
+    await pushImage(moved, other, "v1");
+    assert.ok(uploadsOf(front.requests, "POST").every((r) => r.headers["authorization"] === basic));
+    assert.deepEqual(uploadsOf(front.requests, "PATCH"), [], "PATCHes went to the storage origin");
+    assert.ok(uploadsOf(storage.requests, "PATCH").length >= 2);
+    assert.equal(uploadsOf(storage.requests, "PUT").length, 3);
+    for (const request of storage.requests) {
+      assert.equal(
+        request.headers["authorization"],
+        undefined,
+        `${request.method} ${request.path}`,
+      );
+    }
+    await assertSkopeoCopies(t, `${registry.host}/moved/app:v1`, other, skopeo);
+
+    // A failure message names the request, never the password.
+    const wrong = { ...other.small.descriptor, digest: sha256(Buffer.from("other")) };
+    await assert.rejects(
+      direct.putBlob(wrong, () => other.small.bytes),
+      (err: unknown) => {
+        assert.ok(err instanceof DigestMismatchError);
+        assert.doesNotMatch(
+          `${err.message} ${String(err.stack)} ${JSON.stringify(err)}`,
+          /canary-0b10ad|YWxpY2U6/,
+        );
+        return true;
+      },
+    );
+  });
+
+  it("token auth: mounts ask for push on the target and pull on the source; a denied source falls back to an upload", async (t) => {
+    const { certs, tokens, registry } = await startTokenRegistry(t, {
+      users: { alice: canary, bob: "bob-pass" },
+      issuer: "isg-issuer",
+      service: "isg-registry",
+      // bob may do anything; alice anything but read secret/app.
+      grant: (user, scope) =>
+        user === undefined
+          ? []
+          : user === "alice" && scope.name === "secret/app"
+            ? []
+            : scope.actions,
+    });
+    const ca = certs.ca.certPem;
+    const layout = await tempRepo(t, {});
+    const source = await writeImage(layout, { tag: "v1", seed: "token-mount" });
+    const bob = { certDir: certs.caDir, creds: "bob:bob-pass" };
+    await pushLayout(layout, "v1", `${registry.host}/shared/app:v1`, bob);
+    await pushLayout(layout, "v1", `${registry.host}/secret/app:v1`, bob);
+    const layerDigest = source.manifests[0]?.layerDigests[0] ?? "";
+    const layerBytes = await readFile(path.join(layout, "blobs", "sha256", layerDigest.slice(7)));
+    const layer: Descriptor = {
+      mediaType: MEDIA_TYPES.layer,
+      digest: layerDigest,
+      size: layerBytes.length,
+    };
+
+    const session = newSession(t, {
+      ca,
+      credentials: { [registry.host]: { username: "alice", password: canary } },
+    });
+    const target = repositoryAt(session, registry.host, "team/app");
+    let opened = 0;
+    const open = () => {
+      opened++;
+      return layerBytes;
+    };
+    tokens.requests.length = 0;
+    assert.equal(await target.putBlob(layer, open, { mountFrom: "shared/app" }), "mounted");
+    assert.equal(opened, 0, "a mounted blob is not read");
+    assert.deepEqual(
+      tokens.requests.map((r) => r.scopes),
+      [["repository:team/app:pull,push", "repository:shared/app:pull"]],
+    );
+    assert.deepEqual(
+      tokens.requests[0]?.granted.map((g) => `${g.name}:${g.actions.join(",")}`),
+      ["team/app:pull,push", "shared/app:pull"],
+    );
+    assert.equal((await target.statBlob(layerDigest))?.size, layerBytes.length);
+
+    // alice may not read secret/app: the registry refuses the mount (401), the blob is uploaded.
+    const denied = repositoryAt(session, registry.host, "team/other");
+    tokens.requests.length = 0;
+    assert.equal(await denied.putBlob(layer, open, { mountFrom: "secret/app" }), "uploaded");
+    assert.equal(opened, 1);
+    assert.ok(
+      tokens.requests.some(
+        (r) =>
+          r.scopes.includes("repository:secret/app:pull") &&
+          r.granted.every((g) => g.name !== "secret/app"),
+      ),
+      "the token asked for pull on the source and did not get it",
+    );
+    assert.equal((await denied.statBlob(layerDigest))?.digest, layerDigest);
+
+    // A whole image, and skopeo reads it back.
+    const image = makeImage("token");
+    await pushImage(target, image, "v2");
+    await assertSkopeoCopies(t, `${registry.host}/team/app:v2`, image, {
+      certDir: certs.caDir,
+      creds: `alice:${canary}`,
+    });
+  });
+
+  it("plain HTTP mounts: mounted when the source has the blob, uploaded when it does not or the mount is refused", async (t) => {
+    const registry = await startRegistry(t);
+    const refusals: Record<string, number> = { "refused-401/app": 401, "refused-400/app": 400 };
+    const front = await startFrontServer(t, {
+      upstream: registry.url,
+      answer: (request) => {
+        const name = /^\/v2\/(.+)\/blobs\/uploads\/\?.*mount=/.exec(request.path)?.[1];
+        const status = name === undefined ? undefined : refusals[name];
+        return status === undefined
+          ? undefined
+          : {
+              status,
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ errors: [{ code: "DENIED", message: "mount refused" }] }),
+            };
+      },
+    });
+    const session = newSession(t, { insecure: true });
+    const image = makeImage("mounts", 1_000);
+    await pushImage(repositoryAt(session, front.host, "origin/app"), image, "v1");
+    const blob = image.large;
+    const open = opener(blob.bytes);
+
+    const mounted = repositoryAt(session, front.host, "mounted/app");
+    front.requests.length = 0;
+    assert.equal(
+      await mounted.putBlob(blob.descriptor, open.open, { mountFrom: "origin/app" }),
+      "mounted",
+    );
+    assert.equal(open.opened(), 0);
+    const mountPost = new URL(uploadsOf(front.requests, "POST")[0]?.path ?? "", front.url);
+    assert.deepEqual(
+      [mountPost.searchParams.get("mount"), mountPost.searchParams.get("from")],
+      [blob.descriptor.digest, "origin/app"],
+    );
+    assert.equal((await mounted.statBlob(blob.descriptor.digest))?.size, blob.bytes.length);
+
+    // The source lacks the blob: distribution answers 202 and the upload goes into that session.
+    const lacking = repositoryAt(session, front.host, "lacking/app");
+    front.requests.length = 0;
+    assert.equal(
+      await lacking.putBlob(blob.descriptor, open.open, { mountFrom: "empty/app" }),
+      "uploaded",
+    );
+    assert.equal(open.opened(), 1);
+    assert.equal(
+      uploadsOf(front.requests, "POST").length,
+      1,
+      "the refused mount's session was used",
+    );
+
+    for (const [name, status] of Object.entries(refusals)) {
+      front.requests.length = 0;
+      const repo = repositoryAt(session, front.host, name);
+      assert.equal(
+        await repo.putBlob(blob.descriptor, open.open, { mountFrom: "origin/app" }),
+        "uploaded",
+        name,
+      );
+      const posts = uploadsOf(front.requests, "POST").map((r) => r.path.includes("mount="));
+      assert.deepEqual(posts, [true, false], `${String(status)}: mount, then a plain upload`);
+      assert.equal((await repo.statBlob(blob.descriptor.digest))?.digest, blob.descriptor.digest);
+    }
+    assert.equal(open.opened(), 3);
+  });
+
+  it("content that is not the descriptor's is never committed", async (t) => {
+    const registry = await startRegistry(t);
+    const front = await startFrontServer(t, { upstream: registry.url });
+    const repo = repositoryAt(newSession(t, { insecure: true }), front.host, "wrong/app");
+    const image = makeImage("wrong", 60_000);
+    const cases: [string, Descriptor, () => Readable | Uint8Array][] = [
+      [
+        "bytes",
+        { ...image.small.descriptor, digest: sha256(Buffer.from("x")) },
+        () => image.small.bytes,
+      ],
+      [
+        "short stream",
+        image.large.descriptor,
+        () => Readable.from([image.large.bytes.subarray(1)]),
+      ],
+      [
+        "flipped stream",
+        image.large.descriptor,
+        () => {
+          const flipped = Buffer.from(image.large.bytes);
+          flipped[flipped.length - 1] = (flipped[flipped.length - 1] ?? 0) ^ 1;
+          return opener(flipped).open();
+        },
+      ],
+    ];
+    for (const [what, descriptor, open] of cases) {
+      front.requests.length = 0;
+      await assert.rejects(repo.putBlob(descriptor, open), (err: unknown) => {
+        assert.ok(err instanceof DigestMismatchError, `${what}: ${String(err)}`);
+        assert.equal(err.want, descriptor.digest);
+        return true;
+      });
+      assert.deepEqual(uploadsOf(front.requests, "PUT"), [], `${what}: no commit`);
+      assert.equal(
+        uploadsOf(front.requests, "DELETE").length,
+        1,
+        `${what}: the session is cancelled`,
+      );
+      assert.equal(await repo.statBlob(descriptor.digest), undefined, what);
+    }
+  });
+
+  it("bytes changed on the way: the registry's DIGEST_INVALID is a RegistryError with that code", async (t) => {
+    const registry = await startRegistry(t);
+    const front = await startFrontServer(t, {
+      upstream: registry.url,
+      rewriteBody: (request) => {
+        if (request.method !== "PUT" || request.body.length === 0) return request.body;
+        const changed = Buffer.from(request.body);
+        changed[0] = (changed[0] ?? 0) ^ 1;
+        return changed;
+      },
+    });
+    const repo = repositoryAt(newSession(t, { insecure: true }), front.host, "transit/app");
+    const blob = makeImage("transit").small;
+    await assert.rejects(
+      repo.putBlob(blob.descriptor, () => blob.bytes),
+      (err: unknown) => {
+        assert.ok(err instanceof RegistryError, String(err));
+        assert.equal(err.status, 400);
+        assert.equal(err.transient, false);
+        assert.deepEqual(
+          err.ociErrors.map((e) => e.code),
+          ["DIGEST_INVALID"],
+        );
+        return true;
+      },
+    );
+    assert.equal(await repo.statBlob(blob.descriptor.digest), undefined);
+  });
+
+  it("an upload that keeps failing after the transport's retries starts again with freshly opened content", async (t) => {
+    const registry = await startRegistry(t);
+    let failing = transportAttempts;
+    const front = await startFrontServer(t, {
+      upstream: registry.url,
+      // Every try of the first PATCH fails, so the transport gives up on it.
+      answer: (request) => {
+        if (request.method !== "PATCH" || failing <= 0) return undefined;
+        failing--;
+        return { status: 503 };
+      },
+    });
+    const repo = repositoryAt(newSession(t, { insecure: true }), front.host, "retry/app");
+    const blob = makeImage("retry", 40_000).large;
+    const content = opener(blob.bytes);
+    assert.equal(await repo.putBlob(blob.descriptor, content.open), "uploaded");
+    assert.equal(failing, 0);
+    assert.equal(content.opened(), 2, "the second attempt read the content from the start");
+    assert.equal(uploadsOf(front.requests, "POST").length, 2);
+    assert.equal(uploadsOf(front.requests, "DELETE").length, 1, "the failed session was cancelled");
+    const stored = await repo.openBlob(blob.descriptor);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stored) chunks.push(chunk as Buffer);
+    assert.deepEqual(Buffer.concat(chunks), blob.bytes);
+
+    // Given up after the repository's attempts: the last error, still transient.
+    failing = Infinity;
+    const once = repositoryAt(newSession(t, { insecure: true }), front.host, "retry/once", {
+      uploadChunkSize: chunkSize,
+      uploadAttempts: 1,
+    });
+    await assert.rejects(once.putBlob(blob.descriptor, opener(blob.bytes).open), (err: unknown) => {
+      assert.ok(err instanceof RegistryError);
+      assert.equal(err.status, 503);
+      assert.equal(err.transient, true);
+      return true;
+    });
+  });
+});
