@@ -1,10 +1,12 @@
 /**
  * Manifests on a registry: resolve by HEAD (GET and hash when the registry
  * sends no Docker-Content-Digest), fetch verified against the digest asked
- * for and the one announced. A digest is the sha256 of the bytes served.
+ * for and the one announced, and store by PUT, checking the digest the
+ * registry announces. A digest is the sha256 of the bytes served or sent.
  */
-import { maxManifestBytes, readLimited, sha256Digest } from "./body.ts";
+import { maxManifestBytes, sha256Digest } from "./body.ts";
 import { DigestMismatchError, UnsupportedManifestError } from "./errors.ts";
+import type { ManifestUpload } from "./image-repository.ts";
 import type { Descriptor, Manifest } from "./manifest.ts";
 import { isSchema1, manifestAccept } from "./media-types.ts";
 import { responseError } from "./response-error.ts";
@@ -20,14 +22,16 @@ export async function resolveManifest(
   const response = await manifestRequest(session, "HEAD", target, reference);
   const digest = response.headers["docker-content-digest"];
   const mediaType = mediaTypeOf(response);
+  const size = Number(response.headers["content-length"] ?? "");
   await response.body.dump();
-  if (digest === undefined || mediaType === "")
+  // Without all three, the GET's bytes are the only source of truth.
+  if (digest === undefined || mediaType === "" || !Number.isSafeInteger(size) || size <= 0)
     return (await fetchManifest(session, target, reference)).descriptor;
   checkSupported(display(target, reference), mediaType);
   if (isDigest(reference) && digest !== reference) {
     throw new DigestMismatchError(`manifest ${display(target, reference)}`, reference, digest, 0);
   }
-  return { digest, mediaType, size: Number(response.headers["content-length"] ?? 0) };
+  return { digest, mediaType, size };
 }
 
 /** The manifest `reference` points at, verified against the digest asked for and the one announced. */
@@ -36,12 +40,23 @@ export async function fetchManifest(
   target: RepositoryTarget,
   reference: string,
 ): Promise<Manifest> {
-  const response = await manifestRequest(session, "GET", target, reference);
+  // Read whole inside the transport's retries: a body cut off mid-way is fetched again.
+  const response = await session.read(
+    target,
+    [`repository:${target.repository}:pull`],
+    {
+      method: "GET",
+      path: `/v2/${target.repository}/manifests/${reference}`,
+      headers: { accept: manifestAccept },
+    },
+    maxManifestBytes,
+  );
+  const where = display(target, reference);
+  if (response.status !== 200) throw await responseError(response, "GET", where);
   const mediaType = mediaTypeOf(response);
   const announced = response.headers["docker-content-digest"];
-  const bytes = await readLimited(response, maxManifestBytes);
+  const bytes = response.bytes;
   const digest = sha256Digest(bytes);
-  const where = display(target, reference);
   for (const want of [isDigest(reference) ? reference : undefined, announced]) {
     if (want !== undefined && want.startsWith("sha256:") && want !== digest) {
       throw new DigestMismatchError(`manifest ${where}`, want, digest, bytes.length);
@@ -55,6 +70,43 @@ export async function fetchManifest(
   }
   checkSupported(where, mediaType);
   return { descriptor: { digest, mediaType, size: bytes.length }, bytes, json };
+}
+
+/**
+ * Stores `manifest` under `tag`, or under its digest when no tag is given,
+ * with Content-Type set to its media type. The registry must announce the
+ * sha256 of the bytes sent (when it announces a digest at all).
+ */
+export async function putManifest(
+  session: RegistrySession,
+  target: RepositoryTarget,
+  manifest: ManifestUpload,
+  tag?: string,
+): Promise<Descriptor> {
+  const digest = sha256Digest(manifest.bytes);
+  const reference = tag ?? digest;
+  const where = display(target, reference);
+  checkSupported(where, manifest.mediaType);
+  const response = await session.send(target, [`repository:${target.repository}:pull,push`], {
+    method: "PUT",
+    path: `/v2/${target.repository}/manifests/${reference}`,
+    headers: { "content-type": manifest.mediaType },
+    body: manifest.bytes,
+  });
+  if (response.status !== 201 && response.status !== 200 && response.status !== 204) {
+    throw await responseError(response, "PUT", where);
+  }
+  await response.body.dump();
+  const announced = response.headers["docker-content-digest"];
+  if (announced !== undefined && announced !== digest) {
+    throw new DigestMismatchError(
+      `manifest ${where} as stored`,
+      digest,
+      announced,
+      manifest.bytes.length,
+    );
+  }
+  return { digest, mediaType: manifest.mediaType, size: manifest.bytes.length };
 }
 
 /** `repo:tag` or `repo@digest`, for messages. */
@@ -77,7 +129,7 @@ async function manifestRequest(
   throw await responseError(response, method, display(target, reference));
 }
 
-function mediaTypeOf(response: HttpResponse): string {
+function mediaTypeOf(response: { readonly headers: HttpResponse["headers"] }): string {
   return response.headers["content-type"]?.split(";")[0]?.trim() ?? "";
 }
 

@@ -4,30 +4,21 @@
  */
 import { readLimited } from "./body.ts";
 import { RegistryError, type OciError } from "./errors.ts";
-import type { HttpResponse } from "./transport.ts";
+import type { BufferedResponse, HttpResponse } from "./transport.ts";
 
-/** Reads the OCI error body (none for HEAD) and names what `display` could not do. */
+/** Error bodies larger than this are not OCI error documents; the status says enough. */
+const maxErrorBodyBytes = 64 * 1024;
+
+/**
+ * Reads the OCI error body (none for HEAD; a response read whole already
+ * holds it) and names what `display` could not do.
+ */
 export async function responseError(
-  response: HttpResponse,
+  response: HttpResponse | BufferedResponse,
   method: string,
   display: string,
 ): Promise<RegistryError> {
-  let ociErrors: OciError[] = [];
-  if (method !== "HEAD") {
-    try {
-      const body = JSON.parse((await readLimited(response, 64 * 1024)).toString("utf8")) as {
-        errors?: unknown;
-      };
-      if (Array.isArray(body.errors))
-        ociErrors = body.errors.filter(
-          (e): e is OciError => typeof (e as OciError | null)?.code === "string",
-        );
-    } catch {
-      // Not an OCI error body; the status says enough.
-    }
-  } else {
-    await response.body.dump();
-  }
+  const ociErrors = parseOciErrors(await errorBody(response, method));
   const reasons: Record<number, string> = {
     401: `unauthorized: no access to ${display} with the credentials found`,
     403: `forbidden: ${display}`,
@@ -42,4 +33,49 @@ export async function responseError(
     ociErrors,
     transient: status === 429 || status >= 500,
   });
+}
+
+/** The body's bytes; undefined for HEAD (no body is sent) or when it cannot be read. */
+async function errorBody(
+  response: HttpResponse | BufferedResponse,
+  method: string,
+): Promise<Buffer | undefined> {
+  if ("bytes" in response) return method === "HEAD" ? undefined : response.bytes;
+  if (method === "HEAD") {
+    await response.body.dump();
+    return undefined;
+  }
+  try {
+    return await readLimited(response, maxErrorBodyBytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `errors` of an OCI error document, with anything shaped like a credential masked. */
+function parseOciErrors(bytes: Buffer | undefined): OciError[] {
+  if (bytes === undefined) return [];
+  let body: { errors?: unknown };
+  try {
+    body = JSON.parse(bytes.toString("utf8")) as { errors?: unknown };
+  } catch {
+    // Not an OCI error body; the status says enough.
+    return [];
+  }
+  if (!Array.isArray(body.errors)) return [];
+  return body.errors
+    .filter((e): e is OciError => typeof (e as OciError | null)?.code === "string")
+    .map((e) => ({
+      code: e.code,
+      message: typeof e.message === "string" ? maskCredentials(e.message) : "",
+    }));
+}
+
+/**
+ * Masks Authorization values a registry or proxy may echo in its error
+ * message ("invalid header: Basic YWxp..."): the message goes into errors
+ * and logs, which must never carry a credential.
+ */
+function maskCredentials(text: string): string {
+  return text.replace(/\b(basic|bearer)\s+[\w.~+/=-]+/gi, "$1 ***");
 }

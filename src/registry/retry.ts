@@ -38,6 +38,8 @@ const retriableCodes = new Set([
   "UND_ERR_HEADERS_TIMEOUT",
   "UND_ERR_BODY_TIMEOUT",
   "UND_ERR_CLOSED",
+  // The connection closed before the body reached its Content-Length.
+  "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
 ]);
 
 /** True when a response with `status` may succeed on another attempt. */
@@ -45,10 +47,17 @@ export function isRetriableStatus(status: number): boolean {
   return retriableStatuses.has(status);
 }
 
-/** True when `err` is a connection failure another attempt may not meet. */
+/**
+ * True when `err` is a connection failure another attempt may not meet, or
+ * an error caused by one (a body that broke off, typed by the transport).
+ */
 export function isRetriableError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === "string" && retriableCodes.has(code);
+  for (let e = err, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && retriableCodes.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /**

@@ -9,7 +9,13 @@ import { Authenticator, type CredentialSource } from "./auth.ts";
 import { parseChallenges, type Challenge } from "./challenge.ts";
 import { RegistryError } from "./errors.ts";
 import { Limiter } from "./limiter.ts";
-import type { HostSettings, HttpRequest, HttpResponse, Transport } from "./transport.ts";
+import type {
+  BufferedResponse,
+  HostSettings,
+  HttpRequest,
+  HttpResponse,
+  Transport,
+} from "./transport.ts";
 
 /** Settings of one registry host, as the client uses them. */
 export interface ClientHostSettings extends HostSettings {
@@ -66,11 +72,47 @@ export class RegistrySession {
    * `repository:NAME:pull`; a cross-repository mount adds the source's pull
    * scope). Answers one 401 with the challenge it carries and sends again.
    */
-  async send(
+  send(
     target: RepositoryTarget,
     scopes: readonly string[],
     request: SessionRequest,
   ): Promise<HttpResponse> {
+    return this.#authorized(
+      target,
+      scopes,
+      request,
+      (r) => this.transport.send(r),
+      (response) => response.body.dump(),
+    );
+  }
+
+  /**
+   * As {@link send}, reading the whole body (at most `limit` bytes) inside
+   * the transport's retries, so a body cut off mid-way is fetched again.
+   * For manifests, tag lists and other small documents, never blobs.
+   */
+  read(
+    target: RepositoryTarget,
+    scopes: readonly string[],
+    request: SessionRequest,
+    limit: number,
+  ): Promise<BufferedResponse> {
+    return this.#authorized(
+      target,
+      scopes,
+      request,
+      (r) => this.transport.read(r, limit),
+      () => Promise.resolve(),
+    );
+  }
+
+  async #authorized<R extends Pick<HttpResponse, "status" | "headers">>(
+    target: RepositoryTarget,
+    scopes: readonly string[],
+    request: SessionRequest,
+    exchange: (request: HttpRequest) => Promise<R>,
+    discard: (response: R) => Promise<void>,
+  ): Promise<R> {
     const endpoint = await this.endpoint(target.host);
     const scope = scopes.join(" ");
     const url = new URL(request.path, endpoint.origin);
@@ -78,8 +120,8 @@ export class RegistrySession {
     if (auth === undefined && endpoint.challenges.length > 0) {
       auth = await this.#auth.answer(target.host, scope, endpoint.challenges);
     }
-    const send = (authorization: string | undefined): Promise<HttpResponse> =>
-      this.transport.send({
+    const send = (authorization: string | undefined): Promise<R> =>
+      exchange({
         method: request.method,
         url,
         headers: {
@@ -98,7 +140,7 @@ export class RegistrySession {
       challenges.length === 0 ? undefined : await this.#auth.answer(target.host, scope, challenges);
     const replayable = request.body === undefined || request.body instanceof Uint8Array;
     if (retryAuth === undefined || retryAuth === auth || !replayable) return response;
-    await response.body.dump();
+    await discard(response);
     return send(retryAuth);
   }
 

@@ -3,10 +3,15 @@
  * origin, its host's TLS settings, explicit proxy settings,
  * timeouts, retries with backoff, and redirects followed by hand so that
  * `Authorization` never reaches another origin (a storage backend or CDN
- * serving a blob). Counts requests, bytes and retries per host.
+ * serving a blob). Small documents can be read whole inside the retries,
+ * so one cut off mid-body is fetched again; a body that breaks off while
+ * streaming fails with a typed RegistryError. Counts requests, bytes and
+ * retries per host.
  */
 import { rootCertificates } from "node:tls";
 import { Agent, ProxyAgent, type Dispatcher } from "undici";
+import { readLimited } from "./body.ts";
+import { bodyErrors } from "./body-errors.ts";
 import { RegistryError } from "./errors.ts";
 import { proxyFor, type ProxySettings } from "./proxy-for.ts";
 import {
@@ -49,6 +54,15 @@ export interface HttpRequest {
   readonly signal?: AbortSignal;
 }
 
+/** A response read whole by {@link Transport.read}. */
+export interface BufferedResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly bytes: Buffer;
+  /** Where the response came from, after redirects. */
+  readonly url: URL;
+}
+
 /** A response with its headers lower-cased and joined. */
 export interface HttpResponse {
   readonly status: number;
@@ -74,25 +88,56 @@ export class Transport {
   }
 
   /** Sends `request`, retrying what may succeed later and following redirects. */
-  async send(request: HttpRequest): Promise<HttpResponse> {
+  send(request: HttpRequest): Promise<HttpResponse> {
+    return this.#retrying(
+      request,
+      () => this.#follow(request),
+      (response) => response.body.dump(),
+    );
+  }
+
+  /**
+   * Sends `request` and reads the whole body, at most `limit` bytes. A
+   * connection lost while the body arrives is retried like one lost before
+   * the headers (go-containerregistry retries io.ErrUnexpectedEOF): the
+   * request is sent again and no partial body is ever returned.
+   */
+  read(request: HttpRequest, limit: number): Promise<BufferedResponse> {
+    return this.#retrying(
+      request,
+      async () => {
+        const response = await this.#follow(request);
+        const bytes = await readLimited(response, limit);
+        return { status: response.status, headers: response.headers, url: response.url, bytes };
+      },
+      () => Promise.resolve(),
+    );
+  }
+
+  /** Runs `exchange` until it gives an answer a later attempt would not change, or attempts run out. */
+  async #retrying<R extends Pick<HttpResponse, "status" | "headers">>(
+    request: HttpRequest,
+    exchange: () => Promise<R>,
+    discard: (response: R) => Promise<void>,
+  ): Promise<R> {
     const replayable = request.body === undefined || request.body instanceof Uint8Array;
     for (let attempt = 1; ; attempt++) {
       const last = !replayable || attempt >= this.#retry.attempts;
-      let response: HttpResponse;
+      let response: R;
       try {
-        response = await this.#follow(request);
+        response = await exchange();
       } catch (err) {
         if (last || !isRetriableError(err) || request.signal?.aborted === true)
-          throw this.#failed(request, err);
-        await this.#wait(request, attempt, undefined);
+          throw this.#failed(request, err, attempt);
+        await this.#wait(request, this.#delay(attempt, undefined) ?? 0);
         continue;
       }
       if (last || !isRetriableStatus(response.status)) return response;
-      const retryAfter = response.headers["retry-after"];
-      const delay = this.#delay(attempt, retryAfter);
+      // Computed once: the delay checked against the policy is the one slept.
+      const delay = this.#delay(attempt, response.headers["retry-after"]);
       if (delay === undefined) return response;
-      await response.body.dump();
-      await this.#wait(request, attempt, retryAfter);
+      await discard(response);
+      await this.#wait(request, delay);
     }
   }
 
@@ -119,18 +164,20 @@ export class Transport {
     const host = request.url.host;
     this.stats.request(host);
     const timeout = this.#options.timeoutMs ?? 30_000;
-    const data = await this.#dispatcher(request.url).request({
-      origin: request.url.origin,
-      path: request.url.pathname + request.url.search,
-      method: request.method,
-      headers: { "user-agent": "imagestream-gitops", ...request.headers },
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-      ...(request.body === undefined
-        ? {}
-        : { body: request.body as Dispatcher.DispatchOptions["body"] & object }),
-      ...(request.signal === undefined ? {} : { signal: request.signal }),
-    });
+    const data = await this.#dispatcher(request.url)
+      .compose(bodyErrors(request.method, request.url))
+      .request({
+        origin: request.url.origin,
+        path: request.url.pathname + request.url.search,
+        method: request.method,
+        headers: { "user-agent": "imagestream-gitops", ...request.headers },
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+        ...(request.body === undefined
+          ? {}
+          : { body: request.body as Dispatcher.DispatchOptions["body"] & object }),
+        ...(request.signal === undefined ? {} : { signal: request.signal }),
+      });
     const headers = flatten(data.headers);
     this.stats.response(host, request.method, headers);
     return { status: data.statusCode, headers, body: data.body, url: request.url };
@@ -167,21 +214,18 @@ export class Transport {
     return retryDelay(this.#retry, attempt, retryAfter, now, this.#options.random ?? Math.random);
   }
 
-  async #wait(
-    request: HttpRequest,
-    attempt: number,
-    retryAfter: string | undefined,
-  ): Promise<void> {
+  async #wait(request: HttpRequest, ms: number): Promise<void> {
     this.stats.retry(request.url.host);
-    const ms = this.#delay(attempt, retryAfter) ?? 0;
     const sleep = this.#options.sleep ?? defaultSleep;
     await sleep(ms, request.signal);
   }
 
-  #failed(request: HttpRequest, err: unknown): RegistryError {
-    const reason = describeConnectionError(err, request.url);
+  #failed(request: HttpRequest, err: unknown, attempts: number): RegistryError {
+    // A body that broke off is typed already (body-errors.ts), naming the request.
+    if (err instanceof RegistryError) return err;
+    const tried = attempts > 1 ? ` (gave up after ${String(attempts)} attempts)` : "";
     return new RegistryError(
-      reason,
+      describeConnectionError(err, request.url) + tried,
       {
         method: request.method,
         url: request.url.toString(),
