@@ -248,3 +248,93 @@ export async function writeImage(layout: string, options: ImageOptions): Promise
   const { digest, size, mediaType } = index;
   return { tag: options.tag, digest, size, mediaType, indexDigest: digest, manifests };
 }
+
+/** The empty JSON config of an artifact (image-spec 1.1 "Guidance for an Empty Descriptor"). */
+export const EMPTY_CONFIG_MEDIA_TYPE = "application/vnd.oci.empty.v1+json";
+
+/** A manifest descriptor with what a referrers list adds: `artifactType` and the annotations. */
+export interface ReferrerDescriptor {
+  readonly mediaType: string;
+  readonly digest: string;
+  readonly size: number;
+  readonly artifactType: string;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** Options of {@link writeArtifact}. */
+export interface ArtifactOptions {
+  /** The manifest it refers to (its `subject`). */
+  readonly subject: { readonly mediaType: string; readonly digest: string; readonly size: number };
+  /** `artifactType` of the manifest, also the media type of its one blob. */
+  readonly artifactType: string;
+  /** The blob's content (an SBOM, a signature payload). */
+  readonly content: string;
+  /** The manifest's annotations. */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Tags the artifact in the layout, so that skopeo can copy it. */
+  readonly tag?: string;
+}
+
+/**
+ * Writes an artifact into the layout: an OCI image manifest with
+ * `artifactType`, the empty config, one blob and a `subject` (image-spec 1.1
+ * "Guidelines for Artifact Usage"). Returns the descriptor a referrers list
+ * holds for it.
+ */
+export async function writeArtifact(
+  layout: string,
+  options: ArtifactOptions,
+): Promise<ReferrerDescriptor> {
+  const config = await writeBlob(layout, EMPTY_CONFIG_MEDIA_TYPE, Buffer.from("{}"));
+  const blob = await writeBlob(layout, options.artifactType, Buffer.from(options.content));
+  const { mediaType, digest, size } = options.subject;
+  const manifest = await writeJsonBlob(layout, MEDIA_TYPES.manifest, {
+    schemaVersion: 2,
+    mediaType: MEDIA_TYPES.manifest,
+    artifactType: options.artifactType,
+    config: { ...config, data: "e30=" },
+    layers: [blob],
+    subject: { mediaType, digest, size },
+    ...(options.annotations === undefined ? {} : { annotations: options.annotations }),
+  });
+  if (options.tag !== undefined) await tagInLayout(layout, options.tag, manifest);
+  return {
+    ...manifest,
+    artifactType: options.artifactType,
+    ...(options.annotations === undefined ? {} : { annotations: options.annotations }),
+  };
+}
+
+/** A referrers tag schema index, as {@link referrersIndex} builds it. */
+export interface ReferrersIndex {
+  /** `<alg>-<hex>` of the subject digest. */
+  readonly tag: string;
+  readonly mediaType: string;
+  readonly digest: string;
+  readonly size: number;
+  readonly bytes: Buffer;
+}
+
+/**
+ * The image index of the referrers tag schema (distribution-spec 1.1
+ * "Referrers Tag Schema") listing `referrers`, and its tag `<alg>-<hex>` of
+ * `subjectDigest`. Not written to a layout: skopeo 1.9 drops `artifactType`
+ * from index entries when it copies an index, so it refuses to copy this one
+ * with its digest preserved; tests PUT the bytes themselves.
+ */
+export function referrersIndex(
+  subjectDigest: string,
+  referrers: readonly ReferrerDescriptor[],
+): ReferrersIndex {
+  const bytes = Buffer.from(
+    JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.index, manifests: referrers }),
+  );
+  const tag = subjectDigest.replace(":", "-");
+  return {
+    tag,
+    mediaType: MEDIA_TYPES.index,
+    digest: sha256Digest(bytes),
+    size: bytes.length,
+    bytes,
+  };
+}
