@@ -1,17 +1,15 @@
 /**
  * `imagestream-gitops digest REF...`: the digest of each reference, like
  * `crane digest`, resolving them concurrently in one process (within each
- * registry's concurrency limit).
+ * registry's concurrency limit). A reference is an image on a registry
+ * (through its host's `location` when the config gives one) or an OCI
+ * layout, `oci:PATH[:TAG]`.
  */
 import { parseArgs } from "node:util";
-import { UsageError } from "../errors.ts";
-import {
-  parseNormalizedReference,
-  ReferenceParseError,
-  type Reference,
-} from "../reference/index.ts";
-import type { RegistryClient } from "../registry/client.ts";
+import { ReconcilerError, UsageError } from "../errors.ts";
 import { parsePlatform, type Descriptor, type Platform } from "../registry/manifest.ts";
+import type { OpenedRepository } from "../registry/open-repository.ts";
+import { parseRepositoryName, type RepositoryName } from "../registry/registry-location.ts";
 import { loadConfigFile } from "./config-file.ts";
 import { exitCodes, type Output } from "./output.ts";
 import { setUpRegistry } from "./registry-setup.ts";
@@ -19,14 +17,20 @@ import { setUpRegistry } from "./registry-setup.ts";
 /** The command's help text. */
 export const digestHelp = `Usage: imagestream-gitops digest REF... [options]
 
-Print the digest of each image reference, as the registry serves it.
+Print the digest of each image reference, as the registry serves it. REF is an image
+reference (quay.io/org/app:1.0, nginx, host:5000/app@sha256:...) or an OCI image layout
+directory, oci:PATH[:TAG] (PATH ends at the first colon; TAG may be a tag or a digest;
+without one, the layout must hold exactly one image). A registry whose config entry has
+a location is read there instead: another registry (host[:port][/prefix]) or one OCI
+layout per repository under a directory (oci:DIR, DIR/<repository path>).
 
 Options:
   --platform OS/ARCH[/VARIANT]  from a multi-platform index, the digest of that platform's manifest
   --insecure                    skip TLS verification and fall back to plain HTTP, for every registry
   --authfile FILE               credentials file (default: REGISTRY_AUTH_FILE, DOCKER_CONFIG/config.json,
                                 ~/.docker/config.json, ~/.dockercfg)
-  --config FILE                 read per-registry settings (insecure, ca, concurrency) from this config
+  --config FILE                 read per-registry settings (insecure, ca, concurrency, location)
+                                from this config
   --concurrency N               requests in flight per registry (default 8)
   --json                        one JSON document on stdout, with request counts per registry
   --verbose                     requests, retries and bytes per registry on stderr
@@ -38,6 +42,8 @@ Exit status: 0 all resolved, 1 a reference could not be resolved, 2 bad usage or
 
 interface Result {
   readonly reference: string;
+  /** The repository read: `oci:/abs/dir`, or the registry repository after any location rewrite. */
+  readonly repository?: string;
   readonly descriptor?: Descriptor;
   readonly error?: { readonly code: string; readonly message: string };
 }
@@ -68,7 +74,7 @@ export async function runDigest(
     return exitCodes.ok;
   }
   if (positionals.length === 0) throw new UsageError("give at least one image reference");
-  const references = positionals.map((text) => ({ text, ref: parseReferenceArgument(text) }));
+  const references = positionals.map((text) => ({ text, name: parseNameArgument(text) }));
   const platform = values.platform === undefined ? undefined : platformArgument(values.platform);
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1)
@@ -85,8 +91,9 @@ export async function runDigest(
     env,
   );
   try {
+    const repositories = references.map(({ text, name }) => ({ text, opened: setup.open(name) }));
     const results = await Promise.all(
-      references.map(({ text, ref }) => resolveOne(setup.client, text, ref, platform)),
+      repositories.map(({ text, opened }) => resolveOne(text, opened, platform)),
     );
     report(results, setup.transport.stats.snapshot(), values, out, setup.credentials.secrets());
     return results.some((r) => r.error !== undefined) ? exitCodes.failure : exitCodes.ok;
@@ -95,11 +102,11 @@ export async function runDigest(
   }
 }
 
-function parseReferenceArgument(text: string): Reference {
+function parseNameArgument(text: string): RepositoryName {
   try {
-    return parseNormalizedReference(text);
+    return parseRepositoryName(text);
   } catch (err) {
-    if (err instanceof ReferenceParseError)
+    if (err instanceof ReconcilerError && err.code === "REFERENCE_INVALID")
       throw new UsageError(`invalid reference "${text}": ${err.message}`);
     throw err;
   }
@@ -115,20 +122,17 @@ function platformArgument(text: string): Platform {
 }
 
 async function resolveOne(
-  client: RegistryClient,
   text: string,
-  ref: Reference,
+  { repository, reference }: OpenedRepository,
   platform: Platform | undefined,
 ): Promise<Result> {
+  const base = { reference: text, repository: repository.name };
   try {
-    return { reference: text, descriptor: await client.resolve(ref, platform) };
+    return { ...base, descriptor: await repository.resolve(reference, platform) };
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     const message = err instanceof Error ? err.message : String(err);
-    return {
-      reference: text,
-      error: { code: typeof code === "string" ? code : "UNKNOWN", message },
-    };
+    return { ...base, error: { code: typeof code === "string" ? code : "UNKNOWN", message } };
   }
 }
 

@@ -1,16 +1,24 @@
 /**
  * Builds a registry client from what the command line, the config file and
  * the environment say: per-host insecure, CA and concurrency settings, proxy
- * variables, and the credential store. The only place registry code meets
+ * variables, the credential store, and each host's `location` (another
+ * registry or an OCI layout serving it). The only place registry code meets
  * the process.
  */
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
-import { UsageError } from "../errors.ts";
+import { ReconcilerError, UsageError } from "../errors.ts";
 import type { ResolvedConfig } from "../model/config.ts";
+import { DOCKER_HUB_API_HOST, DOCKER_HUB_DOMAIN } from "../reference/index.ts";
 import { RegistryClient, type ClientHostSettings } from "../registry/client.ts";
 import { loadCredentialStore, type CredentialStore } from "../registry/credentials/index.ts";
+import { openRepository, type OpenedRepository } from "../registry/open-repository.ts";
+import {
+  parseLocation,
+  type RegistryLocation,
+  type RepositoryName,
+} from "../registry/registry-location.ts";
 import { Transport } from "../registry/transport.ts";
 
 /** Registry options a command takes. */
@@ -27,16 +35,28 @@ export interface RegistrySetup {
   readonly client: RegistryClient;
   readonly transport: Transport;
   readonly credentials: CredentialStore;
+  /**
+   * Opens a repository by name: `oci:PATH[:TAG]` (relative to the working
+   * directory) or an image reference, through its host's `location` when the
+   * config gives one (`oci:` locations are relative to the config file).
+   */
+  readonly open: (name: string | RepositoryName) => OpenedRepository;
 }
 
-/** Builds the client; `config` may be undefined (no config file: defaults). */
+/**
+ * Builds the client; `config` may be undefined (no config file: defaults).
+ *
+ * @throws UsageError for an unreadable CA bundle or an invalid `location`.
+ */
 export async function setUpRegistry(
   flags: RegistryFlags,
   config: ResolvedConfig | undefined,
   configDir: string,
   env: Readonly<Record<string, string | undefined>>,
+  cwd: string = process.cwd(),
 ): Promise<RegistrySetup> {
-  const settings = await hostSettings(flags, config, configDir);
+  const locations = parseLocations(config);
+  const settings = await hostSettings(flags, config, configDir, locations);
   const transport = new Transport({
     hostSettings: settings,
     proxy: {
@@ -51,13 +71,36 @@ export async function setUpRegistry(
     ...(flags.authFile === undefined ? {} : { authFile: flags.authFile }),
   });
   const client = new RegistryClient({ transport, credentials, hostSettings: settings });
-  return { client, transport, credentials };
+  const open = (name: string | RepositoryName): OpenedRepository =>
+    openRepository(name, {
+      remote: (ref) => client.repository(ref),
+      cwd: path.resolve(cwd),
+      registries: config?.registries ?? {},
+      configDir: path.resolve(cwd, configDir),
+    });
+  return { client, transport, credentials, open };
+}
+
+/** Every configured `location`, checked once so a bad one is a usage error, not a failed image. */
+function parseLocations(config: ResolvedConfig | undefined): Map<string, RegistryLocation> {
+  const locations = new Map<string, RegistryLocation>();
+  for (const [host, entry] of Object.entries(config?.registries ?? {})) {
+    if (entry?.location === undefined) continue;
+    try {
+      locations.set(host, parseLocation(entry.location));
+    } catch (err) {
+      if (!(err instanceof ReconcilerError)) throw err;
+      throw new UsageError(`registries.${host}.location: ${err.message}`);
+    }
+  }
+  return locations;
 }
 
 async function hostSettings(
   flags: RegistryFlags,
   config: ResolvedConfig | undefined,
   configDir: string,
+  locations: ReadonlyMap<string, RegistryLocation>,
 ): Promise<(host: string) => ClientHostSettings> {
   const cas = new Map<string, string>();
   for (const [host, entry] of Object.entries(config?.registries ?? {})) {
@@ -69,14 +112,40 @@ async function hostSettings(
       throw new UsageError(`registries.${host}.ca: cannot read CA bundle "${file}"`);
     }
   }
+  const entryHost = settingsHost(config, locations);
   return (host) => {
-    const entry = config?.registries[host];
-    const ca = cas.get(host);
+    const key = entryHost(host);
+    const entry = config?.registries[key];
+    const ca = cas.get(key);
     return {
       insecure: flags.insecure || entry?.insecure === true,
       concurrency: entry?.concurrency ?? flags.concurrency,
       ...(ca === undefined ? {} : { ca }),
     };
+  };
+}
+
+/**
+ * Which `registries` entry holds the settings of the API host `host`: its
+ * own; Docker Hub's under `docker.io`, the name users write; else, for a
+ * host only named as another entry's `location`, that entry's, as
+ * registries.conf applies a [[registry]]'s `insecure` to its location.
+ */
+function settingsHost(
+  config: ResolvedConfig | undefined,
+  locations: ReadonlyMap<string, RegistryLocation>,
+): (host: string) => string {
+  const registries = config?.registries ?? {};
+  const servedBy = new Map<string, string>();
+  for (const [source, location] of locations) {
+    if (location.kind === "registry" && !servedBy.has(location.host))
+      servedBy.set(location.host, source);
+  }
+  return (host) => {
+    if (registries[host] !== undefined) return host;
+    const domain = host === DOCKER_HUB_API_HOST ? DOCKER_HUB_DOMAIN : host;
+    if (registries[domain] !== undefined) return domain;
+    return servedBy.get(domain) ?? servedBy.get(host) ?? host;
   };
 }
 
