@@ -14,6 +14,8 @@ export type ErrorCode =
   | "REGISTRY"
   | "DIGEST_MISMATCH"
   | "UNSUPPORTED_MANIFEST"
+  | "IMAGE_CONFIG_INVALID"
+  | "OCI_LAYOUT"
   | "CREDENTIALS";
 
 /** Base of every error the project throws on purpose. */

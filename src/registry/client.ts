@@ -6,7 +6,7 @@
  */
 import { registryApiHost, type Reference } from "../reference/index.ts";
 import type { Descriptor, Manifest, Platform } from "./manifest.ts";
-import { RemoteRepository } from "./remote-repository.ts";
+import { RemoteRepository, type RemoteRepositoryOptions } from "./remote-repository.ts";
 import { RegistrySession, type RegistrySessionOptions, type RepositoryTarget } from "./session.ts";
 
 export type { ClientHostSettings } from "./session.ts";
@@ -23,7 +23,7 @@ export class RegistryClient {
   }
 
   /** The repository `ref` names (normalised: with a domain; Docker Hub without one). */
-  repository(ref: Reference, options?: { tagPageSize?: number }): RemoteRepository {
+  repository(ref: Reference, options?: RemoteRepositoryOptions): RemoteRepository {
     return new RemoteRepository(this.session, targetOf(ref), options);
   }
 

@@ -55,7 +55,7 @@ export class InvalidImageConfigError extends ReconcilerError {
 
   constructor(image: string, pointer: string, rule: string) {
     super(
-      "UNSUPPORTED_MANIFEST",
+      "IMAGE_CONFIG_INVALID",
       `image config of ${image}: ${pointer === "" ? "the config" : pointer} ${rule}`,
     );
     this.pointer = pointer;

@@ -13,6 +13,12 @@ export interface ManifestUpload {
   readonly mediaType: string;
 }
 
+/** A blob's content as `putBlob` takes it: a stream, or bytes that may be sent again. */
+export type BlobContent = Readable | Uint8Array;
+
+/** How a blob came to be in a repository: already there, mounted from another repository, or sent. */
+export type PutBlobResult = "exists" | "mounted" | "uploaded";
+
 /** A repository's manifests, tags and blobs. */
 export interface ImageRepository {
   /** For messages: `quay.io/org/app`, `oci:/srv/layout`. */
@@ -31,13 +37,15 @@ export interface ImageRepository {
    */
   openBlob(descriptor: Descriptor): Promise<Readable>;
   /**
-   * Stores a blob unless the repository already holds it. `open` is called
-   * once per attempt, so a retry never replays a consumed stream. Resolves
-   * once the blob is there; the value is the implementation's to give
-   * (`unknown` so that one may say how, as RemoteRepository does, and
-   * another return nothing).
+   * Stores a blob unless the repository already holds it, verified against
+   * `descriptor`. `open` is called only when the content is needed, once per
+   * attempt, so a retry never replays a consumed stream; it may be async
+   * (another repository's openBlob), so a copy opens nothing it skips.
    */
-  putBlob(descriptor: Descriptor, open: () => Readable | Uint8Array): Promise<unknown>;
+  putBlob(
+    descriptor: Descriptor,
+    open: () => BlobContent | Promise<BlobContent>,
+  ): Promise<PutBlobResult>;
   /** Stores a manifest under `tag`, or by its digest when no tag is given; returns its descriptor. */
   putManifest(manifest: ManifestUpload, tag?: string): Promise<Descriptor>;
 }

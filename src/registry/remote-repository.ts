@@ -1,13 +1,20 @@
 /** A repository on a registry, as an ImageRepository, every request within its host's limit. */
 import type { Readable } from "node:stream";
 import { isTransient } from "./errors.ts";
-import type { ImageRepository, ManifestUpload } from "./image-repository.ts";
+import type {
+  BlobContent,
+  ImageRepository,
+  ManifestUpload,
+  PutBlobResult,
+} from "./image-repository.ts";
 import type { Descriptor, Manifest, Platform } from "./manifest.ts";
 import { resolvePlatform } from "./platform-manifest.ts";
 import { openBlob, statBlob } from "./remote-blobs.ts";
 import { fetchManifest, putManifest, resolveManifest } from "./remote-manifests.ts";
+import type { Referrer } from "./referrers.ts";
+import { listReferrers, type ListReferrersOptions } from "./remote-referrers.ts";
 import { listTags } from "./remote-tags.ts";
-import { pushScopes, uploadBlob, type UploadResult } from "./remote-uploads.ts";
+import { pushScopes, uploadBlob } from "./remote-uploads.ts";
 import type { RegistrySession, RepositoryTarget } from "./session.ts";
 
 /** Options of a remote repository. */
@@ -29,9 +36,6 @@ export interface PutBlobOptions {
   /** A repository on the same host holding the blob: mount it from there instead of uploading. */
   readonly mountFrom?: string;
 }
-
-/** How a blob came to be in the repository: already there, mounted, or sent. */
-export type PutBlobResult = "exists" | UploadResult;
 
 /** A registry repository. */
 export class RemoteRepository implements ImageRepository {
@@ -68,6 +72,14 @@ export class RemoteRepository implements ImageRepository {
     return this.#limited(() => statBlob(this.#session, this.target, digest));
   }
 
+  /**
+   * Signatures, SBOMs and other artifacts whose `subject` is `digest`: the
+   * referrers API, else the `sha256-<hex>` tag schema.
+   */
+  async listReferrers(digest: string, options?: ListReferrersOptions): Promise<Referrer[]> {
+    return this.#limited(() => listReferrers(this.#session, this.target, digest, options));
+  }
+
   /** The limit covers the request; reading the stream is the caller's time. */
   async openBlob(descriptor: Descriptor): Promise<Readable> {
     return this.#limited(() => openBlob(this.#session, this.target, descriptor));
@@ -80,7 +92,7 @@ export class RemoteRepository implements ImageRepository {
    */
   async putBlob(
     descriptor: Descriptor,
-    open: () => Readable | Uint8Array,
+    open: () => BlobContent | Promise<BlobContent>,
     options: PutBlobOptions = {},
   ): Promise<PutBlobResult> {
     // The push token (with pull on a mount source) serves the HEAD too: one token for it all.

@@ -9,6 +9,7 @@
  */
 import { pipeline, type Readable } from "node:stream";
 import { DigestMismatchError, RegistryError } from "./errors.ts";
+import type { BlobContent } from "./image-repository.ts";
 import type { Descriptor } from "./manifest.ts";
 import { blobDisplay } from "./remote-blobs.ts";
 import { responseError } from "./response-error.ts";
@@ -59,7 +60,7 @@ export async function uploadBlob(
   session: RegistrySession,
   target: RepositoryTarget,
   descriptor: Descriptor,
-  content: () => Readable | Uint8Array,
+  content: () => BlobContent | Promise<BlobContent>,
   options: UploadOptions = {},
 ): Promise<UploadResult> {
   const chunkSize = options.chunkSize ?? defaultChunkSize;
@@ -136,12 +137,12 @@ async function startUpload(context: UploadContext): Promise<URL> {
 async function sendContent(
   context: UploadContext,
   location: URL,
-  open: () => Readable | Uint8Array,
+  open: () => BlobContent | Promise<BlobContent>,
   chunkSize: number,
 ): Promise<void> {
   let current = location;
   try {
-    const content = open();
+    const content = await open();
     // Bytes given whole are sent whole: nothing is gained by cutting them up.
     const limit = content instanceof Uint8Array ? Infinity : chunkSize;
     const verified = verify(context, content);
@@ -175,7 +176,7 @@ async function sendContent(
 }
 
 /** `content` as a stream that errors instead of ending unless it is the descriptor's. */
-function verify(context: UploadContext, content: Readable | Uint8Array): Readable {
+function verify(context: UploadContext, content: BlobContent): Readable {
   const verified = verifiedStream(context.descriptor, `blob ${context.where} to upload`);
   if (content instanceof Uint8Array) {
     verified.end(content);

@@ -1,5 +1,5 @@
 /**
- * What a run cost each registry: requests, retries, bytes received, and the
+ * What a run cost each registry: requests, retries, bytes received and sent, and the
  * rate-limit budget Docker Hub announces in RateLimit-Limit/-Remaining.
  */
 
@@ -7,7 +7,10 @@
 export interface HostStats {
   requests: number;
   retries: number;
+  /** Response bodies received, by their Content-Length. */
   bytes: number;
+  /** Request bodies sent (blob and manifest uploads). */
+  bytesSent: number;
   rateLimit?: string;
   rateLimitRemaining?: string;
 }
@@ -19,7 +22,7 @@ export class RegistryStats {
   #host(host: string): HostStats {
     let stats = this.#hosts.get(host);
     if (stats === undefined) {
-      stats = { requests: 0, retries: 0, bytes: 0 };
+      stats = { requests: 0, retries: 0, bytes: 0, bytesSent: 0 };
       this.#hosts.set(host, stats);
     }
     return stats;
@@ -28,6 +31,11 @@ export class RegistryStats {
   /** Counts a request sent to `host`. */
   request(host: string): void {
     this.#host(host).requests++;
+  }
+
+  /** Counts a request body of `size` bytes sent to `host`. */
+  sent(host: string, size: number): void {
+    this.#host(host).bytesSent += size;
   }
 
   /** Counts a retry. */

@@ -163,6 +163,7 @@ export class Transport {
   async #once(request: HttpRequest): Promise<HttpResponse> {
     const host = request.url.host;
     this.stats.request(host);
+    if (request.body instanceof Uint8Array) this.stats.sent(host, request.body.length);
     const timeout = this.#options.timeoutMs ?? 30_000;
     const data = await this.#dispatcher(request.url)
       .compose(bodyErrors(request.method, request.url))

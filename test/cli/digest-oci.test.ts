@@ -97,8 +97,8 @@ describe("imagestream-gitops digest with OCI layouts and locations", { concurren
       doc.results.map((x) => [x.reference, x.descriptor?.digest, x.error?.code]),
       [
         [args[0], single.digest, undefined],
-        [args[1], undefined, "REGISTRY"],
-        [args[2], undefined, "REGISTRY"],
+        [args[1], undefined, "OCI_LAYOUT"],
+        [args[2], undefined, "OCI_LAYOUT"],
       ],
     );
   });

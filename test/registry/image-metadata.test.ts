@@ -185,7 +185,7 @@ describe("imageMetadata", () => {
         () => imageMetadata(seedManifest, c.config),
         (err: unknown) => {
           assert.ok(err instanceof InvalidImageConfigError, String(err));
-          assert.equal(err.code, "UNSUPPORTED_MANIFEST");
+          assert.equal(err.code, "IMAGE_CONFIG_INVALID");
           assert.equal(err.pointer, c.pointer);
           assert.ok(err.message.includes(seedManifest.descriptor.digest));
           return true;

@@ -115,7 +115,7 @@ function rejectsWith(reason: string, pattern: RegExp) {
   return (err: unknown): boolean => {
     assert.ok(err instanceof OciLayoutError, String(err));
     assert.equal(err.reason, reason, err.message);
-    assert.equal(err.code, "REGISTRY");
+    assert.equal(err.code, "OCI_LAYOUT");
     assert.match(err.message, pattern);
     return true;
   };

@@ -173,7 +173,7 @@ describe("platforms and pagination", () => {
 });
 
 describe("RegistryStats", () => {
-  it("counts body bytes of GETs, not the Content-Length of HEADs, and keeps the rate limit", async () => {
+  it("counts body bytes of GETs (not HEADs) and bytes sent, and keeps the rate limit", async () => {
     const { RegistryStats } = await import("../../src/registry/stats.ts");
     const stats = new RegistryStats();
     stats.request("r");
@@ -185,11 +185,13 @@ describe("RegistryStats", () => {
       "ratelimit-remaining": "76;w=21600",
     });
     stats.retry("r");
+    stats.sent("r", 512);
     assert.deepEqual(stats.snapshot(), {
       r: {
         requests: 2,
         retries: 1,
         bytes: 1000,
+        bytesSent: 512,
         rateLimit: "100;w=21600",
         rateLimitRemaining: "76;w=21600",
       },

@@ -17,6 +17,7 @@ import { ReferenceParseError } from "../../src/reference/index.ts";
 import { DigestMismatchError, RegistryError } from "../../src/registry/errors.ts";
 import { referrersTag, type Referrer } from "../../src/registry/referrers.ts";
 import { listReferrers } from "../../src/registry/remote-referrers.ts";
+import { RemoteRepository } from "../../src/registry/remote-repository.ts";
 import { RegistrySession, type RepositoryTarget } from "../../src/registry/session.ts";
 import {
   Transport,
@@ -176,6 +177,9 @@ describe("listReferrers against docker-registry (no Referrers API)", { concurren
       await listReferrers(session, target, digest, { artifactType: "application/x-none" }),
       [],
     );
+    // The same through the repository, as imports and mirrors reach it.
+    const repository = new RemoteRepository(session, target);
+    assert.deepEqual(await repository.listReferrers(digest, { artifactType: cosign }), [signature]);
   });
 
   it("no referrers tag, or a tag that holds no image index, means no referrers", async (t) => {

@@ -239,10 +239,16 @@ describe("uploads to docker-registry", { concurrency: true }, () => {
   it("plain HTTP: one PUT for bytes and small streams, PATCHes for large ones; skopeo copies the image back", async (t) => {
     const registry = await startRegistry(t);
     const front = await startFrontServer(t, { upstream: registry.url });
-    const repo = repositoryAt(newSession(t, { insecure: true }), front.host, "push/app");
+    const session = newSession(t, { insecure: true });
+    const repo = repositoryAt(session, front.host, "push/app");
     const image = makeImage("plain");
 
     assert.equal(await repo.putBlob(image.small.descriptor, () => image.small.bytes), "uploaded");
+    assert.equal(
+      session.transport.stats.snapshot()[front.host]?.bytesSent,
+      image.small.bytes.length,
+      "the bytes uploaded are counted",
+    );
     assert.deepEqual(
       front.requests.map((r) => r.method),
       ["GET", "HEAD", "POST", "PUT"],

@@ -8,6 +8,7 @@ import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { pipeline as pipelineCallback, Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { BlobContent, PutBlobResult } from "../image-repository.ts";
 import { ReconcilerError } from "../../errors.ts";
 import type { Descriptor } from "../manifest.ts";
 import { verifiedStream } from "../verified-stream.ts";
@@ -15,7 +16,6 @@ import { OciLayoutError } from "./layout-error.ts";
 import { blobPath, errnoCode, ioError, tempPath } from "./layout-files.ts";
 
 /** A blob's bytes, as a stream or in memory. */
-export type BlobContent = Readable | Uint8Array;
 
 /** A layout has no media types for blobs; registries answer a blob HEAD with this one too. */
 const blobMediaType = "application/octet-stream";
@@ -68,10 +68,11 @@ export async function putLayoutBlob(
   dir: string,
   descriptor: Descriptor,
   openContent: () => BlobContent | Promise<BlobContent>,
-): Promise<void> {
+): Promise<PutBlobResult> {
   const target = blobPath(dir, descriptor.digest);
   const present = await statLayoutBlob(dir, descriptor.digest);
-  if (present !== undefined && (descriptor.size < 0 || present.size === descriptor.size)) return;
+  if (present !== undefined && (descriptor.size < 0 || present.size === descriptor.size))
+    return "exists";
   const temp = tempPath(dir);
   let content: BlobContent | undefined;
   try {
@@ -79,6 +80,7 @@ export async function putLayoutBlob(
     content = await openContent();
     await writeVerified(temp, descriptor, content, `blob ${descriptor.digest} for oci:${dir}`);
     await rename(temp, target);
+    return "uploaded";
   } catch (err) {
     if (content instanceof Readable) content.destroy();
     await rm(temp, { force: true });

@@ -35,7 +35,7 @@ export class OciLayoutError extends ReconcilerError {
   readonly path: string;
 
   constructor(reason: OciLayoutErrorReason, path: string, message: string, options?: ErrorOptions) {
-    super("REGISTRY", `oci:${path}: ${message}`, options);
+    super("OCI_LAYOUT", `oci:${path}: ${message}`, options);
     this.reason = reason;
     this.path = path;
   }

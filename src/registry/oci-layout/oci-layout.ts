@@ -12,10 +12,15 @@ import type { Readable } from "node:stream";
 import { InternalError } from "../../errors.ts";
 import { maxManifestBytes, sha256Digest } from "../body.ts";
 import { UnsupportedManifestError } from "../errors.ts";
-import type { ImageRepository, ManifestUpload } from "../image-repository.ts";
+import type {
+  BlobContent,
+  ImageRepository,
+  ManifestUpload,
+  PutBlobResult,
+} from "../image-repository.ts";
 import type { Descriptor, Manifest, Platform } from "../manifest.ts";
 import { resolvePlatform } from "../platform-manifest.ts";
-import { openLayoutBlob, putLayoutBlob, statLayoutBlob, type BlobContent } from "./layout-blobs.ts";
+import { openLayoutBlob, putLayoutBlob, statLayoutBlob } from "./layout-blobs.ts";
 import { OciLayoutError } from "./layout-error.ts";
 import { readLayoutIndex, readOrCreateLayout, writeLayoutIndex } from "./layout-files.ts";
 import { formatLayoutIndex, layoutTags, withManifest } from "./layout-index.ts";
@@ -76,9 +81,9 @@ export class OciLayout implements ImageRepository {
   async putBlob(
     descriptor: Descriptor,
     open: () => BlobContent | Promise<BlobContent>,
-  ): Promise<void> {
+  ): Promise<PutBlobResult> {
     await this.#ensureLayout();
-    await putLayoutBlob(this.dir, descriptor, open);
+    return putLayoutBlob(this.dir, descriptor, open);
   }
 
   /**
