@@ -13,43 +13,21 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { describe, it, type TestContext } from "node:test";
-import type { Credential } from "../../src/registry/auth.ts";
 import { DigestMismatchError, RegistryError } from "../../src/registry/errors.ts";
 import type { ImageRepository } from "../../src/registry/image-repository.ts";
 import type { Descriptor } from "../../src/registry/manifest.ts";
 import { RemoteRepository } from "../../src/registry/remote-repository.ts";
-import { RegistrySession } from "../../src/registry/session.ts";
-import { Transport } from "../../src/registry/transport.ts";
+import type { RegistrySession } from "../../src/registry/session.ts";
 import { writeImage } from "../support/oci-image.ts";
 import { startFrontServer, type RecordedRequest } from "../support/redirect-server.ts";
 import { startRegistry, type Registry } from "../support/registry-server.ts";
 import { pushLayout, type SkopeoOptions } from "../support/skopeo.ts";
 import { tempRepo } from "../support/temp-repo.ts";
+import { newTestSession } from "../support/test-session.ts";
 
 const canary = "canary-b10b5-Pa55:word";
 
-interface SessionOptions {
-  readonly insecure?: boolean;
-  readonly ca?: string;
-  readonly credentials?: Readonly<Record<string, Credential>>;
-}
-
-/** A session for the test, closed when it ends. */
-function newSession(t: TestContext, options: SessionOptions = {}): RegistrySession {
-  const settings = () => ({
-    insecure: options.insecure ?? false,
-    concurrency: 4,
-    ...(options.ca === undefined ? {} : { ca: options.ca }),
-  });
-  const transport = new Transport({
-    hostSettings: settings,
-    retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 1000 },
-    timeoutMs: 10_000,
-  });
-  const credentials = { lookup: (host: string) => Promise.resolve(options.credentials?.[host]) };
-  t.after(() => transport.close());
-  return new RegistrySession({ transport, credentials, hostSettings: settings });
-}
+const newSession = newTestSession;
 
 /** Repository `name` on `host`, through the port the copy code uses. */
 function repositoryAt(session: RegistrySession, host: string, name: string): ImageRepository {

@@ -5,15 +5,15 @@
 import assert from "node:assert/strict";
 import { describe, it, type TestContext } from "node:test";
 import { parseNormalizedReference } from "../../src/reference/index.ts";
-import type { Credential } from "../../src/registry/auth.ts";
 import { RegistryClient } from "../../src/registry/client.ts";
 import { RegistryError } from "../../src/registry/errors.ts";
-import { Transport } from "../../src/registry/transport.ts";
+import type { Transport } from "../../src/registry/transport.ts";
 import { writeImage, type Platform, type WrittenImage } from "../support/oci-image.ts";
 import { startRegistry, type Registry } from "../support/registry-server.ts";
 import { inspectDigest, pushLayout, type SkopeoOptions } from "../support/skopeo.ts";
 import { tempRepo } from "../support/temp-repo.ts";
 import { startTokenRegistry } from "../support/token-registry.ts";
+import { testSessionOptions, type TestSessionOptions } from "../support/test-session.ts";
 
 const canary = "canary-7f3a9c-Pa55:word";
 const twoPlatforms: readonly Platform[] = [
@@ -21,30 +21,12 @@ const twoPlatforms: readonly Platform[] = [
   { os: "linux", architecture: "arm64", variant: "v8" },
 ];
 
-interface ClientOptions {
-  readonly insecure?: boolean;
-  readonly ca?: string;
-  readonly credentials?: Readonly<Record<string, Credential>>;
-}
-
 function newClient(
   t: TestContext,
-  options: ClientOptions = {},
+  options: TestSessionOptions = {},
 ): { client: RegistryClient; transport: Transport } {
-  const settings = () => ({
-    insecure: options.insecure ?? false,
-    concurrency: 8,
-    ...(options.ca === undefined ? {} : { ca: options.ca }),
-  });
-  const transport = new Transport({
-    hostSettings: settings,
-    retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 1000 },
-    timeoutMs: 10_000,
-  });
-  const credentials = { lookup: (host: string) => Promise.resolve(options.credentials?.[host]) };
-  const client = new RegistryClient({ transport, credentials, hostSettings: settings });
-  t.after(() => client.close());
-  return { client, transport };
+  const parts = testSessionOptions(t, { concurrency: 8, ...options });
+  return { client: new RegistryClient(parts), transport: parts.transport };
 }
 
 /** Pushes a one-platform and a two-platform image to `repo` with skopeo. */

@@ -22,7 +22,7 @@ import {
 import type { Descriptor, Manifest, Platform } from "../../src/registry/manifest.ts";
 import { Transport } from "../../src/registry/transport.ts";
 import { sha256Digest, writeImage, type WrittenImage } from "../support/oci-image.ts";
-import { startRegistry, type Registry } from "../support/registry-server.ts";
+import { startRegistry, storedBlobPath, type Registry } from "../support/registry-server.ts";
 import { inspectRaw, pushLayout } from "../support/skopeo.ts";
 import { tempRepo } from "../support/temp-repo.ts";
 
@@ -433,14 +433,7 @@ describe("fetchImageMetadata against docker-registry", { concurrency: true }, ()
     const written = image.manifests[0];
     assert.ok(written !== undefined);
     // Same length, other bytes, behind the registry's back: it serves what is on disk.
-    const hex = written.configDigest.slice("sha256:".length);
-    const data = path.join(
-      registry.storageDir,
-      "docker/registry/v2/blobs/sha256",
-      hex.slice(0, 2),
-      hex,
-      "data",
-    );
+    const data = storedBlobPath(registry, written.configDigest);
     const stored = await readFile(data, "utf8");
     assert.ok(stored.includes("tampered-config"));
     await writeFile(data, stored.replace("tampered-config", "tampered-CONFIG"));

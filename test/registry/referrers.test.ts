@@ -11,7 +11,6 @@ import { once } from "node:events";
 import { readFile, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { describe, it, type TestContext } from "node:test";
 import { ReferenceParseError } from "../../src/reference/index.ts";
 import { DigestMismatchError, RegistryError } from "../../src/registry/errors.ts";
@@ -33,7 +32,7 @@ import {
   type ReferrerDescriptor,
   type ReferrersIndex,
 } from "../support/oci-image.ts";
-import { startRegistry, type Registry } from "../support/registry-server.ts";
+import { startRegistry, storedBlobPath, type Registry } from "../support/registry-server.ts";
 import { inspectRaw, pushLayout } from "../support/skopeo.ts";
 import { tempRepo } from "../support/temp-repo.ts";
 
@@ -220,14 +219,7 @@ describe("listReferrers against docker-registry (no Referrers API)", { concurren
     const index = referrersIndex(digest, [sbom]);
     await putIndex(registry, repo, index);
     // Change the stored bytes behind the registry's back (still valid JSON, same link).
-    const hex = index.digest.slice("sha256:".length);
-    const data = path.join(
-      registry.storageDir,
-      "docker/registry/v2/blobs/sha256",
-      hex.slice(0, 2),
-      hex,
-      "data",
-    );
+    const data = storedBlobPath(registry, index.digest);
     const stored = await readFile(data, "utf8");
     assert.equal(stored, index.bytes.toString("utf8"));
     await writeFile(data, stored.replace("{", "{ "));

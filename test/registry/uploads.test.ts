@@ -17,15 +17,13 @@ import { Readable } from "node:stream";
 import { describe, it, type TestContext } from "node:test";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
-import type { Credential } from "../../src/registry/auth.ts";
 import { DigestMismatchError, RegistryError } from "../../src/registry/errors.ts";
 import type { Descriptor } from "../../src/registry/manifest.ts";
 import {
   RemoteRepository,
   type RemoteRepositoryOptions,
 } from "../../src/registry/remote-repository.ts";
-import { RegistrySession } from "../../src/registry/session.ts";
-import { Transport } from "../../src/registry/transport.ts";
+import type { RegistrySession } from "../../src/registry/session.ts";
 import { MEDIA_TYPES, tarArchive, writeImage } from "../support/oci-image.ts";
 import { startFrontServer, type RecordedRequest } from "../support/redirect-server.ts";
 import { startRegistry } from "../support/registry-server.ts";
@@ -37,6 +35,7 @@ import {
   type SkopeoOptions,
 } from "../support/skopeo.ts";
 import { tempRepo } from "../support/temp-repo.ts";
+import { newTestSession, type TestSessionOptions } from "../support/test-session.ts";
 import { startTokenRegistry } from "../support/token-registry.ts";
 
 const run = promisify(execFile);
@@ -45,27 +44,9 @@ const chunkSize = 16 * 1024;
 /** The test transport's attempts per request. */
 const transportAttempts = 3;
 
-interface SessionOptions {
-  readonly insecure?: boolean;
-  readonly ca?: string;
-  readonly credentials?: Readonly<Record<string, Credential>>;
-}
-
 /** A session for the test, closed when it ends. */
-function newSession(t: TestContext, options: SessionOptions = {}): RegistrySession {
-  const settings = () => ({
-    insecure: options.insecure ?? false,
-    concurrency: 4,
-    ...(options.ca === undefined ? {} : { ca: options.ca }),
-  });
-  const transport = new Transport({
-    hostSettings: settings,
-    retry: { attempts: transportAttempts, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 1000 },
-    timeoutMs: 10_000,
-  });
-  const credentials = { lookup: (host: string) => Promise.resolve(options.credentials?.[host]) };
-  t.after(() => transport.close());
-  return new RegistrySession({ transport, credentials, hostSettings: settings });
+function newSession(t: TestContext, options: TestSessionOptions = {}): RegistrySession {
+  return newTestSession(t, { attempts: transportAttempts, ...options });
 }
 
 function repositoryAt(

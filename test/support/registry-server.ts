@@ -234,3 +234,18 @@ export async function startRegistry(
     : {};
   return { ...base, ...tlsParts, logTail: launched.tail, stop };
 }
+
+/**
+ * Where distribution's filesystem driver keeps the blob `digest` (sha256),
+ * for tests that change stored content behind the registry's back.
+ */
+export function storedBlobPath(registry: Registry, digest: string): string {
+  const hex = digest.slice("sha256:".length);
+  return path.join(
+    registry.storageDir,
+    "docker/registry/v2/blobs/sha256",
+    hex.slice(0, 2),
+    hex,
+    "data",
+  );
+}
