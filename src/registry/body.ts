@@ -3,6 +3,7 @@
  * a digest is the sha256 of the bytes received, never of re-serialised JSON.
  */
 import { createHash } from "node:crypto";
+import type { DigestAlgorithm } from "../reference/index.ts";
 import type { HttpResponse } from "./transport.ts";
 
 /** Manifests larger than this are refused (the OCI distribution spec's suggested limit). */
@@ -26,5 +27,10 @@ export async function readLimited(response: HttpResponse, limit: number): Promis
 
 /** `sha256:<hex>` of `bytes`. */
 export function sha256Digest(bytes: Uint8Array): string {
-  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+  return contentDigest(bytes, "sha256");
+}
+
+/** `<algorithm>:<hex>` of `bytes`, for a registered algorithm (sha256, sha384, sha512). */
+export function contentDigest(bytes: Uint8Array, algorithm: DigestAlgorithm): string {
+  return `${algorithm}:${createHash(algorithm).update(bytes).digest("hex")}`;
 }

@@ -25,3 +25,8 @@ export function isIndex(mediaType: string): boolean {
 export function isSchema1(mediaType: string): boolean {
   return mediaType === dockerSchema1 || mediaType === dockerSchema1Signed;
 }
+
+/** The media type a response's Content-Type names, without parameters; "" when none. */
+export function contentMediaType(headers: Readonly<Record<string, string | undefined>>): string {
+  return headers["content-type"]?.split(";")[0]?.trim() ?? "";
+}

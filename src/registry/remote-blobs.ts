@@ -5,6 +5,7 @@
  * follows and leaves Authorization behind there.
  */
 import { pipeline, type Readable } from "node:stream";
+import { parseDigest } from "../reference/index.ts";
 import { DigestMismatchError } from "./errors.ts";
 import type { Descriptor } from "./manifest.ts";
 import { responseError } from "./response-error.ts";
@@ -77,8 +78,13 @@ export async function openBlob(
   return verified;
 }
 
-/** `/v2/<name>/blobs/<digest>`. */
+/**
+ * `/v2/<name>/blobs/<digest>`. Digests come from manifests other people
+ * wrote: one that is not `algorithm:hex` (say `sha256:../../x`) is refused
+ * rather than let URL normalisation send it to another endpoint.
+ */
 export function blobPath(target: RepositoryTarget, digest: string): string {
+  parseDigest(digest);
   return `/v2/${target.repository}/blobs/${digest}`;
 }
 

@@ -4,11 +4,17 @@
  * for and the one announced, and store by PUT, checking the digest the
  * registry announces. A digest is the sha256 of the bytes served or sent.
  */
-import { maxManifestBytes, sha256Digest } from "./body.ts";
+import {
+  grammar,
+  parseDigest,
+  ReferenceParseError,
+  type DigestAlgorithm,
+} from "../reference/index.ts";
+import { contentDigest, maxManifestBytes, sha256Digest } from "./body.ts";
 import { DigestMismatchError, UnsupportedManifestError } from "./errors.ts";
 import type { ManifestUpload } from "./image-repository.ts";
 import type { Descriptor, Manifest } from "./manifest.ts";
-import { isSchema1, manifestAccept } from "./media-types.ts";
+import { contentMediaType, isSchema1, manifestAccept } from "./media-types.ts";
 import { responseError } from "./response-error.ts";
 import type { RegistrySession, RepositoryTarget } from "./session.ts";
 import type { HttpResponse } from "./transport.ts";
@@ -19,9 +25,12 @@ export async function resolveManifest(
   target: RepositoryTarget,
   reference: string,
 ): Promise<Descriptor> {
+  // Registries announce sha256 only; another algorithm is checked on the bytes.
+  if (isDigest(reference) && !reference.startsWith("sha256:"))
+    return (await fetchManifest(session, target, reference)).descriptor;
   const response = await manifestRequest(session, "HEAD", target, reference);
   const digest = response.headers["docker-content-digest"];
-  const mediaType = mediaTypeOf(response);
+  const mediaType = contentMediaType(response.headers);
   const size = Number(response.headers["content-length"] ?? "");
   await response.body.dump();
   // Without all three, the GET's bytes are the only source of truth.
@@ -46,21 +55,23 @@ export async function fetchManifest(
     [`repository:${target.repository}:pull`],
     {
       method: "GET",
-      path: `/v2/${target.repository}/manifests/${reference}`,
+      path: manifestPath(target, reference),
       headers: { accept: manifestAccept },
     },
     maxManifestBytes,
   );
   const where = display(target, reference);
   if (response.status !== 200) throw await responseError(response, "GET", where);
-  const mediaType = mediaTypeOf(response);
+  const mediaType = contentMediaType(response.headers);
   const announced = response.headers["docker-content-digest"];
   const bytes = response.bytes;
-  const digest = sha256Digest(bytes);
-  for (const want of [isDigest(reference) ? reference : undefined, announced]) {
-    if (want !== undefined && want.startsWith("sha256:") && want !== digest) {
-      throw new DigestMismatchError(`manifest ${where}`, want, digest, bytes.length);
-    }
+  // Each digest is checked with its own algorithm; by digest, that is the one reported.
+  const digest = isDigest(reference) ? reference : sha256Digest(bytes);
+  for (const want of [digest, announced]) {
+    const algorithm = want === undefined ? undefined : algorithmOf(want);
+    if (want === undefined || algorithm === undefined) continue;
+    const got = contentDigest(bytes, algorithm);
+    if (got !== want) throw new DigestMismatchError(`manifest ${where}`, want, got, bytes.length);
   }
   let json: unknown;
   try {
@@ -89,7 +100,7 @@ export async function putManifest(
   checkSupported(where, manifest.mediaType);
   const response = await session.send(target, [`repository:${target.repository}:pull,push`], {
     method: "PUT",
-    path: `/v2/${target.repository}/manifests/${reference}`,
+    path: manifestPath(target, reference),
     headers: { "content-type": manifest.mediaType },
     body: manifest.bytes,
   });
@@ -122,19 +133,40 @@ async function manifestRequest(
 ): Promise<HttpResponse> {
   const response = await session.send(target, [`repository:${target.repository}:pull`], {
     method,
-    path: `/v2/${target.repository}/manifests/${reference}`,
+    path: manifestPath(target, reference),
     headers: { accept: manifestAccept },
   });
   if (response.status === 200) return response;
   throw await responseError(response, method, display(target, reference));
 }
 
-function mediaTypeOf(response: { readonly headers: HttpResponse["headers"] }): string {
-  return response.headers["content-type"]?.split(";")[0]?.trim() ?? "";
-}
-
 function isDigest(reference: string): boolean {
   return reference.includes(":");
+}
+
+/**
+ * `/v2/<name>/manifests/<tag or digest>`, refusing what is neither: a
+ * digest from someone else's index must not be able to name another path.
+ */
+function manifestPath(target: RepositoryTarget, reference: string): string {
+  if (isDigest(reference)) parseDigest(reference);
+  else if (!grammar.ANCHORED_TAG.test(reference))
+    throw new ReferenceParseError({
+      reason: "TAG_INVALID",
+      input: reference,
+      index: 0,
+      message: `invalid tag ${JSON.stringify(reference)}`,
+    });
+  return `/v2/${target.repository}/manifests/${reference}`;
+}
+
+/** The registered algorithm of a well-formed digest; undefined for anything else. */
+function algorithmOf(digest: string): DigestAlgorithm | undefined {
+  try {
+    return parseDigest(digest).algorithm;
+  } catch {
+    return undefined;
+  }
 }
 
 function checkSupported(where: string, mediaType: string): void {

@@ -7,10 +7,10 @@
  * oras-go registry/remote/repository.go take the same two paths.
  */
 import { parseDigest } from "../reference/index.ts";
-import { maxManifestBytes, readLimited } from "./body.ts";
+import { maxManifestBytes } from "./body.ts";
 import { RegistryError } from "./errors.ts";
 import type { Manifest } from "./manifest.ts";
-import { ociIndex } from "./media-types.ts";
+import { contentMediaType, ociIndex } from "./media-types.ts";
 import {
   artifactTypeFiltered,
   filterByArtifactType,
@@ -22,7 +22,6 @@ import { fetchManifest } from "./remote-manifests.ts";
 import { nextPage } from "./remote-tags.ts";
 import { responseError } from "./response-error.ts";
 import type { RegistrySession, RepositoryTarget } from "./session.ts";
-import type { HttpResponse } from "./transport.ts";
 
 /** Options of {@link listReferrers}. */
 export interface ListReferrersOptions {
@@ -114,11 +113,13 @@ async function fetchPage(
   artifactType: string | undefined,
 ): Promise<Page> {
   const display = `referrers of ${target.display}@${digest}`;
-  const response = await session.send(target, [`repository:${target.repository}:pull`], {
-    method: "GET",
-    path,
-    headers: { accept: ociIndex },
-  });
+  // Read whole inside the transport's retries, as manifests are: a page cut off is fetched again.
+  const response = await session.read(
+    target,
+    [`repository:${target.repository}:pull`],
+    { method: "GET", path, headers: { accept: ociIndex } },
+    maxManifestBytes,
+  );
   if (response.status === 404) {
     const error = await responseError(response, "GET", display);
     // A 404 that names the repository is about the repository, not the API (as oras-go reads it).
@@ -126,8 +127,7 @@ async function fetchPage(
     return { kind: "unsupported" };
   }
   if (response.status !== 200) throw await responseError(response, "GET", display);
-  const body = await readLimited(response, maxManifestBytes);
-  const parsed = parseReferrersIndex(mediaTypeOf(response), parseJson(body));
+  const parsed = parseReferrersIndex(contentMediaType(response.headers), parseJson(response.bytes));
   if (parsed.kind === "not-index") return { kind: "unsupported" };
   if (parsed.kind === "invalid") throw invalidIndex(response.url.toString(), parsed.reason);
   const filtered =
@@ -173,10 +173,6 @@ function invalidIndex(url: string, reason: string): RegistryError {
     status: 200,
     transient: false,
   });
-}
-
-function mediaTypeOf(response: HttpResponse): string {
-  return response.headers["content-type"]?.split(";")[0]?.trim() ?? "";
 }
 
 function parseJson(bytes: Buffer): unknown {

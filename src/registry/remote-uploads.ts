@@ -206,6 +206,17 @@ async function patch(
       body: chunk,
     },
     async (response) => {
+      if (response.status === 416) {
+        // The registry already holds a chunk whose answer was lost (the transport
+        // sent it again): the session is out of step, and a fresh upload will do.
+        await response.body.dump();
+        throw new RegistryError(`upload of ${context.where} out of step (416)`, {
+          method: "PATCH",
+          url: response.url.toString(),
+          status: 416,
+          transient: true,
+        });
+      }
       if (response.status !== 202) {
         throw await responseError(response, "PATCH", `upload of ${context.where}`);
       }

@@ -106,7 +106,7 @@ export class RegistrySession {
     );
   }
 
-  async #authorized<R extends Pick<HttpResponse, "status" | "headers">>(
+  async #authorized<R extends Pick<HttpResponse, "status" | "headers" | "url">>(
     target: RepositoryTarget,
     scopes: readonly string[],
     request: SessionRequest,
@@ -134,7 +134,14 @@ export class RegistrySession {
         ...(request.body === undefined ? {} : { body: request.body }),
       });
     const response = await send(auth);
-    if (response.status !== 401) return response;
+    // Only the registry's own challenge is answered: a 401 from a storage
+    // origin or CDN must not get a token (or credentials) fetched for it.
+    if (
+      response.status !== 401 ||
+      url.origin !== endpoint.origin ||
+      response.url.origin !== endpoint.origin
+    )
+      return response;
     const challenges = parseChallenges(response.headers["www-authenticate"] ?? "");
     const retryAuth =
       challenges.length === 0 ? undefined : await this.#auth.answer(target.host, scope, challenges);

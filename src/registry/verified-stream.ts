@@ -11,7 +11,11 @@ import { Transform, type TransformCallback } from "node:stream";
 import { DigestMismatchError } from "./errors.ts";
 
 /** The algorithms OCI registers for digests, by their digest prefix. */
-const algorithms: Readonly<Record<string, string>> = { sha256: "sha256", sha512: "sha512" };
+const algorithms: Readonly<Record<string, string>> = {
+  sha256: "sha256",
+  sha384: "sha384",
+  sha512: "sha512",
+};
 
 /** What the content must be. A negative size means unknown: only the digest is checked. */
 export interface ExpectedContent {

@@ -7,11 +7,12 @@
  * through the transport's injected sleep, never timed.
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, it, type TestContext } from "node:test";
 import { inspect } from "node:util";
-import { parseNormalizedReference } from "../../src/reference/index.ts";
+import { parseNormalizedReference, ReferenceParseError } from "../../src/reference/index.ts";
 import { RegistryClient } from "../../src/registry/client.ts";
 import {
   DigestMismatchError,
@@ -29,7 +30,13 @@ import {
 import { sha256Digest, writeImage } from "../support/oci-image.ts";
 import { startRegistry, type Registry } from "../support/registry-server.ts";
 import { runInProcess } from "../support/run-cli.ts";
-import { inspectDigest, listTags, pushLayout, type SkopeoOptions } from "../support/skopeo.ts";
+import {
+  inspectDigest,
+  inspectRaw,
+  listTags,
+  pushLayout,
+  type SkopeoOptions,
+} from "../support/skopeo.ts";
 import { tempRepo } from "../support/temp-repo.ts";
 
 const canary = "canary-3b8e1d-fault:pass";
@@ -353,6 +360,49 @@ describe("the registry client behind a fault-injecting proxy", { concurrency: tr
       assert.equal(err.mediaType, mediaType);
       assert.match(err.message, /re-push/);
     }
+  });
+
+  it("verifies a manifest asked for by a sha512 digest with sha512, and refuses digests that are not digests", async (t) => {
+    const s = await setUp(t);
+    const bytes = await inspectRaw(`${s.registry.host}/${repo}@${s.digest}`, s.skopeo);
+    const sha512 = `sha512:${createHash("sha512").update(bytes).digest("hex")}`;
+    const served = (body: Buffer): ScriptedResponse => ({
+      status: 200,
+      headers: { "content-type": "application/vnd.oci.image.manifest.v1+json" },
+      body,
+    });
+    // distribution stores manifests by sha256 only, so the proxy serves the sha512 path itself.
+    const proxy = await startFaultProxy(t, s.registry, [
+      {
+        path: /\/manifests\/sha512:/,
+        times: 1,
+        fault: { kind: "replace", response: served(bytes) },
+      },
+      {
+        path: /\/manifests\/sha512:/,
+        fault: {
+          kind: "replace",
+          response: served(Buffer.from(bytes.toString().replace("{", "{ "))),
+        },
+      },
+    ]);
+    const { client } = clientThrough(t, s.registry, proxy);
+    const manifest = await client.getManifest(ref(proxy, `${repo}@${sha512}`));
+    assert.equal(manifest.descriptor.digest, sha512);
+    assert.ok(manifest.bytes.equals(bytes));
+    const err = await rejection(
+      client.resolve(ref(proxy, `${repo}@${sha512}`)),
+      DigestMismatchError,
+    );
+    assert.equal(err.want, sha512);
+
+    const before = proxy.requests.length;
+    const repository = client.repository(ref(proxy, repo));
+    for (const bad of ["sha256:../../other/manifests/latest", "../tags/list"]) {
+      await assert.rejects(repository.getManifest(bad), ReferenceParseError);
+      await assert.rejects(repository.statBlob(bad), ReferenceParseError);
+    }
+    assert.equal(proxy.requests.length, before, "nothing was sent for them");
   });
 
   it("reports a tag list that is not JSON as a RegistryError, not a SyntaxError", async (t) => {

@@ -104,6 +104,18 @@ describe("redactUrl and RegistryError", () => {
     );
   });
 
+  it("keeps only the distribution API's own query values, so signed storage URLs leak nothing", () => {
+    const signed =
+      "https://bucket.s3.amazonaws.com/docker/blobs/data?X-Amz-Security-Token=sts&X-Amz-Credential=c&X-Goog-Signature=g&verify=v&sig=a&se=2030";
+    assert.doesNotMatch(redactUrl(signed), /=(sts|c|g|v|a|2030)(&|$)/);
+    assert.equal(
+      redactUrl(
+        "https://r.example.com/v2/a/blobs/uploads/?mount=sha256:1&from=b&_state=s&n=5&last=x",
+      ),
+      "https://r.example.com/v2/a/blobs/uploads/?mount=sha256%3A1&from=b&_state=REDACTED&n=5&last=x",
+    );
+  });
+
   it("names the request, the status and the registry's error codes", () => {
     const err = new RegistryError("not found", {
       method: "GET",

@@ -391,6 +391,38 @@ describe("uploads to docker-registry", { concurrency: true }, () => {
     }
     await assertSkopeoCopies(t, `${registry.host}/moved/app:v1`, other, skopeo);
 
+    // A storage origin that challenges for its own realm gets no token fetched with our credentials.
+    const realm = await startFrontServer(t, {
+      answer: () => ({ status: 200, body: JSON.stringify({ token: "foreign" }) }),
+    });
+    const challenging = await startFrontServer(t, {
+      answer: () => ({
+        status: 401,
+        headers: { "www-authenticate": `Bearer realm="${realm.url}/token",service="storage"` },
+      }),
+    });
+    const front2 = await startFrontServer(t, {
+      upstream: registry.url,
+      upstreamCa: registry.caPem,
+      rewriteLocation: (location, request) =>
+        request.method === "POST" ? location.replace(/^http:\/\/[^/]+/, challenging.url) : location,
+    });
+    const refused = repositoryAt(
+      newSession(t, {
+        insecure: true,
+        credentials: { [front2.host]: { username: "alice", password: canary } },
+      }),
+      front2.host,
+      "refused/app",
+    );
+    const third = makeImage("refused");
+    await assert.rejects(
+      refused.putBlob(third.small.descriptor, () => third.small.bytes),
+      (err: unknown) => err instanceof RegistryError && err.status === 401,
+    );
+    assert.deepEqual(realm.requests, [], "no token request to a realm another origin named");
+    assert.ok(challenging.requests.every((r) => r.headers["authorization"] === undefined));
+
     // A failure message names the request, never the password.
     const wrong = { ...other.small.descriptor, digest: sha256(Buffer.from("other")) };
     await assert.rejects(
@@ -655,5 +687,24 @@ describe("uploads to docker-registry", { concurrency: true }, () => {
       assert.equal(err.transient, true);
       return true;
     });
+  });
+
+  it("a 416 to a PATCH (a chunk sent again after its answer was lost) starts the upload again", async (t) => {
+    const registry = await startRegistry(t);
+    let refused = 0;
+    const front = await startFrontServer(t, {
+      upstream: registry.url,
+      answer: (request) => {
+        if (request.method !== "PATCH" || refused > 0) return undefined;
+        refused++;
+        return { status: 416 };
+      },
+    });
+    const repo = repositoryAt(newSession(t, { insecure: true }), front.host, "range/app");
+    const blob = makeImage("range", 40_000).large;
+    const content = opener(blob.bytes);
+    assert.equal(await repo.putBlob(blob.descriptor, content.open), "uploaded");
+    assert.equal(content.opened(), 2);
+    assert.equal(uploadsOf(front.requests, "POST").length, 2);
   });
 });

@@ -103,7 +103,14 @@ async function writeVerified(
       source,
       verifiedStream(descriptor, what),
       async (chunks: AsyncIterable<Buffer>) => {
-        for await (const chunk of chunks) await handle.write(chunk);
+        for await (const chunk of chunks) {
+          // A write may take only part of a chunk (a full disk): a short file must not be kept.
+          for (let offset = 0; offset < chunk.length;) {
+            const { bytesWritten } = await handle.write(chunk, offset);
+            if (bytesWritten === 0) throw new Error(`no progress writing ${file}`);
+            offset += bytesWritten;
+          }
+        }
       },
     );
     await handle.sync();
