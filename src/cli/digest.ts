@@ -6,13 +6,16 @@
  * layout, `oci:PATH[:TAG]`.
  */
 import { parseArgs } from "node:util";
-import { ReconcilerError, UsageError } from "../errors.ts";
-import { parsePlatform, type Descriptor, type Platform } from "../registry/manifest.ts";
+import type { Descriptor, Platform } from "../registry/manifest.ts";
 import type { OpenedRepository } from "../registry/open-repository.ts";
-import { parseRepositoryName, type RepositoryName } from "../registry/registry-location.ts";
-import { loadConfigFile } from "./config-file.ts";
 import { exitCodes, type Output } from "./output.ts";
-import { setUpRegistry } from "./registry-setup.ts";
+import {
+  masker,
+  openRegistryCommand,
+  referenceError,
+  registryCommandOptions,
+  type ReferenceError,
+} from "./registry-command.ts";
 
 /** The command's help text. */
 export const digestHelp = `Usage: imagestream-gitops digest REF... [options]
@@ -45,7 +48,7 @@ interface Result {
   /** The repository read: `oci:/abs/dir`, or the registry repository after any location rewrite. */
   readonly repository?: string;
   readonly descriptor?: Descriptor;
-  readonly error?: { readonly code: string; readonly message: string };
+  readonly error?: ReferenceError;
 }
 
 /** Runs `digest`; returns the exit code. */
@@ -56,16 +59,7 @@ export async function runDigest(
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
-    options: {
-      platform: { type: "string" },
-      insecure: { type: "boolean", default: false },
-      authfile: { type: "string" },
-      config: { type: "string" },
-      concurrency: { type: "string", default: "8" },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
+    options: registryCommandOptions,
     allowPositionals: true,
     strict: true,
   });
@@ -73,23 +67,7 @@ export async function runDigest(
     out.stdout(digestHelp);
     return exitCodes.ok;
   }
-  if (positionals.length === 0) throw new UsageError("give at least one image reference");
-  const references = positionals.map((text) => ({ text, name: parseNameArgument(text) }));
-  const platform = values.platform === undefined ? undefined : platformArgument(values.platform);
-  const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1)
-    throw new UsageError(`--concurrency must be a positive integer, got "${values.concurrency}"`);
-  const config = values.config === undefined ? undefined : await loadConfigFile(values.config);
-  const setup = await setUpRegistry(
-    {
-      insecure: values.insecure,
-      concurrency,
-      ...(values.authfile === undefined ? {} : { authFile: values.authfile }),
-    },
-    config?.config,
-    config?.dir ?? ".",
-    env,
-  );
+  const { references, platform, setup } = await openRegistryCommand(values, positionals, env);
   try {
     const repositories = references.map(({ text, name }) => ({ text, opened: setup.open(name) }));
     const results = await Promise.all(
@@ -102,25 +80,6 @@ export async function runDigest(
   }
 }
 
-function parseNameArgument(text: string): RepositoryName {
-  try {
-    return parseRepositoryName(text);
-  } catch (err) {
-    if (err instanceof ReconcilerError && err.code === "REFERENCE_INVALID")
-      throw new UsageError(`invalid reference "${text}": ${err.message}`);
-    throw err;
-  }
-}
-
-function platformArgument(text: string): Platform {
-  const platform = parsePlatform(text);
-  if (platform === undefined)
-    throw new UsageError(
-      `--platform must be OS/ARCH[/VARIANT], such as linux/arm64, got "${text}"`,
-    );
-  return platform;
-}
-
 async function resolveOne(
   text: string,
   { repository, reference }: OpenedRepository,
@@ -130,9 +89,7 @@ async function resolveOne(
   try {
     return { ...base, descriptor: await repository.resolve(reference, platform) };
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    const message = err instanceof Error ? err.message : String(err);
-    return { ...base, error: { code: typeof code === "string" ? code : "UNKNOWN", message } };
+    return { ...base, error: referenceError(err) };
   }
 }
 
@@ -143,8 +100,7 @@ function report(
   out: Output,
   secrets: readonly string[],
 ): void {
-  const mask = (text: string): string =>
-    secrets.reduce((t, s) => (s === "" ? t : t.replaceAll(s, "***")), text);
+  const mask = masker(secrets);
   if (flags.json) {
     out.stdout(mask(JSON.stringify({ results, registries: stats }, null, 2)) + "\n");
     return;

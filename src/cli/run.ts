@@ -6,6 +6,7 @@
 import { ReconcilerError, UsageError } from "../errors.ts";
 import { exitCodes, type Output } from "./output.ts";
 import { digestHelp, runDigest } from "./digest.ts";
+import { inspectHelp, runInspect } from "./inspect.ts";
 import { runValidate, validateHelp } from "./validate.ts";
 
 /** The program's version, as package.json says. */
@@ -34,6 +35,11 @@ const commands: Readonly<Record<string, Command>> = {
     run: (args, out, context) => runDigest(args, out, context.env),
     summary: "print the digest of image references, as the registries serve them",
     help: digestHelp,
+  },
+  inspect: {
+    run: (args, out, context) => runInspect(args, out, context.env),
+    summary: "show an image's digest, platforms, config, layers and referrers",
+    help: inspectHelp,
   },
 };
 

@@ -5,7 +5,7 @@
  * have applied. The requests live in remote-referrers.ts.
  */
 import { parseDigest } from "../reference/index.ts";
-import type { Descriptor } from "./manifest.ts";
+import type { Descriptor, Manifest } from "./manifest.ts";
 import { ociIndex } from "./media-types.ts";
 
 /** A manifest whose `subject` is the digest asked about: a signature, an SBOM, an attestation. */
@@ -98,6 +98,21 @@ export function filterByArtifactType(
   return artifactType === undefined
     ? [...referrers]
     : referrers.filter((r) => r.artifactType === artifactType);
+}
+
+/**
+ * The referrers of `artifactType` (all when undefined) in the manifest the
+ * referrers tag schema's tag holds; none when it is not an image index (the
+ * spec: such a tag means no referrers), or why an entry is not a descriptor.
+ */
+export function tagIndexReferrers(
+  manifest: Manifest,
+  artifactType: string | undefined,
+): Referrer[] | { readonly invalid: string } {
+  const parsed = parseReferrersIndex(manifest.descriptor.mediaType, manifest.json);
+  if (parsed.kind === "not-index") return [];
+  if (parsed.kind === "invalid") return { invalid: parsed.reason };
+  return filterByArtifactType(parsed.referrers, artifactType);
 }
 
 /** The descriptor in `value`, or what is wrong with it. */

@@ -16,6 +16,7 @@ import {
   filterByArtifactType,
   parseReferrersIndex,
   referrersTag,
+  tagIndexReferrers,
   type Referrer,
 } from "./referrers.ts";
 import { fetchManifest } from "./remote-manifests.ts";
@@ -156,14 +157,10 @@ async function referrersFromTag(
     if (err instanceof RegistryError && err.status === 404) return [];
     throw err;
   }
-  const parsed = parseReferrersIndex(manifest.descriptor.mediaType, manifest.json);
-  // The spec: a tag that holds no valid image index means there are no referrers.
-  if (parsed.kind === "not-index") return [];
-  if (parsed.kind === "invalid") {
-    const origin = await session.origin(target.host);
-    throw invalidIndex(`${origin}/v2/${target.repository}/manifests/${tag}`, parsed.reason);
-  }
-  return filterByArtifactType(parsed.referrers, artifactType);
+  const referrers = tagIndexReferrers(manifest, artifactType);
+  if (Array.isArray(referrers)) return referrers;
+  const origin = await session.origin(target.host);
+  throw invalidIndex(`${origin}/v2/${target.repository}/manifests/${tag}`, referrers.invalid);
 }
 
 function invalidIndex(url: string, reason: string): RegistryError {

@@ -38,6 +38,20 @@ export interface ImageOptions {
   readonly seed?: string;
   /** Extra `config.Labels`. */
   readonly labels?: Readonly<Record<string, string>>;
+  /** The config's `author`. */
+  readonly author?: string;
+  /** More of the config's `config` (the container defaults): Env, Entrypoint, Cmd, User, ... */
+  readonly runtime?: Readonly<RuntimeConfig>;
+}
+
+/** Fields of an image config's `config` besides Labels (image-spec config.md). */
+export interface RuntimeConfig {
+  readonly Env?: readonly string[];
+  readonly Entrypoint?: readonly string[];
+  readonly Cmd?: readonly string[];
+  readonly User?: string;
+  readonly WorkingDir?: string;
+  readonly ExposedPorts?: Readonly<Record<string, object>>;
 }
 
 /** One platform's manifest as written. */
@@ -181,7 +195,8 @@ async function writeManifest(
     architecture: platform.architecture,
     os: platform.os,
     ...(platform.variant === undefined ? {} : { variant: platform.variant }),
-    config: { Labels: { "io.isg.test.seed": seed, ...options.labels } },
+    ...(options.author === undefined ? {} : { author: options.author }),
+    config: { ...options.runtime, Labels: { "io.isg.test.seed": seed, ...options.labels } },
     rootfs: { type: "layers", diff_ids: diffIds },
     history: layers.map((_, i) => ({ created, created_by: `isg test layer ${i}` })),
   });

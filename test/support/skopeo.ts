@@ -181,3 +181,69 @@ export async function listTags(repoRef: string, options: SkopeoOptions = {}): Pr
   const parsed = JSON.parse(out.toString("utf8")) as { Tags?: string[] | null };
   return parsed.Tags ?? [];
 }
+
+/** What `skopeo inspect` prints of an image (the fields the tests compare). */
+export interface SkopeoImage {
+  readonly Digest: string;
+  readonly Created?: string;
+  readonly Architecture: string;
+  readonly Os: string;
+  readonly Labels: Record<string, string> | null;
+  readonly Env: string[] | null;
+  /** Layer digests (skopeo 1.9 prints no LayersData). */
+  readonly Layers: string[];
+}
+
+/** Global flags that make skopeo pick `platform` from an index instead of this machine's. */
+function overrideArgs(platform: { os: string; architecture: string } | undefined): string[] {
+  return platform === undefined
+    ? []
+    : ["--override-os", platform.os, "--override-arch", platform.architecture];
+}
+
+/**
+ * `skopeo inspect` of `ref`: for an index, of `platform`'s image (default:
+ * this machine's); Digest stays the top-level manifest's.
+ */
+export async function inspectImage(
+  ref: string,
+  options: SkopeoOptions = {},
+  platform?: { os: string; architecture: string },
+): Promise<SkopeoImage> {
+  const files = isolated();
+  const out = await skopeo(
+    [
+      ...overrideArgs(platform),
+      "inspect",
+      "--no-tags",
+      "--authfile",
+      files.authFile,
+      ...connectionArgs("", options),
+      dockerRef(ref),
+    ],
+    options,
+  );
+  return JSON.parse(out.toString("utf8")) as SkopeoImage;
+}
+
+/** The raw config blob of `ref` (`skopeo inspect --config --raw`), for an index `platform`'s. */
+export function inspectConfigRaw(
+  ref: string,
+  options: SkopeoOptions = {},
+  platform?: { os: string; architecture: string },
+): Promise<Buffer> {
+  const files = isolated();
+  return skopeo(
+    [
+      ...overrideArgs(platform),
+      "inspect",
+      "--config",
+      "--raw",
+      "--authfile",
+      files.authFile,
+      ...connectionArgs("", options),
+      dockerRef(ref),
+    ],
+    options,
+  );
+}
