@@ -10,15 +10,16 @@ import { homedir } from "node:os";
 import path from "node:path";
 import { ReconcilerError, UsageError } from "../errors.ts";
 import type { ResolvedConfig } from "../model/config.ts";
-import { DOCKER_HUB_API_HOST, DOCKER_HUB_DOMAIN } from "../reference/index.ts";
+import {
+  DOCKER_HUB_API_HOST,
+  DOCKER_HUB_DOMAIN,
+  parseLocation,
+  type RegistryLocation,
+} from "../reference/index.ts";
 import { RegistryClient, type ClientHostSettings } from "../registry/client.ts";
 import { loadCredentialStore, type CredentialStore } from "../registry/credentials/index.ts";
 import { openRepository, type OpenedRepository } from "../registry/open-repository.ts";
-import {
-  parseLocation,
-  type RegistryLocation,
-  type RepositoryName,
-} from "../registry/registry-location.ts";
+import type { RepositoryName } from "../registry/registry-location.ts";
 import { Transport } from "../registry/transport.ts";
 
 /** Registry options a command takes. */

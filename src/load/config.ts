@@ -8,7 +8,13 @@ import type { ResolvedConfig } from "../model/config.ts";
 import type { Diagnostic } from "../model/diagnostic.ts";
 import type { Config } from "../model/generated/config.ts";
 import type { ObjectLocation } from "../model/source.ts";
-import { grammar, parseDockerImageReference, ReferenceParseError } from "../reference/index.ts";
+import { ReconcilerError } from "../errors.ts";
+import {
+  grammar,
+  parseDockerImageReference,
+  parseLocation,
+  ReferenceParseError,
+} from "../reference/index.ts";
 import { diagnoseAt } from "./diagnose.ts";
 import { isObject } from "./objects.ts";
 import { parsePointer } from "./pointer.ts";
@@ -102,7 +108,7 @@ function ruleDiagnostics(config: ResolvedConfig, at: ObjectLocation): Diagnostic
     found.push(...repositoryProblems(mirror.from, `/mirrors/${i}/from`, at, true));
     found.push(...repositoryProblems(mirror.to, `/mirrors/${i}/to`, at, true));
   }
-  for (const host of Object.keys(config.registries)) {
+  for (const [host, entry] of Object.entries(config.registries)) {
     if (!hostPattern.test(host)) {
       found.push(
         diagnoseAt(at, "/registries", "CONFIG", `invalid registry host "${host}"`, {
@@ -111,8 +117,25 @@ function ruleDiagnostics(config: ResolvedConfig, at: ObjectLocation): Diagnostic
         }),
       );
     }
+    if (entry?.location !== undefined) found.push(...locationProblems(entry.location, host, at));
   }
   return found;
+}
+
+/** A `location` the registry code would refuse, found here so that `validate` reports it with its line. */
+function locationProblems(location: string, host: string, at: ObjectLocation): Diagnostic[] {
+  try {
+    parseLocation(location);
+    return [];
+  } catch (err) {
+    if (!(err instanceof ReconcilerError)) throw err;
+    const pointer = `/registries/${host.replaceAll("~", "~0").replaceAll("/", "~1")}/location`;
+    return [
+      diagnoseAt(at, pointer, "CONFIG", err.message, {
+        hint: "oci:DIR for OCI layouts, or host[:port][/prefix] for another registry",
+      }),
+    ];
+  }
 }
 
 /** A registry host with an optional port (distribution's domain grammar), as a config key or a bare localRegistry. */

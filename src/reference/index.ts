@@ -45,3 +45,15 @@ export type {
 } from "./source-name.ts";
 export { validateNamespace, validateStreamName, validateTagName } from "./stream-name.ts";
 export { withDigest } from "./with-digest.ts";
+export {
+  formatOciReference,
+  isLayoutDigest,
+  isLayoutTag,
+  isOciName,
+  OciReferenceError,
+  ociPrefix,
+  parseOciReference,
+} from "./oci-reference.ts";
+export type { OciReference } from "./oci-reference.ts";
+export { LocationError, parseLocation } from "./registry-location.ts";
+export type { RegistryLocation } from "./registry-location.ts";

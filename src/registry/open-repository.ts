@@ -6,17 +6,11 @@
  * layout to be written need not exist yet.
  */
 import path from "node:path";
+import { parseLocation, type Reference, type RegistryLocation } from "../reference/index.ts";
 import type { ImageRepository } from "./image-repository.ts";
 import { OciLayout } from "./oci-layout/oci-layout.ts";
-import {
-  parseLocation,
-  parseRepositoryName,
-  routeRepository,
-  type RegistryLocation,
-  type RepositoryName,
-} from "./registry-location.ts";
+import { parseRepositoryName, routeRepository, type RepositoryName } from "./registry-location.ts";
 import type { RemoteRepository } from "./remote-repository.ts";
-import type { Reference } from "../reference/index.ts";
 
 /** What a repository is opened with. */
 export interface OpenRepositoryOptions {

@@ -18,14 +18,13 @@
  * directory (the working directory for names, the config file's directory
  * for locations).
  */
-import { ReconcilerError } from "../errors.ts";
-import { grammar, parseNormalizedReference, type Reference } from "../reference/index.ts";
-import { isOciName, parseOciReference } from "./oci-layout/oci-reference.ts";
-
-/** A registry's `location` setting, parsed. */
-export type RegistryLocation =
-  | { readonly kind: "layout"; readonly dir: string }
-  | { readonly kind: "registry"; readonly host: string; readonly prefix: string };
+import {
+  isOciName,
+  parseNormalizedReference,
+  parseOciReference,
+  type Reference,
+  type RegistryLocation,
+} from "../reference/index.ts";
 
 /** A repository name, parsed: a layout or a registry reference. */
 export type RepositoryName =
@@ -48,44 +47,6 @@ export type RepositoryRoute =
       readonly viaLocation: string | undefined;
       readonly reference: string;
     };
-
-/** A `location` that is neither `oci:DIR` nor `host[:port][/prefix]`. */
-export class LocationError extends ReconcilerError {
-  readonly location: string;
-
-  constructor(location: string, message: string) {
-    super("INPUT_INVALID", `invalid location "${location}": ${message}`);
-    this.location = location;
-  }
-}
-
-const hostPattern = new RegExp(`^${grammar.DOMAIN_AND_PORT}$`);
-const prefixPattern = new RegExp(`^${grammar.REMOTE_NAME}$`);
-
-/**
- * Parses a `registries.<host>.location` value.
- *
- * @throws LocationError (code INPUT_INVALID) for anything else, such as a
- *   URL with a scheme, a tag, or an `oci:` location naming an image.
- */
-export function parseLocation(text: string): RegistryLocation {
-  if (isOciName(text)) {
-    const { path, reference } = parseOciReference(text);
-    if (reference !== "")
-      throw new LocationError(text, "an oci: location names a directory, not an image");
-    return { kind: "layout", dir: path };
-  }
-  if (/^[a-z]+:\/\//i.test(text))
-    throw new LocationError(text, "give host[:port][/prefix] without a scheme");
-  const slash = text.indexOf("/");
-  const host = slash === -1 ? text : text.slice(0, slash);
-  const prefix = slash === -1 ? "" : text.slice(slash + 1);
-  if (!hostPattern.test(host))
-    throw new LocationError(text, `"${host}" is not a registry host[:port]`);
-  if (prefix !== "" && !prefixPattern.test(prefix))
-    throw new LocationError(text, `"${prefix}" is not a repository path (lower-case, no tag)`);
-  return { kind: "registry", host, prefix };
-}
 
 /**
  * Parses a repository name: `oci:PATH[:TAG]`, or an image reference with

@@ -183,7 +183,8 @@ describe("imagestream-gitops digest with OCI layouts and locations", { concurren
     assert.equal(r.code, 2);
     assert.match(
       r.stderr,
-      /registries\.quay\.io\.location: invalid location "https:\/\/mirror\.local"/,
+      // Found while the config loads, so the message has the line and column.
+      /imagestream-gitops\.yaml: 2:23: invalid location "https:\/\/mirror\.local"/,
     );
   });
 });

@@ -17,10 +17,7 @@ import { indexManifests, type Descriptor, type Manifest } from "../../src/regist
 import { OciLayoutError } from "../../src/registry/oci-layout/layout-error.ts";
 import { withManifest, type LayoutIndex } from "../../src/registry/oci-layout/layout-index.ts";
 import { OciLayout } from "../../src/registry/oci-layout/oci-layout.ts";
-import {
-  formatOciReference,
-  parseOciReference,
-} from "../../src/registry/oci-layout/oci-reference.ts";
+import { formatOciReference, parseOciReference } from "../../src/reference/index.ts";
 import { sha256Digest, writeImage, type Platform } from "../support/oci-image.ts";
 import { startRegistry } from "../support/registry-server.ts";
 import { inspectDigest, inspectFormatDigest, inspectRaw, pushLayout } from "../support/skopeo.ts";

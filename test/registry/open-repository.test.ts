@@ -9,12 +9,8 @@ import path from "node:path";
 import { describe, it, type TestContext } from "node:test";
 import { RegistryClient } from "../../src/registry/client.ts";
 import { openRepository } from "../../src/registry/open-repository.ts";
-import {
-  parseLocation,
-  parseRepositoryName,
-  routeRepository,
-  type RegistryLocation,
-} from "../../src/registry/registry-location.ts";
+import { parseLocation, type RegistryLocation } from "../../src/reference/index.ts";
+import { parseRepositoryName, routeRepository } from "../../src/registry/registry-location.ts";
 import { Transport } from "../../src/registry/transport.ts";
 import { writeImage } from "../support/oci-image.ts";
 import { startRegistry } from "../support/registry-server.ts";

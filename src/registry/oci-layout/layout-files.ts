@@ -17,7 +17,7 @@ import {
   parseLayoutIndex,
   type LayoutIndex,
 } from "./layout-index.ts";
-import { isLayoutDigest } from "./oci-reference.ts";
+import { isLayoutDigest } from "../../reference/index.ts";
 
 /** The file a blob is stored in; refuses anything but a well-formed sha256/sha512 digest. */
 export function blobPath(dir: string, digest: string): string {

@@ -14,7 +14,7 @@ import { isIndex, isSchema1 } from "../media-types.ts";
 import { OciLayoutError } from "./layout-error.ts";
 import { blobPath, errnoCode, ioError } from "./layout-files.ts";
 import { findTagged, layoutTags, type LayoutIndex } from "./layout-index.ts";
-import { formatOciReference, isLayoutDigest } from "./oci-reference.ts";
+import { formatOciReference, isLayoutDigest } from "../../reference/index.ts";
 
 /** How deep indexes may nest below index.json before the search gives up. */
 const maxIndexDepth = 8;

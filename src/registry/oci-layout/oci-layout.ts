@@ -27,7 +27,7 @@ import { formatLayoutIndex, layoutTags, withManifest } from "./layout-index.ts";
 import { serialised } from "./layout-lock.ts";
 import { findDigest, locateManifest, readLayoutManifest } from "./layout-manifests.ts";
 import { referencedBlobs, type ManifestReferences } from "./manifest-references.ts";
-import { isLayoutTag } from "./oci-reference.ts";
+import { isLayoutTag } from "../../reference/index.ts";
 
 /** An OCI image layout directory. */
 export class OciLayout implements ImageRepository {

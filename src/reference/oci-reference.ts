@@ -9,7 +9,7 @@
  * plus hex), which this tool adds. An empty reference means the layout's
  * only image, as in containers/image. Pure.
  */
-import { ReconcilerError } from "../../errors.ts";
+import { ReconcilerError } from "../errors.ts";
 
 /** The prefix that marks a layout name. */
 export const ociPrefix = "oci:";
