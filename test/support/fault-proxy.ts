@@ -18,14 +18,10 @@ import https from "node:https";
 import type { Socket } from "node:net";
 import type { TestContext } from "node:test";
 import { Agent } from "undici";
-import type { Certificates } from "./tls.ts";
+import { forwardTo, readAll, type UpstreamResponse } from "./forward.ts";
 
-/** A response as the upstream registry gave it, body read whole. */
-export interface UpstreamResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string | string[]>>;
-  readonly body: Buffer;
-}
+export type { UpstreamResponse } from "./forward.ts";
+import type { Certificates } from "./tls.ts";
 
 /** A scripted answer. Content-Length is set from `body` (sent for HEAD too, without the body). */
 export interface ScriptedResponse {
@@ -102,16 +98,6 @@ export interface FaultProxy {
   /** How many recorded requests have `method` and a path matching `path`. */
   count(method: string, path: RegExp): number;
 }
-
-/** Headers that describe one connection, not the message (RFC 9110 §7.6.1). */
-const hopByHop = new Set([
-  "connection",
-  "keep-alive",
-  "transfer-encoding",
-  "te",
-  "trailer",
-  "upgrade",
-]);
 
 /** Starts a proxy in front of `upstream` with `rules`; it stops when `t` ends. */
 export async function startFaultProxy(
@@ -196,7 +182,13 @@ async function answer(
     send(res, request.method, { ...fault, headers: fault.headers ?? {} }, fault.body ?? "");
     return;
   }
-  const upstream = await forward(agent, upstreamUrl, req, body);
+  // The Host stays the proxy's, so the registry's absolute Locations point back here.
+  const upstream = await forwardTo(agent, upstreamUrl, {
+    method: request.method,
+    path: request.path,
+    headers: req.headers,
+    body,
+  });
   switch (fault?.kind) {
     case undefined:
       send(res, request.method, upstream, upstream.body);
@@ -240,31 +232,6 @@ async function answer(
   }
 }
 
-/** Sends `req` with `body` to the upstream, keeping its Host so absolute Locations point back here. */
-async function forward(
-  agent: Agent,
-  upstreamUrl: string,
-  req: IncomingMessage,
-  body: Buffer,
-): Promise<UpstreamResponse> {
-  const headers = Object.fromEntries(
-    Object.entries(req.headers).filter(([name]) => !hopByHop.has(name)),
-  ) as Record<string, string | string[]>;
-  const response = await agent.request({
-    origin: upstreamUrl,
-    path: req.url ?? "/",
-    method: req.method ?? "GET",
-    headers,
-    ...(body.length === 0 ? {} : { body }),
-  });
-  const received = Buffer.from(await response.body.arrayBuffer());
-  const kept = Object.entries(response.headers).filter(
-    (entry): entry is [string, string | string[]] =>
-      entry[1] !== undefined && !hopByHop.has(entry[0]),
-  );
-  return { status: response.statusCode, headers: Object.fromEntries(kept), body: received };
-}
-
 /** Writes a whole answer; Content-Length says the body's size (HEAD: the upstream's, or the body's). */
 function send(
   res: ServerResponse,
@@ -283,10 +250,4 @@ function withLength(
   length: number,
 ): Record<string, string | string[]> {
   return { ...response.headers, "content-length": String(length) };
-}
-
-async function readAll(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }

@@ -10,8 +10,9 @@
  */
 import { once } from "node:events";
 import http from "node:http";
-import https from "node:https";
 import type { TestContext } from "node:test";
+import { Agent } from "undici";
+import { forwardTo, readAll } from "./forward.ts";
 
 /** A request the server received. */
 export interface RecordedRequest {
@@ -60,9 +61,6 @@ export interface FrontServer {
   readonly requests: RecordedRequest[];
 }
 
-/** Headers that belong to one connection, not to the message. */
-const hopByHop = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "host"]);
-
 function flatten(headers: http.IncomingHttpHeaders): Record<string, string | undefined> {
   const flat: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(headers)) {
@@ -71,18 +69,15 @@ function flatten(headers: http.IncomingHttpHeaders): Record<string, string | und
   return flat;
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 /** Starts the server; it stops when `t` ends. */
 export async function startFrontServer(
   t: TestContext,
   options: FrontServerOptions = {},
 ): Promise<FrontServer> {
   const requests: RecordedRequest[] = [];
+  const agent = new Agent({
+    connect: options.upstreamCa === undefined ? {} : { ca: options.upstreamCa },
+  });
   let self = "";
   const server = http.createServer((req, res) => {
     void (async () => {
@@ -103,7 +98,7 @@ export async function startFrontServer(
         res.writeHead(502).end();
         return;
       }
-      await forward(options.upstream, self, recorded, options, res);
+      await forward(agent, options.upstream, self, recorded, options, res);
     })().catch((err: unknown) => {
       res.destroy(err instanceof Error ? err : new Error(String(err)));
     });
@@ -112,9 +107,10 @@ export async function startFrontServer(
   await once(server, "listening");
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("no TCP port");
-  t.after(() => {
+  t.after(async () => {
     server.closeAllConnections();
     server.close();
+    await agent.close();
   });
   self = `127.0.0.1:${String(address.port)}`;
   return { url: `http://${self}`, host: self, requests };
@@ -122,43 +118,31 @@ export async function startFrontServer(
 
 /** Sends `recorded` on to `upstream` and its answer back to `res`. */
 async function forward(
+  agent: Agent,
   upstream: string,
   self: string,
   recorded: RecordedRequest,
   options: FrontServerOptions,
   res: http.ServerResponse,
 ): Promise<void> {
-  const target = new URL(recorded.path, upstream);
-  const body = options.rewriteBody?.(recorded) ?? recorded.body;
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(recorded.headers)) {
-    if (value !== undefined && !hopByHop.has(name)) headers[name] = value;
-  }
-  Object.assign(headers, {
-    ...options.upstreamHeaders,
-    host: target.host,
-    // distribution builds absolute Locations from these: they then name this server.
-    "x-forwarded-host": self,
-    "x-forwarded-proto": "http",
-    "content-length": String(body.length),
-  });
-  const send = target.protocol === "https:" ? https.request : http.request;
-  const upstreamRequest = send(target, {
+  const answer = await forwardTo(agent, upstream, {
     method: recorded.method,
-    headers,
-    agent: false,
-    ...(options.upstreamCa === undefined ? {} : { ca: options.upstreamCa }),
+    path: recorded.path,
+    headers: {
+      ...recorded.headers,
+      ...options.upstreamHeaders,
+      host: new URL(upstream).host,
+      // distribution builds absolute Locations from these: they then name this server.
+      "x-forwarded-host": self,
+      "x-forwarded-proto": "http",
+    },
+    body: options.rewriteBody?.(recorded) ?? recorded.body,
   });
-  upstreamRequest.end(body);
-  const [answer] = (await once(upstreamRequest, "response")) as [http.IncomingMessage];
-  const answerHeaders: Record<string, string> = {};
-  for (const [name, value] of Object.entries(flatten(answer.headers))) {
-    if (value !== undefined && !hopByHop.has(name)) answerHeaders[name] = value;
+  const headers = { ...answer.headers };
+  const location = headers["location"];
+  if (typeof location === "string" && options.rewriteLocation !== undefined) {
+    headers["location"] = options.rewriteLocation(location, recorded);
   }
-  const location = answerHeaders["location"];
-  if (location !== undefined && options.rewriteLocation !== undefined) {
-    answerHeaders["location"] = options.rewriteLocation(location, recorded);
-  }
-  res.writeHead(answer.statusCode ?? 502, answerHeaders);
-  res.end(await readAll(answer));
+  res.writeHead(answer.status, headers);
+  res.end(answer.body);
 }
