@@ -4,7 +4,7 @@
  * its config blob, verified against the manifest's config descriptor.
  */
 import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import type { ImageRepository } from "./image-repository.ts";
 import {
   imageConfigDescriptor,
   imageMetadata,
@@ -20,17 +20,13 @@ import {
 } from "./manifest.ts";
 import { isIndex } from "./media-types.ts";
 import { PlatformNotFoundError } from "./platform-manifest.ts";
-import { verifiedStream } from "./verified-stream.ts";
 
-/** Where images are read from: a registry repository or an OCI layout (ImageRepository fits). */
-export interface ImageSource {
-  /** For messages: `quay.io/org/app`. */
-  readonly name: string;
-  /** The manifest a tag or digest points at, verified against the digest. */
-  getManifest(reference: string): Promise<Manifest>;
-  /** The blob's bytes, verified while streaming. */
-  openBlob(descriptor: Descriptor): Promise<Readable>;
-}
+/**
+ * Where images are read from: a registry repository or an OCI layout. Both
+ * verify what they return (manifests against their digest, blobs while they
+ * stream), so nothing read here is hashed a second time.
+ */
+export type ImageSource = Pick<ImageRepository, "name" | "getManifest" | "openBlob">;
 
 /** The platform Legacy imports fall back to (OpenShift's importer, and the config's default). */
 export const legacyFallbackPlatform: Platform = { os: "linux", architecture: "amd64" };
@@ -44,8 +40,7 @@ const maxConfigBytes = 16 * 1024 * 1024;
  * else linux/amd64, else the index's first entry.
  *
  * Reads the manifest (and, from an index, the chosen one) and the config
- * blob; the config's bytes are checked against its descriptor here as well,
- * so a source that does not verify cannot pass off another config.
+ * blob, both verified by the source.
  *
  * @throws PlatformNotFoundError (REGISTRY) for an index without entries.
  * @throws DigestMismatchError (DIGEST_MISMATCH) when the config blob does
@@ -70,11 +65,7 @@ export async function fetchImageMetadata(
       `is ${descriptor.size} bytes, more than the ${maxConfigBytes} this tool reads`,
     );
   }
-  const bytes = await readVerified(
-    source,
-    descriptor,
-    `config ${source.name}@${descriptor.digest}`,
-  );
+  const bytes = await readAll(await source.openBlob(descriptor));
   let config: unknown;
   try {
     config = JSON.parse(bytes.toString("utf8"));
@@ -116,17 +107,9 @@ async function imageManifest(
   return source.getManifest(chosen.digest);
 }
 
-/** The whole blob, through a verifier of its own. */
-async function readVerified(
-  source: ImageSource,
-  descriptor: Descriptor,
-  what: string,
-): Promise<Buffer> {
-  const verifier = verifiedStream(descriptor, what);
-  const blob = await source.openBlob(descriptor);
+/** The whole blob; the stream errors instead of ending if it is not the descriptor's. */
+async function readAll(blob: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  await pipeline(blob, verifier, async (verified: AsyncIterable<Buffer>) => {
-    for await (const chunk of verified) chunks.push(chunk);
-  });
+  for await (const chunk of blob) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
