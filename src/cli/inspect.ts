@@ -22,7 +22,7 @@ import {
   type Manifest,
   type Platform,
 } from "../registry/manifest.ts";
-import { isIndex } from "../registry/media-types.ts";
+import { isImageConfig, isIndex } from "../registry/media-types.ts";
 import type { OpenedRepository } from "../registry/open-repository.ts";
 import { PlatformNotFoundError } from "../registry/platform-manifest.ts";
 import type { Referrer } from "../registry/referrers.ts";
@@ -85,12 +85,6 @@ export interface InspectResult {
   readonly referrers?: readonly Referrer[];
   readonly error?: ReferenceError;
 }
-
-/** Config media types of images; any other config makes the manifest an artifact. */
-const imageConfigTypes = new Set([
-  "application/vnd.oci.image.config.v1+json",
-  "application/vnd.docker.container.image.v1+json",
-]);
 
 /** Runs `inspect`; returns the exit code. */
 export async function runInspect(
@@ -227,9 +221,7 @@ function artifactTypeOf(manifest: Manifest): string | undefined {
   const json = manifest.json as { artifactType?: unknown; config?: { mediaType?: unknown } } | null;
   if (typeof json?.artifactType === "string" && json.artifactType !== "") return json.artifactType;
   const configType = json?.config?.mediaType;
-  return typeof configType === "string" && !imageConfigTypes.has(configType)
-    ? configType
-    : undefined;
+  return typeof configType === "string" && !isImageConfig(configType) ? configType : undefined;
 }
 
 /** The descriptor without anything a transport may have added. */

@@ -11,6 +11,9 @@ export const dockerManifest = "application/vnd.docker.distribution.manifest.v2+j
 export const dockerSchema1 = "application/vnd.docker.distribution.manifest.v1+json";
 export const dockerSchema1Signed = "application/vnd.docker.distribution.manifest.v1+prettyjws";
 
+export const ociImageConfig = "application/vnd.oci.image.config.v1+json";
+export const dockerImageConfig = "application/vnd.docker.container.image.v1+json";
+
 /** The Accept header of every manifest request. */
 export const manifestAccept = [ociIndex, ociManifest, dockerManifestList, dockerManifest].join(
   ", ",
@@ -29,4 +32,9 @@ export function isSchema1(mediaType: string): boolean {
 /** The media type a response's Content-Type names, without parameters; "" when none. */
 export function contentMediaType(headers: Readonly<Record<string, string | undefined>>): string {
   return headers["content-type"]?.split(";")[0]?.trim() ?? "";
+}
+
+/** True for an image's config (OCI or Docker); an artifact's config is something else. */
+export function isImageConfig(mediaType: string): boolean {
+  return mediaType === ociImageConfig || mediaType === dockerImageConfig;
 }
