@@ -17,6 +17,7 @@
  */
 import type { ResolvedConfig } from "../model/config.ts";
 import type { ImageStream, TagReference } from "../model/generated/imagestream.ts";
+import { parsePlatform, type Platform } from "../model/platform.ts";
 import { parseDockerImageReference } from "../reference/index.ts";
 
 /** The stream annotation that makes every tag's import insecure. */
@@ -24,13 +25,6 @@ export const insecureRepositoryAnnotation = "openshift.io/image.insecureReposito
 /** Tag annotations that choose a Legacy import's platform. */
 export const preferOsAnnotation = "importer.image.openshift.io/prefer-os";
 export const preferArchAnnotation = "importer.image.openshift.io/prefer-arch";
-
-/** An image platform as a Legacy import chooses it. */
-export interface ImportPlatform {
-  readonly os: string;
-  readonly architecture: string;
-  readonly variant?: string;
-}
 
 /** D1: whether the tag's import skips TLS verification and may fall back to HTTP. */
 export function importInsecure(
@@ -63,8 +57,11 @@ export function importMode(
 export function legacyPlatform(
   tag: TagReference,
   config: Pick<ResolvedConfig, "platform">,
-): ImportPlatform {
-  const [os = "linux", architecture = "amd64", variant] = config.platform.split("/");
+): Platform {
+  const { os, architecture, variant } = parsePlatform(config.platform) ?? {
+    os: "linux",
+    architecture: "amd64",
+  };
   const preferOs = tag.annotations?.[preferOsAnnotation];
   const preferArch = tag.annotations?.[preferArchAnnotation];
   const chosen = {
@@ -72,7 +69,7 @@ export function legacyPlatform(
     architecture: preferArch !== undefined && preferArch !== "" ? preferArch : architecture,
   };
   const unchanged = chosen.os === os && chosen.architecture === architecture;
-  return unchanged && variant !== undefined && variant !== "" ? { ...chosen, variant } : chosen;
+  return unchanged && variant !== undefined ? { ...chosen, variant } : chosen;
 }
 
 /**

@@ -2,7 +2,10 @@
  * The parts of manifests and indexes the tool reads: media type, the
  * per-platform entries of an index, and platform matching. Pure.
  */
+import type { Platform } from "../model/platform.ts";
 import { isIndex } from "./media-types.ts";
+
+export { formatPlatform, parsePlatform, type Platform } from "../model/platform.ts";
 
 /** A content descriptor. */
 export interface Descriptor {
@@ -18,36 +21,6 @@ export interface Manifest {
   readonly descriptor: Descriptor;
   readonly bytes: Buffer;
   readonly json: unknown;
-}
-
-/** An image platform, as an index lists it. */
-export interface Platform {
-  readonly os: string;
-  readonly architecture: string;
-  readonly variant?: string;
-}
-
-/** Parses "os/arch[/variant]". */
-export function parsePlatform(text: string): Platform | undefined {
-  const [os, architecture, variant, extra] = text.split("/");
-  if (
-    os === undefined ||
-    os === "" ||
-    architecture === undefined ||
-    architecture === "" ||
-    extra !== undefined
-  )
-    return undefined;
-  return variant === undefined || variant === ""
-    ? { os, architecture }
-    : { os, architecture, variant };
-}
-
-/** "os/arch[/variant]". */
-export function formatPlatform(platform: Platform): string {
-  return [platform.os, platform.architecture, platform.variant]
-    .filter((p) => p !== undefined)
-    .join("/");
 }
 
 /** The descriptors of an index's manifests; empty for anything else. */
