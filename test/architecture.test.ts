@@ -24,7 +24,8 @@ const allowed: Readonly<Record<string, readonly string[]>> = {
   load: [...leaves, "schemas"],
   plan: leaves,
   write: leaves,
-  execute: ["plan", ...leaves],
+  // DESIGN.md names registry among the leaves stages call: imports and mirrors need the client.
+  execute: ["plan", "registry", ...leaves],
   publish: ["write", ...leaves],
   cli: stagesAndLeaves,
   action: ["cli", ...stagesAndLeaves],

@@ -16,13 +16,23 @@ export type StreamEdit =
    * entry goes where `tag` sorts among the existing ones, as OpenShift
    * orders status tags. Clears the tag's conditions (H8).
    */
-  | { readonly kind: "prependStatusItem"; readonly tag: string; readonly item: TagEvent; readonly keep: number }
+  | {
+      readonly kind: "prependStatusItem";
+      readonly tag: string;
+      readonly item: TagEvent;
+      readonly keep: number;
+    }
   /** H5/H6: `items[0]` of the tag is replaced by `item`, in place. */
   | { readonly kind: "replaceStatusHead"; readonly tag: string; readonly item: TagEvent }
   /** D7 (`tag -d`): the status tag entry is removed. */
   | { readonly kind: "removeStatusTag"; readonly tag: string }
   /** Sets `spec.tags[name == tag].annotations[key]`, creating the map when it is missing or null. */
-  | { readonly kind: "setTagAnnotation"; readonly tag: string; readonly key: string; readonly value: string }
+  | {
+      readonly kind: "setTagAnnotation";
+      readonly tag: string;
+      readonly key: string;
+      readonly value: string;
+    }
   /** Sets `metadata.annotations[key]`, creating the map when missing. */
   | { readonly kind: "setStreamAnnotation"; readonly key: string; readonly value: string }
   /** Appends a spec tag to `spec.tags` (creating `spec` / `spec.tags` when missing). */

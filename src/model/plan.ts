@@ -1,0 +1,120 @@
+/**
+ * A Plan: what one reconcile run decided for every tag of every stream, with
+ * the reason for each decision, including the ones that change nothing. It
+ * is the only input of the later stages (execute, write) and is printed as
+ * a table for people and as JSON for machines (schemas/plan.schema.json).
+ */
+import type { TagEvent, TagReference } from "./generated/imagestream.ts";
+
+/** The spec tag annotation that records what a tag's status was resolved from (D11). */
+export const importedFromAnnotation = "imagestream-gitops.io/imported-from";
+
+/**
+ * What happens to a tag.
+ * - import: a registry was asked and the tag gets a new current image.
+ * - follow: a tracking tag (T1) takes its source tag's new current image.
+ * - resolve: a tag sourced from another stream, or pinned to an image, is
+ *   resolved from that stream's status (T2, H10).
+ * - reference: a `reference: true` tag records its pull spec (H9).
+ * - unchanged: nothing to do, with the reason.
+ * - skip: an image was found but a gate (required platforms, minimum age)
+ *   holds it back, or the tag has nothing to resolve from yet.
+ * - fail: the import failed (D6): reported, the status stays as it was.
+ * - status-only: a status tag without a spec tag (D7).
+ */
+export type TagAction =
+  "import" | "follow" | "resolve" | "reference" | "unchanged" | "skip" | "fail" | "status-only";
+
+/** How the tag's status history changes (H3-H7). */
+export type HistoryChange = "none" | "prepend" | "replace-head";
+
+/** An import failure, as OpenShift records it in an ImportSuccess=False condition (§1.6). */
+export interface ImportFailure {
+  readonly reason: string;
+  readonly message: string;
+}
+
+/** The decision for one tag. */
+export interface TagPlan {
+  readonly tag: string;
+  readonly action: TagAction;
+  /** A stable, machine-readable name of the rule that decided (e.g. `first-import`, `scheduled`). */
+  readonly rule: string;
+  /** The decision in words, for the table and the pull request. */
+  readonly reason: string;
+  /** The source as the spec names it (`DockerImage quay.io/o/a:1`, `ImageStreamTag 2.0`). */
+  readonly source?: string;
+  /** items[0] before the run. */
+  readonly current?: TagEvent;
+  /** items[0] after the run, when it changes. */
+  readonly next?: TagEvent;
+  readonly history: HistoryChange;
+  /** D11: the imported-from record to write on the spec tag, when it changes. */
+  readonly record?: string;
+  /** What consumers (triggers) resolve the tag to after the run (§5). */
+  readonly pullSpec?: string;
+  /**
+   * referencePolicy Local with a local registry (D9): the image must be
+   * copied from `from` to `to` before anything points at `to`.
+   */
+  readonly mirror?: { readonly from: string; readonly to: string };
+  readonly failure?: ImportFailure;
+}
+
+/** A `spec.dockerImageRepository` import (§3.2-3.3), planned once per stream. */
+export interface RepositoryImportPlan {
+  readonly repository: string;
+  /** Every tag the registry listed. */
+  readonly listed: number;
+  /** The tags imported, in OpenShift's order (R2); each gets a spec tag. */
+  readonly imported: readonly string[];
+  /** The tags the cap cut (R1), reported and not imported. */
+  readonly additional: readonly string[];
+  readonly failure?: ImportFailure;
+}
+
+/** The plan for one ImageStream. */
+export interface StreamPlan {
+  readonly namespace: string;
+  readonly name: string;
+  /** Repository-relative file, the document's index in it, the object's pointer in that document. */
+  readonly file: string;
+  readonly document: number;
+  readonly pointer: string;
+  readonly line: number;
+  readonly tags: readonly TagPlan[];
+  readonly repositoryImport?: RepositoryImportPlan;
+  /** Spec tags a repository import adds (R3). */
+  readonly addSpecTags: readonly TagReference[];
+  /** Stream annotations to set (the dockerRepositoryCheck of a repository import, §3.3). */
+  readonly setAnnotations: Readonly<Record<string, string>>;
+}
+
+/** Counts of tag decisions, by action. */
+export type PlanSummary = Readonly<Record<TagAction, number>>;
+
+/** Everything one run decided. */
+export interface Plan {
+  /** The clock's time when the plan was made (RFC 3339, seconds). */
+  readonly time: string;
+  readonly streams: readonly StreamPlan[];
+  readonly summary: PlanSummary;
+}
+
+/** Actions that change a file. */
+export const changingActions: ReadonlySet<TagAction> = new Set([
+  "import",
+  "follow",
+  "resolve",
+  "reference",
+]);
+
+/** Whether applying `plan` changes anything in the repository. */
+export function planHasChanges(plan: Plan): boolean {
+  return plan.streams.some(
+    (s) =>
+      s.addSpecTags.length > 0 ||
+      Object.keys(s.setAnnotations).length > 0 ||
+      s.tags.some((t) => t.history !== "none" || t.record !== undefined),
+  );
+}

@@ -1,0 +1,244 @@
+/**
+ * The planner: the repository's streams and what the registries said, to a
+ * Plan. Pure. Planning runs in rounds: a round that needs registry answers
+ * it does not have yet returns them as `pending`; the caller observes them
+ * and plans again with the answers (a repository import takes two rounds:
+ * list the tags, then resolve the ones kept). The plan of the round with
+ * nothing pending is the run's plan.
+ *
+ * Order within a round: every registry-sourced tag of every stream first,
+ * then the tags sourced from other tags and images, repeated until nothing
+ * moves, so an alias of a freshly imported tag, or a cross-stream tag whose
+ * source is new, is current in the same run. (OpenShift moves an alias chain
+ * one hop per stream update; this is where those updates end.)
+ */
+import type { TagEvent, TagReference } from "../model/generated/imagestream.ts";
+import {
+  changingActions,
+  type Plan,
+  type PlanSummary,
+  type StreamPlan,
+  type TagAction,
+  type TagPlan,
+} from "../model/plan.ts";
+import type { StreamEntry } from "../model/repository.ts";
+import type { ObservationRequests } from "./observation.ts";
+import { PlanContext, type PlanOptions } from "./plan-context.ts";
+import { planImportedTag } from "./plan-imported-tag.ts";
+import { planLinkedTag } from "./plan-linked-tag.ts";
+import { consumerPullSpec } from "./pull-spec.ts";
+import { planRepositoryImport, type RepositoryImport } from "./repository-import.ts";
+import { streamScope, type StreamScope } from "./stream-scope.ts";
+import { describeSource, tagSource } from "./tag-source.ts";
+
+/** A round's plan and what it still needs observed. */
+export interface PlanRound {
+  readonly plan: Plan;
+  readonly pending: ObservationRequests;
+}
+
+interface StreamWork {
+  readonly scope: StreamScope;
+  readonly repository: RepositoryImport | undefined;
+  /** Spec tags in file order, the last of duplicate names only (§1.2), then added ones. */
+  readonly tags: readonly TagReference[];
+  readonly decisions: Map<string, TagPlan>;
+}
+
+/** Plans `streams` (duplicates after the first of a name are left to validation). */
+export function planRepository(streams: readonly StreamEntry[], options: PlanOptions): PlanRound {
+  const context = new PlanContext(options);
+  const work = uniqueStreams(streams).map((entry) => startStream(context, entry));
+  for (const w of work) planRegistryTags(context, w);
+  planLinkedTags(context, work);
+  const planned = work.map((w) => finishStream(context, w));
+  const plan: Plan = { time: context.time, streams: planned, summary: summarize(planned) };
+  return {
+    plan,
+    pending: { images: context.pendingImages, listings: context.pendingListings },
+  };
+}
+
+function uniqueStreams(streams: readonly StreamEntry[]): StreamEntry[] {
+  const seen = new Set<string>();
+  return streams.filter((e) => {
+    const key = `${e.namespace}/${e.stream.metadata.name}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function startStream(context: PlanContext, entry: StreamEntry): StreamWork {
+  const scope = streamScope(entry, context.options.config);
+  const repository = planRepositoryImport(context, scope);
+  const specTags = scope.stream.spec?.tags ?? [];
+  const lastOfName = specTags.filter(
+    (t, i) => !specTags.slice(i + 1).some((u) => u.name === t.name),
+  );
+  const tags = [...lastOfName, ...(repository?.addSpecTags ?? [])];
+  for (const status of scope.stream.status?.tags ?? [])
+    context.setItems(scope.tagKey(status.tag), status.items ?? []);
+  for (const tag of tags)
+    if (!context.has(scope.tagKey(tag.name))) context.setItems(scope.tagKey(tag.name), []);
+  return { scope, repository, tags, decisions: new Map() };
+}
+
+function statusItems(scope: StreamScope, tag: string): readonly TagEvent[] {
+  return scope.stream.status?.tags?.find((t) => t.tag === tag)?.items ?? [];
+}
+
+/** DockerImage tags, imported or recorded as references. */
+function planRegistryTags(context: PlanContext, work: StreamWork): void {
+  const { scope } = work;
+  for (const tag of work.tags) {
+    const source = tagSource(scope.namespace, scope.name, tag);
+    const shown = describeSource(scope.namespace, tag) ?? "";
+    const items = statusItems(scope, tag.name);
+    const head = items[0];
+    if (source.kind === "docker" || source.kind === "reference") {
+      const decision = planImportedTag(context, scope, tag, head, shown);
+      work.decisions.set(tag.name, decision);
+      if (decision.next !== undefined && decision.action !== "skip")
+        context.setItems(scope.tagKey(tag.name), moved(items, decision));
+    } else if (source.kind === "none") {
+      work.decisions.set(tag.name, {
+        tag: tag.name,
+        action: "unchanged",
+        rule: "no-source",
+        reason: "the spec tag has no source",
+        history: "none",
+        ...(head === undefined ? {} : { current: head }),
+      });
+    }
+  }
+}
+
+/** Tags sourced from other tags and images, until none moves (validation refuses cycles). */
+function planLinkedTags(context: PlanContext, work: readonly StreamWork[]): void {
+  const linked = work.flatMap((w) =>
+    w.tags.flatMap((tag) => {
+      const source = tagSource(w.scope.namespace, w.scope.name, tag);
+      return source.kind === "tracking" ||
+        source.kind === "cross-stream" ||
+        source.kind === "pinned"
+        ? [{ w, tag, source }]
+        : [];
+    }),
+  );
+  for (let round = 0; round <= linked.length; round++) {
+    let moved = false;
+    for (const { w, tag, source } of linked) {
+      const items = statusItems(w.scope, tag.name);
+      const decision = planLinkedTag(
+        context,
+        w.scope,
+        tag,
+        items[0],
+        source,
+        describeSource(w.scope.namespace, tag) ?? "",
+      );
+      w.decisions.set(tag.name, decision);
+      const key = w.scope.tagKey(tag.name);
+      const after = decision.next ?? items[0];
+      if (!sameEvent(context.head(key), after)) {
+        context.setItems(key, decision.next === undefined ? items : movedItems(items, decision));
+        moved = true;
+      }
+    }
+    if (!moved) break;
+  }
+}
+
+function finishStream(context: PlanContext, work: StreamWork): StreamPlan {
+  const { scope } = work;
+  const { entry } = scope;
+  const specNames = new Set(work.tags.map((t) => t.name));
+  const statusOnly: TagPlan[] = (scope.stream.status?.tags ?? [])
+    .filter((s) => !specNames.has(s.tag))
+    .map((s) => ({
+      tag: s.tag,
+      action: "status-only",
+      rule: "status-only",
+      reason: "no spec tag: the status stays resolvable (D7); remove it with `tag -d`",
+      history: "none",
+      ...(s.items?.[0] === undefined ? {} : { current: s.items[0] }),
+    }));
+  const where = {
+    localRegistry: context.options.config.localRegistry,
+    namespace: scope.namespace,
+    stream: scope.name,
+  };
+  const tags = [...work.tags.flatMap((t) => work.decisions.get(t.name) ?? []), ...statusOnly].map(
+    (d) => {
+      const head = d.history === "none" ? d.current : d.next;
+      if (head === undefined) return d;
+      const spec = work.tags.find((t) => t.name === d.tag);
+      const pullSpec = consumerPullSpec(head, spec, where);
+      const mirror =
+        pullSpec !== head.dockerImageReference
+          ? { mirror: { from: head.dockerImageReference, to: pullSpec } }
+          : {};
+      return { ...d, pullSpec, ...mirror };
+    },
+  );
+  return {
+    namespace: scope.namespace,
+    name: scope.name,
+    file: entry.at.file.path,
+    document: entry.at.doc.index,
+    pointer: entry.at.pointer,
+    line: lineOf(entry),
+    tags,
+    ...(work.repository === undefined ? {} : { repositoryImport: work.repository.plan }),
+    addSpecTags: work.repository?.addSpecTags ?? [],
+    setAnnotations: work.repository?.setAnnotations ?? {},
+  };
+}
+
+function moved(items: readonly TagEvent[], decision: TagPlan): TagEvent[] {
+  return movedItems(items, decision);
+}
+
+/** The tag's items once `decision` is applied. */
+function movedItems(items: readonly TagEvent[], decision: TagPlan): TagEvent[] {
+  if (decision.next === undefined || decision.history === "none") return [...items];
+  return decision.history === "replace-head"
+    ? [decision.next, ...items.slice(1)]
+    : [decision.next, ...items];
+}
+
+function sameEvent(a: TagEvent | undefined, b: TagEvent | undefined): boolean {
+  return (
+    a?.dockerImageReference === b?.dockerImageReference &&
+    a?.image === b?.image &&
+    a?.generation === b?.generation &&
+    a?.created === b?.created
+  );
+}
+
+function lineOf(entry: StreamEntry): number {
+  const node = entry.at.doc.document.contents;
+  const offset = node?.range[0] ?? 0;
+  return entry.at.file.lines.linePos(offset).line;
+}
+
+function summarize(streams: readonly StreamPlan[]): PlanSummary {
+  const counts: Record<TagAction, number> = {
+    import: 0,
+    follow: 0,
+    resolve: 0,
+    reference: 0,
+    unchanged: 0,
+    skip: 0,
+    fail: 0,
+    "status-only": 0,
+  };
+  for (const s of streams) for (const t of s.tags) counts[t.action] += 1;
+  return counts;
+}
+
+/** Whether the action changes a file. */
+export function changes(action: TagAction): boolean {
+  return changingActions.has(action);
+}

@@ -1,0 +1,42 @@
+/**
+ * A Plan as edits of the repository's files: per file, per stream, the spec
+ * tags a repository import adds, the annotations it sets, each tag's new
+ * status item (trimmed to the history limit, D5) and its imported-from
+ * record (D11). Streams without changes give no edits. Pure.
+ */
+import { importedFromAnnotation, type Plan, type StreamPlan } from "../model/plan.ts";
+import type { StreamEdit, StreamEdits } from "./stream-edit.ts";
+
+/** Edits by repository-relative file, in plan order. */
+export function planEdits(plan: Plan, history: number): Map<string, StreamEdits[]> {
+  const byFile = new Map<string, StreamEdits[]>();
+  for (const stream of plan.streams) {
+    const edits = streamEdits(stream, history);
+    if (edits.length === 0) continue;
+    const list = byFile.get(stream.file) ?? [];
+    list.push({ document: stream.document, pointer: stream.pointer, edits });
+    byFile.set(stream.file, list);
+  }
+  return byFile;
+}
+
+function streamEdits(stream: StreamPlan, history: number): StreamEdit[] {
+  const edits: StreamEdit[] = stream.addSpecTags.map((tag) => ({ kind: "addSpecTag", tag }));
+  for (const [key, value] of Object.entries(stream.setAnnotations))
+    edits.push({ kind: "setStreamAnnotation", key, value });
+  for (const tag of stream.tags) {
+    if (tag.record !== undefined)
+      edits.push({
+        kind: "setTagAnnotation",
+        tag: tag.tag,
+        key: importedFromAnnotation,
+        value: tag.record,
+      });
+    if (tag.next === undefined) continue;
+    if (tag.history === "prepend")
+      edits.push({ kind: "prependStatusItem", tag: tag.tag, item: tag.next, keep: history });
+    else if (tag.history === "replace-head")
+      edits.push({ kind: "replaceStatusHead", tag: tag.tag, item: tag.next });
+  }
+  return edits;
+}
