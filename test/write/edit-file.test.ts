@@ -1,0 +1,185 @@
+/**
+ * The writer's golden cases: each directory of test/fixtures/write holds an
+ * input.yaml, the edits.json to apply and the expected.yaml, compared byte
+ * for byte. Every case is also checked for meaning (the output's data is the
+ * input's data with the edits applied, per stream-model.ts) and for
+ * locality (each edit changes bytes only inside the section of the stream
+ * it concerns, so everything else, other documents included, is untouched).
+ */
+import assert from "node:assert/strict";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { isMap, parseAllDocuments, type Document, type Node, type ParsedNode } from "yaml";
+import { editFile } from "../../src/write/edit-file.ts";
+import { parseOptions } from "../../src/write/parse-options.ts";
+import type { StreamEdit, StreamEdits } from "../../src/write/stream-edit.ts";
+import { projectRoot } from "../support/temp-repo.ts";
+import { applyToData } from "./stream-model.ts";
+
+const root = path.join(projectRoot, "test/fixtures/write");
+
+interface GoldenCase {
+  readonly name: string;
+  readonly input: string;
+  readonly changes: readonly StreamEdits[];
+  readonly expected: string;
+}
+
+async function loadCase(name: string): Promise<GoldenCase> {
+  const read = (file: string) => readFile(path.join(root, name, file), "utf8");
+  const [input, edits, expected] = await Promise.all([
+    read("input.yaml"),
+    read("edits.json"),
+    read("expected.yaml"),
+  ]);
+  return { name, input, changes: JSON.parse(edits) as StreamEdits[], expected };
+}
+
+const names = (await readdir(root, { withFileTypes: true }))
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .sort();
+const cases = await Promise.all(names.map(loadCase));
+
+function parse(text: string): Document.Parsed[] {
+  return parseAllDocuments(text, parseOptions) as Document.Parsed[];
+}
+
+function dataOf(text: string): unknown[] {
+  return parse(text).map((document) => {
+    assert.deepEqual(document.errors, []);
+    return document.toJS() as unknown;
+  });
+}
+
+/** The section of the stream an edit may change. */
+function sectionOf(edit: StreamEdit): string {
+  switch (edit.kind) {
+    case "prependStatusItem":
+    case "replaceStatusHead":
+    case "removeStatusTag":
+      return "status";
+    case "setStreamAnnotation":
+      return "metadata";
+    default:
+      return "spec";
+  }
+}
+
+function lineStartOf(text: string, pos: number): number {
+  return text.lastIndexOf("\n", pos - 1) + 1;
+}
+
+/**
+ * The bytes an edit may touch: the lines of its section of the stream, or,
+ * when the section is missing, the gap where it would be inserted (before
+ * `status` for a new `spec`, else after the stream's last value).
+ */
+function allowedRange(text: string, change: StreamEdits, edit: StreamEdit): [number, number] {
+  const document = parse(text)[change.document];
+  const tokens = change.pointer === "" ? [] : change.pointer.slice(1).split("/");
+  const stream: unknown = document?.getIn(tokens, true);
+  assert.ok(isMap(stream));
+  const pairs = stream.items as { key: ParsedNode; value: ParsedNode | null }[];
+  const keyIs = (key: string) => (pair: { key: Node }) => pair.key.toJSON() === key;
+  const section = sectionOf(edit);
+  const present = pairs.find(keyIs(section));
+  if (present !== undefined) {
+    return [lineStartOf(text, present.key.range[0]), present.value?.range[2] ?? text.length];
+  }
+  const status = pairs.findIndex(keyIs("status"));
+  const at = section === "spec" && status >= 0 ? status : pairs.length;
+  const previous = pairs[at - 1];
+  const next = pairs[at];
+  const start = previous?.value?.range[1] ?? stream.range?.[0] ?? 0;
+  return [start, next === undefined ? (stream.range?.[2] ?? text.length) : next.key.range[0]];
+}
+
+/** The lines of `text`, each with its line break. */
+function linesOf(text: string): string[] {
+  return text.split(/(?<=\n)/);
+}
+
+/** The range of whole lines of `before` that differs from `after`, by common prefix and suffix. */
+function changedRange(before: string, after: string): [number, number] {
+  const a = linesOf(before);
+  const b = linesOf(after);
+  let prefix = 0;
+  while (prefix < a.length && a[prefix] === b[prefix]) prefix += 1;
+  let suffix = 0;
+  const room = Math.min(a.length, b.length) - prefix;
+  while (suffix < room && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix += 1;
+  const start = a.slice(0, prefix).join("").length;
+  return [start, before.length - a.slice(a.length - suffix).join("").length];
+}
+
+/** `range` widened to whole lines. */
+function wholeLines(text: string, [from, to]: [number, number]): [number, number] {
+  const newline = text.indexOf("\n", to);
+  const end = to > 0 && text[to - 1] === "\n" ? to : newline < 0 ? text.length : newline + 1;
+  return [lineStartOf(text, from), end];
+}
+
+describe("editFile golden cases", () => {
+  it("finds the cases", () => {
+    assert.ok(cases.length >= 25, `only ${String(cases.length)} cases`);
+  });
+
+  for (const c of cases) {
+    describe(c.name, () => {
+      it("writes expected.yaml byte for byte", () => {
+        assert.equal(editFile(c.input, c.changes), c.expected);
+      });
+
+      it("writes data that is the input's data with the edits applied", () => {
+        const output = editFile(c.input, c.changes);
+        assert.deepEqual(dataOf(output), applyToData(dataOf(c.input), c.changes));
+        assert.deepEqual(dataOf(c.expected), dataOf(output));
+      });
+
+      it("changes no byte outside the section each edit concerns", () => {
+        let text = c.input;
+        for (const change of c.changes) {
+          for (const edit of change.edits) {
+            const next = editFile(text, [{ ...change, edits: [edit] }]);
+            if (next !== text) {
+              const [start, end] = changedRange(text, next);
+              const [from, to] = wholeLines(text, allowedRange(text, change, edit));
+              assert.ok(
+                from <= start && end <= to,
+                `${edit.kind} changed ${String(start)}..${String(end)}, outside ${String(from)}..${String(to)}`,
+              );
+            }
+            text = next;
+          }
+        }
+        assert.equal(text, c.expected, "one edit at a time ends where all at once does");
+      });
+
+      it("keeps the file's line breaks", () => {
+        const output = editFile(c.input, c.changes);
+        const crlf = c.input.includes("\r\n");
+        assert.equal(/(^|[^\r])\n/.test(output), !crlf && output.includes("\n"));
+        assert.equal(output.includes("\r"), crlf);
+        assert.equal(output.endsWith("\n"), c.input.endsWith("\n"));
+      });
+    });
+  }
+});
+
+describe("editFile", () => {
+  const text = cases[0]?.input ?? "";
+
+  it("returns the very same string for no edits", () => {
+    assert.equal(editFile(text, []), text);
+    assert.equal(editFile(text, [{ document: 0, pointer: "", edits: [] }]), text);
+  });
+
+  it("keeps the other documents of a multi-document file byte for byte", () => {
+    const c = cases.find((k) => k.name === "multi-document");
+    assert.ok(c !== undefined);
+    const [first] = c.input.split("\n---\n");
+    assert.ok(first !== undefined && c.expected.startsWith(first + "\n---\n"));
+  });
+});
