@@ -15,9 +15,7 @@ const keyWidth = 16;
 export function renderInspectResult(result: InspectResult): string {
   const lines: string[] = [];
   const field = (key: string, values: readonly string[]): void => {
-    values.forEach((value, i) => {
-      lines.push(`${(i === 0 ? `${key}:` : "").padEnd(keyWidth)}${value}`.trimEnd());
-    });
+    lines.push(...keyValueLines(key, values, keyWidth));
   };
   field("Name", [result.reference]);
   if (result.repository !== undefined) field("Repository", [result.repository]);
@@ -41,6 +39,11 @@ export function renderInspectResult(result: InspectResult): string {
   if (result.referrers !== undefined) field("Referrers", referrerLines(result.referrers));
   if (result.error !== undefined) field("Error", [result.error.message]);
   return lines.join("\n") + "\n";
+}
+
+/** `Key:` padded to `width`, then the first value; later values line up under it. */
+export function keyValueLines(key: string, values: readonly string[], width: number): string[] {
+  return values.map((value, i) => `${(i === 0 ? `${key}:` : "").padEnd(width)}${value}`.trimEnd());
 }
 
 /**
@@ -120,7 +123,7 @@ function commandLine(args: readonly string[]): string {
 }
 
 /** Rows as columns padded to their widest cell, two spaces apart. */
-function alignColumns(rows: readonly (readonly string[])[]): string[] {
+export function alignColumns(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = [];
   for (const row of rows)
     row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));

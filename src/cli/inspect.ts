@@ -165,13 +165,7 @@ async function inspectOne(
           : await listReferrersByTag(repository, descriptor.digest);
       result = { ...result, referrers };
     }
-    // The manifest read above serves its own digest again, so it is fetched once.
-    const source: ImageSource = {
-      name: repository.name,
-      getManifest: (ref) =>
-        ref === descriptor.digest ? Promise.resolve(manifest) : repository.getManifest(ref),
-      openBlob: (blob) => repository.openBlob(blob),
-    };
+    const source = withManifest(repository, manifest);
     if (isIndex(descriptor.mediaType)) {
       const platforms = indexManifests(descriptor.mediaType, manifest.json);
       result = { ...result, platforms };
@@ -196,6 +190,20 @@ async function inspectOne(
   } catch (err) {
     return { ...result, error: referenceError(err) };
   }
+}
+
+/**
+ * `repository` as an image source that serves `manifest`, already read, for
+ * its own digest again instead of fetching it twice.
+ */
+export function withManifest(repository: ImageSource, manifest: Manifest): ImageSource {
+  const { digest } = manifest.descriptor;
+  return {
+    name: repository.name,
+    getManifest: (ref) =>
+      ref === digest ? Promise.resolve(manifest) : repository.getManifest(ref),
+    openBlob: (blob) => repository.openBlob(blob),
+  };
 }
 
 /** The result with its keys in the documented order, whatever order they were found in. */

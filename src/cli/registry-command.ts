@@ -51,9 +51,7 @@ export async function openRegistryCommand(
   if (positionals.length === 0) throw new UsageError("give at least one image reference");
   const references = positionals.map((text) => ({ text, name: parseNameArgument(text) }));
   const platform = values.platform === undefined ? undefined : platformArgument(values.platform);
-  const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1)
-    throw new UsageError(`--concurrency must be a positive integer, got "${values.concurrency}"`);
+  const concurrency = concurrencyArgument(values.concurrency);
   const config = values.config === undefined ? undefined : await loadConfigFile(values.config);
   const setup = await setUpRegistry(
     {
@@ -84,6 +82,14 @@ export function referenceError(err: unknown): ReferenceError {
 /** Replaces every secret in text with `***`. */
 export function masker(secrets: readonly string[]): (text: string) => string {
   return (text) => secrets.reduce((t, s) => (s === "" ? t : t.replaceAll(s, "***")), text);
+}
+
+/** The value of `--concurrency`: requests in flight per registry. */
+export function concurrencyArgument(text: string): number {
+  const concurrency = Number(text);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new UsageError(`--concurrency must be a positive integer, got "${text}"`);
+  return concurrency;
 }
 
 function parseNameArgument(text: string): RepositoryName {
