@@ -10,5 +10,8 @@ export interface Output {
   readonly stderr: (text: string) => void;
 }
 
-/** Exit codes (DESIGN.md): 0 done, 1 failure while working, 2 bad input or usage. */
-export const exitCodes = { ok: 0, failure: 1, invalid: 2 } as const;
+/**
+ * Exit codes (DESIGN.md): 0 done, 1 failure while working, 2 bad input or
+ * usage, 3 changes pending (`plan --detailed-exitcode`).
+ */
+export const exitCodes = { ok: 0, failure: 1, invalid: 2, changesPending: 3 } as const;

@@ -5,8 +5,11 @@
  */
 import { ReconcilerError, UsageError } from "../errors.ts";
 import { exitCodes, type Output } from "./output.ts";
+import { describeHelp, runDescribe } from "./describe.ts";
 import { digestHelp, runDigest } from "./digest.ts";
 import { inspectHelp, runInspect } from "./inspect.ts";
+import { applyHelp, runApply } from "./apply.ts";
+import { planHelp, runPlan } from "./plan-command.ts";
 import { runValidate, validateHelp } from "./validate.ts";
 
 /** The program's version, as package.json says. */
@@ -17,6 +20,8 @@ export interface RunContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Print stack traces of internal errors (ISG_DEBUG). */
   readonly debug: boolean;
+  /** The clock status items are stamped with; tests fix it. */
+  readonly now?: () => Date;
 }
 
 interface Command {
@@ -36,10 +41,26 @@ const commands: Readonly<Record<string, Command>> = {
     summary: "print the digest of image references, as the registries serve them",
     help: digestHelp,
   },
+  plan: {
+    run: (args, out, context) => runPlan(args, out, context.env, context.now ?? (() => new Date())),
+    summary: "show what apply would import and change, with the reason for each tag",
+    help: planHelp,
+  },
+  apply: {
+    run: (args, out, context) =>
+      runApply(args, out, context.env, context.now ?? (() => new Date())),
+    summary: "import what the plan says and write the status into the repository's files",
+    help: applyHelp,
+  },
   inspect: {
     run: (args, out, context) => runInspect(args, out, context.env),
     summary: "show an image's digest, platforms, config, layers and referrers",
     help: inspectHelp,
+  },
+  describe: {
+    run: (args, out, context) => runDescribe(args, out, context.env, context.now),
+    summary: "show an image stream as 'oc describe is' does, with a tag's image from the registry",
+    help: describeHelp,
   },
 };
 

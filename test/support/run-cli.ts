@@ -2,7 +2,7 @@
  * Runs the CLI in this process with captured output: what the real binary
  * does, minus the process (its `run` turns any throw into "internal error").
  */
-import { run } from "../../src/cli/run.ts";
+import { run, type RunContext } from "../../src/cli/run.ts";
 
 /** Exit code and everything written to each stream. */
 export interface CliResult {
@@ -15,10 +15,11 @@ export interface CliResult {
 export async function runInProcess(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
+  context: Partial<RunContext> = {},
 ): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
   const out = { stdout: (s: string) => (stdout += s), stderr: (s: string) => (stderr += s) };
-  const code = await run(argv, out, { env, debug: false });
+  const code = await run(argv, out, { env, debug: false, ...context });
   return { code, stdout, stderr };
 }

@@ -1,0 +1,116 @@
+/**
+ * `imagestream-gitops apply`: plans as `plan` does, then writes the result
+ * into the working tree: new status items (trimmed to the history limit),
+ * imported-from records, and the spec tags and annotation of repository
+ * imports. Every file's new text is computed before any is written; each is
+ * then replaced atomically (a temporary file renamed over it), so a failure
+ * never leaves a half-written file. Failed imports are reported, not
+ * written (D6).
+ */
+import { randomBytes } from "node:crypto";
+import { rename, stat, writeFile, chmod, unlink } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { createTwoFilesPatch } from "diff";
+import { hasErrors } from "../model/diagnostic.ts";
+import type { SourceFile } from "../model/source.ts";
+import { editFile } from "../write/edit-file.ts";
+import { planEdits } from "../write/plan-edits.ts";
+import { exitCodes, type Output } from "./output.ts";
+import { planExitCode } from "./plan-command.ts";
+import { planDocument, renderPlanTable } from "./plan-render.ts";
+import { reconcile, reconcileOptions, reconcileOptionsHelp } from "./reconcile-command.ts";
+
+/** The command's help text. */
+export const applyHelp = `Usage: imagestream-gitops apply [--repo DIR] [--dry-run] [--json] [options]
+
+Plan as 'plan' does, then write the result into the repository's files: each
+imported or followed tag's new status item (items[0] first, history cut to the
+config's 'history'), the imported-from record of each imported tag, and the
+spec tags of a first spec.dockerImageRepository import. Only the changed
+nodes of a file change: comments, key order, quoting and indentation stay
+byte for byte, and a file without changes is not rewritten. Failed imports
+are reported and leave the status as it was. Nothing is committed (see the
+publish step).
+
+Options:
+${reconcileOptionsHelp}
+  --dry-run           print the unified diff of what would be written; write nothing
+
+Exit status: 0 done (or nothing to do), 1 an import failed (the others are still
+written), 2 invalid input or usage.
+`;
+
+/** One file the plan changes. */
+interface FileChange {
+  readonly file: SourceFile;
+  readonly text: string;
+}
+
+/** Runs `apply`; returns the exit code. */
+export async function runApply(
+  args: readonly string[],
+  out: Output,
+  env: Readonly<Record<string, string | undefined>>,
+  now: () => Date,
+): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { ...reconcileOptions, "dry-run": { type: "boolean", default: false } },
+    allowPositionals: false,
+    strict: true,
+  });
+  if (values.help) {
+    out.stdout(applyHelp);
+    return exitCodes.ok;
+  }
+  const { plan, diagnostics, registries, mask, loaded } = await reconcile(values, out, env, now);
+  const { model } = loaded;
+  const files = new Map(model.files.map((f) => [f.path, f]));
+  const changes: FileChange[] = [];
+  for (const [file, edits] of planEdits(plan, model.config.history)) {
+    const source = files.get(file);
+    if (source === undefined) continue;
+    const text = editFile(source.text, edits);
+    if (text !== source.text) changes.push({ file: source, text });
+  }
+  const dryRun = values["dry-run"];
+  if (!dryRun) for (const change of changes) await replaceFile(model.root, change);
+  if (values.json) {
+    const written = changes.map((c) => c.file.path);
+    const document = { ...planDocument(plan, diagnostics, registries), dryRun, files: written };
+    out.stdout(mask(JSON.stringify(document, null, 2)) + "\n");
+  } else {
+    out.stdout(mask(renderPlanTable(plan)));
+    if (dryRun) for (const c of changes) out.stdout(patch(c));
+    const verb = dryRun ? "would write" : "wrote";
+    out.stdout(
+      changes.length === 0
+        ? "No file changes.\n"
+        : `${verb} ${String(changes.length)} file(s): ${changes.map((c) => c.file.path).join(", ")}\n`,
+    );
+  }
+  return planExitCode(plan, hasErrors(diagnostics), false);
+}
+
+function patch({ file, text }: FileChange): string {
+  return createTwoFilesPatch(`a/${file.path}`, `b/${file.path}`, file.text, text);
+}
+
+/** Writes `change` through a temporary file renamed over the original, keeping its mode and BOM. */
+async function replaceFile(root: string, { file, text }: FileChange): Promise<void> {
+  const target = path.join(root, ...file.path.split("/"));
+  const temporary = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${randomBytes(4).toString("hex")}.tmp`,
+  );
+  const { mode } = await stat(target);
+  try {
+    await writeFile(temporary, (file.bom ? "\uFEFF" : "") + text, { flag: "wx" });
+    await chmod(temporary, mode & 0o7777);
+    await rename(temporary, target);
+  } catch (err) {
+    await unlink(temporary).catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * `imagestream-gitops plan`: what a reconcile would change, without writing
+ * anything. Reads the repository, asks the registries only what the plan
+ * needs, and prints every tag's decision with its reason.
+ */
+import { parseArgs } from "node:util";
+import { hasErrors } from "../model/diagnostic.ts";
+import { planHasChanges, type Plan } from "../model/plan.ts";
+import { exitCodes, type Output } from "./output.ts";
+import { planDocument, renderPlanTable } from "./plan-render.ts";
+import { reconcile, reconcileOptions, reconcileOptionsHelp } from "./reconcile-command.ts";
+
+/** The command's help text. */
+export const planHelp = `Usage: imagestream-gitops plan [--repo DIR] [--json] [--detailed-exitcode] [options]
+
+Show what 'apply' would change: for every tag of every ImageStream, the action
+(import, follow, resolve, reference, unchanged, skip, fail, status-only), the
+current and new image, and the reason. Registries are asked only what the plan
+needs: one manifest HEAD per tag due for import (the index too for a Legacy
+import of a multi-platform image; the image config when minimumAge or
+requirePlatforms apply), a tag listing per spec.dockerImageRepository not yet
+imported. Nothing is written.
+
+Options:
+${reconcileOptionsHelp}
+  --detailed-exitcode exit 3 when changes are pending (as terraform plan does)
+
+Exit status: 0 nothing to change (or changes pending, without --detailed-exitcode),
+1 an import failed, 2 invalid input or usage, 3 changes pending (--detailed-exitcode).
+`;
+
+/** Runs `plan`; returns the exit code. */
+export async function runPlan(
+  args: readonly string[],
+  out: Output,
+  env: Readonly<Record<string, string | undefined>>,
+  now: () => Date,
+): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { ...reconcileOptions, "detailed-exitcode": { type: "boolean", default: false } },
+    allowPositionals: false,
+    strict: true,
+  });
+  if (values.help) {
+    out.stdout(planHelp);
+    return exitCodes.ok;
+  }
+  const { plan, diagnostics, registries, mask } = await reconcile(values, out, env, now);
+  if (values.json)
+    out.stdout(mask(JSON.stringify(planDocument(plan, diagnostics, registries), null, 2)) + "\n");
+  else out.stdout(mask(renderPlanTable(plan)));
+  return planExitCode(plan, hasErrors(diagnostics), values["detailed-exitcode"]);
+}
+
+/** 2 invalid input, 1 a failed import, 3 pending changes (when asked), else 0. */
+export function planExitCode(plan: Plan, invalid: boolean, detailed: boolean): number {
+  if (invalid) return exitCodes.invalid;
+  if (plan.summary.fail > 0 || plan.streams.some((s) => s.repositoryImport?.failure !== undefined))
+    return exitCodes.failure;
+  return detailed && planHasChanges(plan) ? exitCodes.changesPending : exitCodes.ok;
+}

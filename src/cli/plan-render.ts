@@ -1,0 +1,97 @@
+/**
+ * A Plan for people: one table row per tag (stream, tag, action, old, new,
+ * reason), the repository imports, and a one-line summary; and for
+ * machines: the JSON document schemas/plan.schema.json describes. Pure.
+ */
+import type { Diagnostic } from "../model/diagnostic.ts";
+import type { Plan, TagAction, TagPlan } from "../model/plan.ts";
+
+/** The version of the JSON document's shape. */
+export const planJsonVersion = 1;
+
+/** `sha256:3fad34e6a244…` → `3fad34e6a244`, as docker shows image IDs. */
+export function shortDigest(digest: string | undefined): string {
+  if (digest === undefined || digest === "") return "-";
+  const hex = digest.slice(digest.indexOf(":") + 1);
+  return hex.slice(0, 12);
+}
+
+/** What a cell shows of an item: its short digest, or a reference's pull spec. */
+function imageCell(item: TagPlan["current"]): string {
+  if (item === undefined) return "-";
+  return item.image === "" ? item.dockerImageReference : shortDigest(item.image);
+}
+
+/** The plan as a table and summary line. */
+export function renderPlanTable(plan: Plan): string {
+  const rows = plan.streams.flatMap((s) =>
+    s.tags.map((t) => [
+      `${s.namespace}/${s.name}`,
+      t.tag,
+      t.action,
+      imageCell(t.current),
+      t.history === "none" ? (t.action === "skip" ? imageCell(t.next) : "-") : imageCell(t.next),
+      t.reason,
+    ]),
+  );
+  const header = ["STREAM", "TAG", "ACTION", "OLD", "NEW", "REASON"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  const lines = rows.length === 0 ? ["no image streams"] : [line(header), ...rows.map(line)];
+  for (const s of plan.streams) {
+    const r = s.repositoryImport;
+    if (r === undefined) continue;
+    const where = `${s.namespace}/${s.name}: repository ${r.repository}`;
+    if (r.failure !== undefined)
+      lines.push(`${where}: listing failed: ${r.failure.reason}: ${r.failure.message}`);
+    else {
+      lines.push(
+        `${where}: ${String(r.listed)} tags listed, ${String(r.imported.length)} imported`,
+      );
+      if (r.additional.length > 0)
+        lines.push(
+          `  the cap of 50 left out ${String(r.additional.length)} tags, not imported: ${r.additional.join(", ")}`,
+        );
+    }
+  }
+  return `${lines.join("\n")}\n\n${renderSummaryLine(plan)}\n`;
+}
+
+const summaryWords: readonly [TagAction, string][] = [
+  ["import", "to import"],
+  ["follow", "to follow"],
+  ["resolve", "to resolve"],
+  ["reference", "to record"],
+  ["skip", "held back"],
+  ["fail", "failed"],
+  ["status-only", "status-only"],
+  ["unchanged", "unchanged"],
+];
+
+/** `Plan: 2 to import, 1 to follow, 7 unchanged.` */
+export function renderSummaryLine(plan: Plan): string {
+  const parts = summaryWords
+    .filter(([action]) => plan.summary[action] > 0)
+    .map(([action, words]) => `${String(plan.summary[action])} ${words}`);
+  return `Plan: ${parts.length === 0 ? "no tags" : parts.join(", ")}.`;
+}
+
+/** The JSON document of a plan (schemas/plan.schema.json). */
+export function planDocument(
+  plan: Plan,
+  diagnostics: readonly Diagnostic[],
+  registries: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    version: planJsonVersion,
+    time: plan.time,
+    summary: plan.summary,
+    streams: plan.streams,
+    diagnostics,
+    registries,
+  };
+}

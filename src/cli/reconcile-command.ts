@@ -1,0 +1,156 @@
+/**
+ * What `plan` and `apply` share: their flags, loading the repository,
+ * building the registry client (with the hosts image streams mark insecure),
+ * and planning against the registries with the run's clock.
+ */
+import path from "node:path";
+import { UsageError } from "../errors.ts";
+import { makePlan } from "../execute/make-plan.ts";
+import { loadRepository, type LoadResult } from "../load/load-repository.ts";
+import type { ResolvedConfig } from "../model/config.ts";
+import type { Diagnostic } from "../model/diagnostic.ts";
+import type { Plan } from "../model/plan.ts";
+import { insecureSources } from "../plan/insecure-sources.ts";
+import {
+  DOCKER_HUB_API_HOST,
+  DOCKER_HUB_DOMAIN,
+  parseNormalizedReference,
+} from "../reference/index.ts";
+import type { Output } from "./output.ts";
+import { masker } from "./registry-command.ts";
+import { renderDiagnostic } from "./render-diagnostics.ts";
+import { setUpRegistry } from "./registry-setup.ts";
+import { checkRepositoryDir } from "./repository-dir.ts";
+
+/** The parseArgs options of `plan` and `apply`. */
+export const reconcileOptions = {
+  repo: { type: "string", default: "." },
+  config: { type: "string" },
+  authfile: { type: "string" },
+  insecure: { type: "boolean", default: false },
+  concurrency: { type: "string", default: "8" },
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+/** The help lines of {@link reconcileOptions}. */
+export const reconcileOptionsHelp = `  --repo DIR          the repository root (default: the current directory)
+  --config FILE       the config file (default: DIR/imagestream-gitops.yaml, optional)
+  --authfile FILE     registry credentials (default: REGISTRY_AUTH_FILE, DOCKER_CONFIG/config.json,
+                      ~/.docker/config.json, ~/.dockercfg)
+  --insecure          skip TLS verification and fall back to plain HTTP for every registry
+  --concurrency N     requests in flight per registry (default 8; a registry's config entry wins)
+  --json              one JSON document on stdout (schemas/plan.schema.json)
+  -h, --help          show this help`;
+
+/** The parsed values of {@link reconcileOptions}. */
+export interface ReconcileValues {
+  readonly repo: string;
+  readonly config?: string | undefined;
+  readonly authfile?: string | undefined;
+  readonly insecure: boolean;
+  readonly concurrency: string;
+  readonly json: boolean;
+}
+
+/** The run's inputs and its plan. */
+export interface Reconciled {
+  readonly loaded: LoadResult;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly plan: Plan;
+  readonly registries: Record<string, unknown>;
+  /** Replaces credentials in text before it is printed. */
+  readonly mask: (text: string) => string;
+}
+
+/** Loads the repository at `--repo`, prints its diagnostics (text mode), and plans it. */
+export async function reconcile(
+  values: ReconcileValues,
+  out: Output,
+  env: Readonly<Record<string, string | undefined>>,
+  now: () => Date,
+): Promise<Reconciled> {
+  const concurrency = Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new UsageError(`--concurrency must be a positive integer, got "${values.concurrency}"`);
+  const root = await checkRepositoryDir(values.repo);
+  const loaded = await loadRepository({
+    root,
+    ...(values.config === undefined ? {} : { configPath: values.config }),
+  });
+  const { model, diagnostics, configFile } = loaded;
+  if (!values.json) {
+    const files = configFile === undefined ? model.files : [configFile, ...model.files];
+    const sources = new Map(files.map((f) => [f.path, f]));
+    for (const d of diagnostics) out.stderr(renderDiagnostic(d, sources.get(d.file)) + "\n");
+  }
+  const configDir = values.config === undefined ? root : path.dirname(path.resolve(values.config));
+  const setup = await setUpRegistry(
+    {
+      insecure: values.insecure,
+      concurrency,
+      insecureHosts: hostsOf(insecureSources(model.streams)),
+      ...(values.authfile === undefined ? {} : { authFile: values.authfile }),
+    },
+    model.config,
+    configDir,
+    env,
+    root,
+  );
+  const mask = masker(setup.credentials.secrets());
+  try {
+    const progress = progressLines(out, values.json);
+    const { plan } = await makePlan(
+      model.streams,
+      {
+        config: model.config,
+        now: now(),
+        registryInsecure: registryInsecure(model.config, values.insecure),
+      },
+      { open: (spec) => setup.open(spec), progress },
+    );
+    return { loaded, diagnostics, plan, registries: setup.transport.stats.snapshot(), mask };
+  } finally {
+    await setup.client.close();
+  }
+}
+
+/** The registry hosts of `pullSpecs` (Docker Hub under both of its names). */
+function hostsOf(pullSpecs: readonly string[]): Set<string> {
+  const hosts = new Set<string>();
+  for (const spec of pullSpecs) {
+    try {
+      const domain = parseNormalizedReference(spec).domain ?? DOCKER_HUB_DOMAIN;
+      hosts.add(domain);
+      if (domain === DOCKER_HUB_DOMAIN) hosts.add(DOCKER_HUB_API_HOST);
+    } catch {
+      // validate reports unparsable names; they are never requested.
+    }
+  }
+  return hosts;
+}
+
+function registryInsecure(config: ResolvedConfig, all: boolean): (pullSpec: string) => boolean {
+  return (spec) => {
+    if (all) return true;
+    try {
+      const domain = parseNormalizedReference(spec).domain ?? DOCKER_HUB_DOMAIN;
+      return config.registries[domain]?.insecure === true;
+    } catch {
+      return false;
+    }
+  };
+}
+
+/** Progress of long observations on stderr: a line at each quarter, from 40 requests up. */
+function progressLines(out: Output, quiet: boolean): (done: number, total: number) => void {
+  let shown = 0;
+  return (done, total) => {
+    if (quiet || total < 40) return;
+    const quarter = Math.floor((done * 4) / total);
+    if (quarter > shown) {
+      shown = quarter;
+      out.stderr(`observed ${String(done)}/${String(total)} images and repositories\n`);
+    }
+  };
+}

@@ -1,0 +1,270 @@
+/**
+ * `plan` and `apply` end to end on a copy of examples/ against the real
+ * docker-registry: every registry the examples name is served by one local
+ * registry through the config's `location`, images are pushed by skopeo,
+ * and recorded digests are checked against `skopeo inspect`.
+ */
+import assert from "node:assert/strict";
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, it, type TestContext } from "node:test";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { parse } from "yaml";
+import planSchema from "../../schemas/plan.schema.json" with { type: "json" };
+import { writeImage } from "../support/oci-image.ts";
+import { startRegistry, type Registry } from "../support/registry-server.ts";
+import { runInProcess } from "../support/run-cli.ts";
+import { inspectDigest, pushLayout } from "../support/skopeo.ts";
+import { projectRoot, tempRepo } from "../support/temp-repo.ts";
+
+const hosts = ["docker.io", "quay.io", "registry.example.com", "registry.internal.example:5000"];
+
+/** The examples' config, with every registry served by `registry` under a path named after the host. */
+function localConfig(registry: Registry): string {
+  const entries = hosts
+    .map(
+      (h) => `  "${h}":\n    insecure: true\n    location: ${registry.host}/${h.replace(":", "-")}`,
+    )
+    .join("\n");
+  return `files:
+  include: ["imagestreams/**/*.yaml", "apps/**/*.yaml"]
+  exclude: ["**/kustomization.yaml"]
+namespace: demo
+localRegistry: registry.example.com/mirror
+registries:
+${entries}
+history: 5
+`;
+}
+
+/** Where `ref` (as the examples name it) lives on the local registry. */
+function served(registry: Registry, ref: string): string {
+  const host = hosts.find((h) => ref.startsWith(`${h}/`));
+  assert.ok(host, `no host for ${ref}`);
+  return `${registry.host}/${host.replace(":", "-")}/${ref.slice(host.length + 1)}`;
+}
+
+async function push(
+  t: TestContext,
+  registry: Registry,
+  ref: string,
+  seed: string,
+  created?: string,
+): Promise<string> {
+  const layout = await mkdtemp(path.join(tmpdir(), "isg-layout-"));
+  t.after(() => rm(layout, { recursive: true, force: true }));
+  const tag = ref.slice(ref.lastIndexOf(":") + 1);
+  await writeImage(layout, { tag, seed, ...(created === undefined ? {} : { created }) });
+  const target = served(registry, ref);
+  await pushLayout(layout, tag, target);
+  return inspectDigest(target);
+}
+
+async function examplesCopy(t: TestContext, registry: Registry): Promise<string> {
+  const root = await tempRepo(t, {});
+  await cp(path.join(projectRoot, "examples"), root, { recursive: true });
+  await writeFile(path.join(root, "imagestream-gitops.yaml"), localConfig(registry));
+  return root;
+}
+
+async function snapshot(root: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    files.set(path.relative(root, file), await readFile(file, "utf8"));
+  }
+  return files;
+}
+
+interface StatusItem {
+  dockerImageReference: string;
+  image: string;
+  created: string;
+}
+interface StreamDoc {
+  metadata: { name: string; annotations?: Record<string, string> };
+  spec: { tags?: { name: string; annotations?: Record<string, string> }[] };
+  status?: { tags: { tag: string; items: StatusItem[] }[] };
+}
+
+async function streamDoc(root: string, file: string, name: string): Promise<StreamDoc> {
+  const docs = (await readFile(path.join(root, file), "utf8"))
+    .split(/^---$/m)
+    .map((d) => parse(d, { version: "1.1" }) as StreamDoc & { items?: StreamDoc[] });
+  const found = docs.flatMap((d) => d.items ?? [d]).find((d) => d.metadata.name === name);
+  assert.ok(found, `no stream ${name} in ${file}`);
+  return found;
+}
+
+function itemsOf(stream: StreamDoc, tag: string): StatusItem[] {
+  return stream.status?.tags.find((t) => t.tag === tag)?.items ?? [];
+}
+
+const first = new Date("2026-11-23T12:00:00Z");
+const later = new Date("2026-11-23T12:15:00Z");
+
+describe("plan and apply on examples/", () => {
+  it("imports what is due, is byte-identical when run again, and records one new item per moved scheduled tag", async (t) => {
+    const registry = await startRegistry(t);
+    const ruby33 = await push(t, registry, "quay.io/sclorg/ruby-33-c9s:latest", "ruby33-a");
+    const base11 = await push(t, registry, "registry.example.com/platform/base:1.1", "base11");
+    const pg15 = await push(t, registry, "docker.io/library/postgres:15", "pg15");
+    for (const tag of ["2.0", "latest", "2.2"])
+      await push(t, registry, `docker.io/openshift/ruby-20-centos7:${tag}`, `ruby20-${tag}`);
+    const root = await examplesCopy(t, registry);
+    const before = await snapshot(root);
+
+    const planned = await runInProcess(
+      ["plan", "--repo", root, "--json", "--detailed-exitcode"],
+      {},
+      { now: () => first },
+    );
+    assert.equal(planned.code, 3, planned.stderr);
+    const document = JSON.parse(planned.stdout) as { summary: Record<string, number> };
+    const validate = new Ajv2020({ strict: false }).compile(planSchema);
+    assert.ok(validate(document), JSON.stringify(validate.errors));
+    assert.deepEqual(await snapshot(root), before, "plan writes nothing");
+
+    const applied = await runInProcess(["apply", "--repo", root], {}, { now: () => first });
+    assert.equal(applied.code, 0, applied.stdout + applied.stderr);
+
+    const ruby = await streamDoc(root, "imagestreams/ruby.yaml", "ruby");
+    const head33 = itemsOf(ruby, "3.3")[0];
+    assert.equal(head33?.image, ruby33, "skopeo agrees on the scheduled tag's digest");
+    assert.equal(head33.dockerImageReference, `quay.io/sclorg/ruby-33-c9s@${ruby33}`);
+    assert.equal(head33.created, "2026-11-23T12:00:00Z");
+    assert.equal(itemsOf(ruby, "3.3").length, 2, "the old item is kept as history");
+    assert.deepEqual(
+      itemsOf(ruby, "upstream")[0]?.dockerImageReference,
+      "docker.io/openshift/ruby-20-centos7:latest",
+    );
+    const shared = await streamDoc(root, "imagestreams/shared.yaml", "base");
+    assert.equal(itemsOf(shared, "1.1")[0]?.image, base11);
+    const postgres = await streamDoc(root, "imagestreams/shared.yaml", "postgresql");
+    assert.equal(itemsOf(postgres, "15")[0]?.image, pg15);
+    const myRuby = await streamDoc(root, "imagestreams/my-ruby.yaml", "my-ruby");
+    assert.deepEqual(
+      myRuby.spec.tags?.map((tag) => tag.name),
+      ["latest", "2.2", "2.0"],
+    );
+    assert.ok(myRuby.metadata.annotations?.["openshift.io/image.dockerRepositoryCheck"]);
+    assert.equal(
+      itemsOf(myRuby, "2.2")[0]?.image,
+      await inspectDigest(served(registry, "docker.io/openshift/ruby-20-centos7:2.2")),
+    );
+
+    const afterFirst = await snapshot(root);
+    const changed = [...afterFirst]
+      .filter(([f, text]) => before.get(f) !== text)
+      .map(([f]) => f)
+      .sort();
+    assert.deepEqual(changed, [
+      "imagestreams/my-ruby.yaml",
+      "imagestreams/ruby.yaml",
+      "imagestreams/shared.yaml",
+    ]);
+    // Untouched regions stay byte-identical: every line of the old file that is not status survives.
+    const oldRuby = before.get("imagestreams/ruby.yaml") ?? "";
+    const newRuby = afterFirst.get("imagestreams/ruby.yaml") ?? "";
+    assert.ok(newRuby.startsWith(oldRuby.slice(0, oldRuby.indexOf("    - name: upstream"))));
+
+    const again = await runInProcess(["apply", "--repo", root], {}, { now: () => later });
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(
+      await snapshot(root),
+      afterFirst,
+      "a second apply with no registry change is byte-identical",
+    );
+    const quiet = await runInProcess(
+      ["plan", "--repo", root, "--detailed-exitcode"],
+      {},
+      { now: () => later },
+    );
+    assert.equal(quiet.code, 0, quiet.stdout);
+
+    const moved = await push(t, registry, "quay.io/sclorg/ruby-33-c9s:latest", "ruby33-b");
+    const third = await runInProcess(["apply", "--repo", root], {}, { now: () => later });
+    assert.equal(third.code, 0, third.stderr);
+    const afterMove = await snapshot(root);
+    const changedNow = [...afterMove]
+      .filter(([f, text]) => afterFirst.get(f) !== text)
+      .map(([f]) => f);
+    assert.deepEqual(changedNow, ["imagestreams/ruby.yaml"]);
+    const items = itemsOf(await streamDoc(root, "imagestreams/ruby.yaml", "ruby"), "3.3");
+    assert.equal(items.length, 3, "exactly one new history item");
+    assert.equal(items[0]?.image, moved);
+    assert.equal(items[1]?.image, ruby33);
+  });
+
+  it("apply --dry-run prints the diff and writes nothing", async (t) => {
+    const registry = await startRegistry(t);
+    await push(t, registry, "quay.io/sclorg/ruby-33-c9s:latest", "dry");
+    const root = await examplesCopy(t, registry);
+    const before = await snapshot(root);
+    const result = await runInProcess(
+      ["apply", "--repo", root, "--dry-run"],
+      {},
+      { now: () => first },
+    );
+    assert.deepEqual(await snapshot(root), before);
+    assert.match(result.stdout, /^--- a\/imagestreams\/ruby\.yaml$/m);
+    assert.match(result.stdout, /^\+\s+- created: "?2026-11-23T12:00:00Z"?$/m);
+    assert.match(result.stdout, /would write \d+ file\(s\)/);
+  });
+
+  it("a reference tag is recorded without any registry request", async (t) => {
+    const registry = await startRegistry(t);
+    const root = await tempRepo(t, {
+      "imagestream-gitops.yaml": `registries:\n  quay.io: {location: "${registry.host}/quay"}\n`,
+      "is.yaml": `apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata: {name: app, namespace: demo}
+spec:
+  tags:
+  - name: upstream
+    reference: true
+    from: {kind: DockerImage, name: quay.io/o/a:1.2}
+`,
+    });
+    const result = await runInProcess(
+      ["apply", "--repo", root, "--json"],
+      {},
+      { now: () => first },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout) as {
+      registries: Record<string, unknown>;
+      files: string[];
+    };
+    assert.deepEqual(report.registries, {}, "no registry was asked");
+    assert.deepEqual(report.files, ["is.yaml"]);
+    const text = await readFile(path.join(root, "is.yaml"), "utf8");
+    assert.match(text, /dockerImageReference: quay\.io\/o\/a:1\.2\n\s+image: ""/);
+    assert.match(text, /imagestream-gitops\.io\/imported-from: quay\.io\/o\/a:1\.2 reference/);
+  });
+
+  it("a missing image fails the import with OpenShift's message and leaves the file", async (t) => {
+    const registry = await startRegistry(t);
+    const root = await tempRepo(t, {
+      "imagestream-gitops.yaml": `registries:\n  quay.io: {location: "${registry.host}/quay", insecure: true}\n`,
+      "is.yaml": `apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata: {name: app, namespace: demo}
+spec:
+  tags:
+  - name: "1.2"
+    from: {kind: DockerImage, name: quay.io/o/a:nope}
+`,
+    });
+    const before = await snapshot(root);
+    const result = await runInProcess(["apply", "--repo", root], {}, { now: () => first });
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stdout,
+      /NotFound: dockerimage\.image\.openshift\.io "quay\.io\/o\/a:nope" not found/,
+    );
+    assert.deepEqual(await snapshot(root), before);
+  });
+});
