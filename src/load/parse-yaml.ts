@@ -9,10 +9,10 @@ import {
   visit,
   type Alias,
   type Document,
-  type Tags,
   type YAMLError,
 } from "yaml";
 import type { Diagnostic } from "../model/diagnostic.ts";
+import { kubernetesYamlOptions } from "../model/yaml-options.ts";
 import type { SourceDocument, SourceFile } from "../model/source.ts";
 import { diagnoseSpan } from "./diagnose.ts";
 import { spanOf } from "./positions.ts";
@@ -24,30 +24,7 @@ import { spanOf } from "./positions.ts";
  */
 const maxAliasCount = 10_000;
 
-/**
- * YAML 1.1 tags Kubernetes' reader (go-yaml v2) does not turn into values:
- * timestamps stay strings, and the collection tags would otherwise become
- * Maps and Sets that JSON Schema cannot see into.
- */
-const unsupportedTags = new Set(
-  ["timestamp", "omap", "set", "pairs"].map((t) => `tag:yaml.org,2002:${t}`),
-);
-
-/**
- * Parse options matching how Kubernetes reads manifests (sigs.k8s.io/yaml on
- * go-yaml v2): YAML 1.1 scalars (yes/no/on/off are booleans), merge keys.
- */
-const options = {
-  version: "1.1",
-  merge: true,
-  customTags: (tags: Tags) =>
-    tags.filter((t) => typeof t === "string" || !unsupportedTags.has(t.tag)),
-  keepSourceTokens: true,
-  // yaml would otherwise print its own warnings on the process's stderr.
-  logLevel: "error",
-  prettyErrors: false,
-  uniqueKeys: true,
-} as const;
+const options = kubernetesYamlOptions;
 
 /** The result of parsing one file. */
 export interface ParsedFile {

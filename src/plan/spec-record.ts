@@ -20,6 +20,7 @@
  */
 import type { TagReference, TagEvent } from "../model/generated/imagestream.ts";
 import { statusPullSpec } from "./import-settings.ts";
+import { qualifiedSourceName } from "./tag-source.ts";
 
 import { importedFromAnnotation } from "../model/plan.ts";
 
@@ -31,15 +32,10 @@ export function specRecord(
   tag: TagReference,
   mode: "Legacy" | "PreserveOriginal",
 ): string | undefined {
-  const from = tag.from;
-  if (from === undefined || from === null) return undefined;
-  const ns =
-    from.namespace !== undefined && from.namespace !== "" && from.namespace !== namespace
-      ? `${from.namespace}/`
-      : "";
-  const name = `${ns}${from.name}`;
+  const name = qualifiedSourceName(namespace, tag);
+  if (name === undefined) return undefined;
   if (tag.reference === true) return `${name} reference`;
-  return from.kind === "DockerImage" ? `${name} ${mode}` : name;
+  return tag.from?.kind === "DockerImage" ? `${name} ${mode}` : name;
 }
 
 /** The record the spec tag carries, if any. */

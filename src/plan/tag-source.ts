@@ -71,13 +71,21 @@ export function tagSource(namespace: string, stream: string, tag: TagReference):
   }
 }
 
-/** The source as the plan shows it: `DockerImage quay.io/o/a:1`, `ImageStreamTag shared/base:1.0`. */
-export function describeSource(namespace: string, tag: TagReference): string | undefined {
+/**
+ * `from.name`, prefixed with `from.namespace/` when that is another
+ * namespace than the stream's `namespace` (G2: an empty namespace and the
+ * stream's own are the same source); undefined without `from`.
+ */
+export function qualifiedSourceName(namespace: string, tag: TagReference): string | undefined {
   const from = tag.from;
   if (from === undefined || from === null) return undefined;
-  const ns =
-    from.namespace !== undefined && from.namespace !== "" && from.namespace !== namespace
-      ? `${from.namespace}/`
-      : "";
-  return `${from.kind} ${ns}${from.name}`;
+  const other =
+    from.namespace !== undefined && from.namespace !== "" && from.namespace !== namespace;
+  return other ? `${from.namespace ?? ""}/${from.name}` : from.name;
+}
+
+/** The source as the plan shows it: `DockerImage quay.io/o/a:1`, `ImageStreamTag shared/base:1.0`. */
+export function describeSource(namespace: string, tag: TagReference): string | undefined {
+  const name = qualifiedSourceName(namespace, tag);
+  return name === undefined ? undefined : `${tag.from?.kind ?? ""} ${name}`;
 }

@@ -1,27 +1,10 @@
-/**
- * How the writer parses a file. The options must match src/load/parse-yaml.ts
- * (which write/ may not import): an edit located with other rules than the
- * loader's could land on a different node than the one that was validated.
- */
-import { parseAllDocuments, type Document, type Tags } from "yaml";
+/** How the writer parses a file: with the loader's options (model/yaml-options.ts). */
+import { parseAllDocuments, type Document } from "yaml";
 import { InternalError } from "../errors.ts";
+import { kubernetesYamlOptions } from "../model/yaml-options.ts";
 
-/** YAML 1.1 tags that Kubernetes' reader (go-yaml v2) does not turn into values. */
-const unsupportedTags = new Set(
-  ["timestamp", "omap", "set", "pairs"].map((t) => `tag:yaml.org,2002:${t}`),
-);
-
-/** The loader's parse options (src/load/parse-yaml.ts), copied; keep the two in step. */
-export const parseOptions = {
-  version: "1.1",
-  merge: true,
-  customTags: (tags: Tags) =>
-    tags.filter((t) => typeof t === "string" || !unsupportedTags.has(t.tag)),
-  keepSourceTokens: true,
-  logLevel: "error",
-  prettyErrors: false,
-  uniqueKeys: true,
-} as const;
+/** The loader's parse options: an edit must land on the node the loader validated. */
+export const parseOptions = kubernetesYamlOptions;
 
 /**
  * Parses every document of `text`. Throws INTERNAL when document `index`
