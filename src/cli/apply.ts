@@ -82,7 +82,7 @@ export async function runApply(
     out.stdout(mask(JSON.stringify(document, null, 2)) + "\n");
   } else {
     out.stdout(mask(renderPlanTable(plan)));
-    if (dryRun) for (const c of changes) out.stdout(patch(c));
+    if (dryRun) for (const c of changes) out.stdout(mask(patch(c)));
     const verb = dryRun ? "would write" : "wrote";
     out.stdout(
       changes.length === 0

@@ -4,18 +4,16 @@
  * and planning against the registries with the run's clock.
  */
 import path from "node:path";
+import { isNode } from "yaml";
 import { UsageError } from "../errors.ts";
 import { makePlan } from "../execute/make-plan.ts";
 import { loadRepository, type LoadResult } from "../load/load-repository.ts";
 import type { ResolvedConfig } from "../model/config.ts";
 import type { Diagnostic } from "../model/diagnostic.ts";
 import type { Plan } from "../model/plan.ts";
+import type { StreamEntry } from "../model/repository.ts";
 import { insecureSources } from "../plan/insecure-sources.ts";
-import {
-  DOCKER_HUB_API_HOST,
-  DOCKER_HUB_DOMAIN,
-  parseNormalizedReference,
-} from "../reference/index.ts";
+import { DOCKER_HUB_DOMAIN, parseNormalizedReference } from "../reference/index.ts";
 import type { Output } from "./output.ts";
 import { masker } from "./registry-command.ts";
 import { renderDiagnostic } from "./render-diagnostics.ts";
@@ -85,49 +83,79 @@ export async function reconcile(
     for (const d of diagnostics) out.stderr(renderDiagnostic(d, sources.get(d.file)) + "\n");
   }
   const configDir = values.config === undefined ? root : path.dirname(path.resolve(values.config));
-  const setup = await setUpRegistry(
-    {
-      insecure: values.insecure,
-      concurrency,
-      insecureHosts: hostsOf(insecureSources(model.streams)),
-      ...(values.authfile === undefined ? {} : { authFile: values.authfile }),
-    },
+  const flags = {
+    concurrency,
+    ...(values.authfile === undefined ? {} : { authFile: values.authfile }),
+  };
+  // D1 is per tag, TLS settings are per client: tags that import insecurely get a client of
+  // their own, so a secure tag on the same host never loses verification or falls back to HTTP.
+  const secure = await setUpRegistry(
+    { ...flags, insecure: values.insecure },
     model.config,
     configDir,
     env,
     root,
   );
-  const mask = masker(setup.credentials.secrets());
+  const insecure =
+    values.insecure || insecureSources(model.streams).length === 0
+      ? undefined
+      : await setUpRegistry({ ...flags, insecure: true }, model.config, configDir, env, root);
   try {
     const progress = progressLines(out, values.json);
     const { plan } = await makePlan(
-      model.streams,
+      model.streams.filter((entry) => !hasErrorsIn(entry, diagnostics)),
       {
         config: model.config,
         now: now(),
         registryInsecure: registryInsecure(model.config, values.insecure),
       },
-      { open: (spec) => setup.open(spec), progress },
+      {
+        open: (spec, tls) => (tls && insecure !== undefined ? insecure : secure).open(spec),
+        progress,
+      },
     );
-    return { loaded, diagnostics, plan, registries: setup.transport.stats.snapshot(), mask };
+    // Secrets are collected after the run: a credential helper may have answered during it.
+    const mask = masker([
+      ...secure.credentials.secrets(),
+      ...(insecure?.credentials.secrets() ?? []),
+    ]);
+    const registries = mergeStats(
+      secure.transport.stats.snapshot(),
+      insecure?.transport.stats.snapshot() ?? {},
+    );
+    return { loaded, diagnostics, plan, registries, mask };
   } finally {
-    await setup.client.close();
+    await secure.client.close();
+    await insecure?.client.close();
   }
 }
 
-/** The registry hosts of `pullSpecs` (Docker Hub under both of its names). */
-function hostsOf(pullSpecs: readonly string[]): Set<string> {
-  const hosts = new Set<string>();
-  for (const spec of pullSpecs) {
-    try {
-      const domain = parseNormalizedReference(spec).domain ?? DOCKER_HUB_DOMAIN;
-      hosts.add(domain);
-      if (domain === DOCKER_HUB_DOMAIN) hosts.add(DOCKER_HUB_API_HOST);
-    } catch {
-      // validate reports unparsable names; they are never requested.
-    }
-  }
-  return hosts;
+/**
+ * Whether a stream has an error diagnostic inside its object: such a stream
+ * is left out of the plan (validate reports why), the others are planned.
+ */
+function hasErrorsIn(entry: StreamEntry, diagnostics: readonly Diagnostic[]): boolean {
+  const { file, doc, pointer } = entry.at;
+  const path = pointer === "" ? [] : pointer.split("/").slice(1);
+  const node: unknown = path.length === 0 ? doc.document.contents : doc.document.getIn(path, true);
+  const range = isNode(node) ? node.range : undefined;
+  if (range === undefined || range === null) return false;
+  const first = file.lines.linePos(range[0]).line;
+  const last = file.lines.linePos(range[2]).line;
+  return diagnostics.some(
+    (d) => d.severity === "error" && d.file === file.path && d.line >= first && d.line <= last,
+  );
+}
+
+/** Counters of the secure and the insecure client, one entry per host and client. */
+function mergeStats(
+  secure: Record<string, unknown>,
+  insecure: Record<string, unknown>,
+): Record<string, unknown> {
+  const merged = { ...secure };
+  for (const [host, stats] of Object.entries(insecure))
+    merged[host in merged ? `${host} (insecure)` : host] = stats;
+  return merged;
 }
 
 function registryInsecure(config: ResolvedConfig, all: boolean): (pullSpec: string) => boolean {

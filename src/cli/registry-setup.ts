@@ -29,12 +29,6 @@ export interface RegistryFlags {
   readonly authFile?: string;
   /** Requests in flight per registry host, unless the config says otherwise. */
   readonly concurrency: number;
-  /**
-   * Hosts some image stream tag imports insecurely (D1: the stream
-   * annotation or the tag's importPolicy). The transport's settings are per
-   * host, so every request of the run to such a host is insecure.
-   */
-  readonly insecureHosts?: ReadonlySet<string>;
 }
 
 /** A client and what it was built with. */
@@ -125,11 +119,7 @@ async function hostSettings(
     const entry = config?.registries[key];
     const ca = cas.get(key);
     return {
-      insecure:
-        flags.insecure ||
-        entry?.insecure === true ||
-        flags.insecureHosts?.has(key) === true ||
-        flags.insecureHosts?.has(host) === true,
+      insecure: flags.insecure || entry?.insecure === true,
       concurrency: entry?.concurrency ?? flags.concurrency,
       ...(ca === undefined ? {} : { ca }),
     };

@@ -23,8 +23,14 @@ import { indexManifests } from "../registry/manifest.ts";
 import { isIndex } from "../registry/media-types.ts";
 import { importFailure } from "./import-failure.ts";
 
-/** Opens the repository a pull spec names, with the tag or digest to read. */
-export type OpenImage = (pullSpec: string) => {
+/**
+ * Opens the repository a pull spec names, with the tag or digest to read,
+ * through a client that verifies TLS unless `insecure` (D1).
+ */
+export type OpenImage = (
+  pullSpec: string,
+  insecure: boolean,
+) => {
   readonly repository: ImageRepository;
   readonly reference: string;
 };
@@ -76,11 +82,13 @@ export async function observeImage(
   open: OpenImage,
 ): Promise<ImageObservation> {
   try {
-    const { repository, reference } = open(request.from);
+    const { repository, reference } = open(request.from, request.insecure);
     const tagged = await repository.resolve(reference);
     let digest = tagged.digest;
     let platforms: Platform[] | undefined;
-    if (isIndex(tagged.mediaType)) {
+    const newImage = tagged.digest !== request.known;
+    // The index is read to pick a Legacy platform, or for a gate on a new image; never just to record it.
+    if (isIndex(tagged.mediaType) && (request.mode === "Legacy" || (request.details && newImage))) {
       const index = await repository.getManifest(tagged.digest);
       const entries = indexManifests(index.descriptor.mediaType, index.json);
       platforms = entries.flatMap((e) => (e.platform === undefined ? [] : [e.platform]));
@@ -99,7 +107,14 @@ export async function observeImage(
     };
     if (!request.details || digest === request.known) return base;
     // The created time of the image a Legacy import picks; for an index, of its platform's image.
-    const metadata = await fetchImageMetadata(repository, tagged.digest, request.platform);
+    // An image whose config cannot be read is still an image: its gates hold it as "unknown".
+    let metadata;
+    try {
+      metadata = await fetchImageMetadata(repository, tagged.digest, request.platform);
+    } catch (err) {
+      if (err instanceof ReconcilerError && err.code === "INTERNAL") throw err;
+      return platforms === undefined ? base : { ...base, platforms };
+    }
     const own = {
       os: metadata.os,
       architecture: metadata.architecture,
@@ -122,7 +137,7 @@ export async function observeListing(
   open: OpenImage,
 ): Promise<ListingObservation> {
   try {
-    const { repository } = open(request.repository);
+    const { repository } = open(request.repository, request.insecure);
     return { kind: "tags", tags: await repository.listTags() };
   } catch (err) {
     if (err instanceof ReconcilerError && err.code === "INTERNAL") throw err;

@@ -16,6 +16,8 @@ export const importedFromAnnotation = "imagestream-gitops.io/imported-from";
  * - resolve: a tag sourced from another stream, or pinned to an image, is
  *   resolved from that stream's status (T2, H10).
  * - reference: a `reference: true` tag records its pull spec (H9).
+ * - record: the status stands; only the tag's imported-from record (D11) is
+ *   written, for a tag that has none yet or whose source kind changed.
  * - unchanged: nothing to do, with the reason.
  * - skip: an image was found but a gate (required platforms, minimum age)
  *   holds it back, or the tag has nothing to resolve from yet.
@@ -23,7 +25,15 @@ export const importedFromAnnotation = "imagestream-gitops.io/imported-from";
  * - status-only: a status tag without a spec tag (D7).
  */
 export type TagAction =
-  "import" | "follow" | "resolve" | "reference" | "unchanged" | "skip" | "fail" | "status-only";
+  | "import"
+  | "follow"
+  | "resolve"
+  | "reference"
+  | "record"
+  | "unchanged"
+  | "skip"
+  | "fail"
+  | "status-only";
 
 /** How the tag's status history changes (H3-H7). */
 export type HistoryChange = "none" | "prepend" | "replace-head";
@@ -107,6 +117,7 @@ export const changingActions: ReadonlySet<TagAction> = new Set([
   "follow",
   "resolve",
   "reference",
+  "record",
 ]);
 
 /** Whether applying `plan` changes anything in the repository. */

@@ -154,7 +154,12 @@ function change(
   record: string | undefined,
   tag: TagReference,
 ): TagPlan {
-  const history = historyChange(head, event);
+  // G10: the same image again is no change, whatever its generation or created time.
+  const same =
+    head !== undefined &&
+    head.dockerImageReference === event.dockerImageReference &&
+    head.image === event.image;
+  const history = same ? "none" : historyChange(head, event);
   const next = nextHead(head, event, history);
   const writeRecord = record !== undefined && recordOf(tag) !== record;
   if (history === "none" && !writeRecord)

@@ -29,7 +29,10 @@ import { planLinkedTag } from "./plan-linked-tag.ts";
 import { consumerPullSpec } from "./pull-spec.ts";
 import { planRepositoryImport, type RepositoryImport } from "./repository-import.ts";
 import { streamScope, type StreamScope } from "./stream-scope.ts";
-import { describeSource, tagSource } from "./tag-source.ts";
+import { ReferenceParseError } from "../reference/index.ts";
+import { importMode } from "./import-settings.ts";
+import { recordOf, specRecord } from "./spec-record.ts";
+import { describeSource, tagSource, type TagSource } from "./tag-source.ts";
 
 /** A round's plan and what it still needs observed. */
 export interface PlanRound {
@@ -92,7 +95,11 @@ function statusItems(scope: StreamScope, tag: string): readonly TagEvent[] {
 function planRegistryTags(context: PlanContext, work: StreamWork): void {
   const { scope } = work;
   for (const tag of work.tags) {
-    const source = tagSource(scope.namespace, scope.name, tag);
+    const source = safeTagSource(scope, tag);
+    if (source === undefined) {
+      work.decisions.set(tag.name, invalidSource(tag));
+      continue;
+    }
     const shown = describeSource(scope.namespace, tag) ?? "";
     const items = statusItems(scope, tag.name);
     const head = items[0];
@@ -118,10 +125,9 @@ function planRegistryTags(context: PlanContext, work: StreamWork): void {
 function planLinkedTags(context: PlanContext, work: readonly StreamWork[]): void {
   const linked = work.flatMap((w) =>
     w.tags.flatMap((tag) => {
-      const source = tagSource(w.scope.namespace, w.scope.name, tag);
-      return source.kind === "tracking" ||
-        source.kind === "cross-stream" ||
-        source.kind === "pinned"
+      const source = safeTagSource(w.scope, tag);
+      return source !== undefined &&
+        (source.kind === "tracking" || source.kind === "cross-stream" || source.kind === "pinned")
         ? [{ w, tag, source }]
         : [];
     }),
@@ -150,6 +156,58 @@ function planLinkedTags(context: PlanContext, work: readonly StreamWork[]): void
   }
 }
 
+/** The tag's source, or undefined when its name does not parse (validation reports it). */
+function safeTagSource(scope: StreamScope, tag: TagReference): TagSource | undefined {
+  try {
+    return tagSource(scope.namespace, scope.name, tag);
+  } catch (err) {
+    if (err instanceof ReferenceParseError) return undefined;
+    throw err;
+  }
+}
+
+function invalidSource(tag: TagReference): TagPlan {
+  return {
+    tag: tag.name,
+    action: "skip",
+    rule: "invalid-source",
+    reason: `from.name "${tag.from?.name ?? ""}" is not a valid ${tag.from?.kind ?? "source"} name (see validate)`,
+    history: "none",
+  };
+}
+
+/**
+ * D11: every tag whose status stands after the run carries the record of the
+ * spec it came from. A tag without one (status written by hand or exported
+ * from a cluster, and consistent with its spec) gets it; so does a tag whose
+ * record names another source kind (a DockerImage tag turned alias).
+ */
+function withRecord(
+  context: PlanContext,
+  scope: StreamScope,
+  tag: TagReference,
+  decision: TagPlan,
+): TagPlan {
+  if (decision.record !== undefined || decision.rule === "pending") return decision;
+  if (!["import", "follow", "resolve", "reference", "unchanged"].includes(decision.action))
+    return decision;
+  if (decision.history === "none" && decision.current === undefined) return decision;
+  const expected = specRecord(scope.namespace, tag, importMode(tag, context.options.config));
+  const written = recordOf(tag);
+  if (expected === undefined || written === expected) return decision;
+  if (decision.action !== "unchanged") return { ...decision, record: expected };
+  return {
+    ...decision,
+    action: "record",
+    rule: "record",
+    reason:
+      written === undefined
+        ? `${decision.reason}; records its source (D11)`
+        : `${decision.reason}; records its new source (was ${written})`,
+    record: expected,
+  };
+}
+
 function finishStream(context: PlanContext, work: StreamWork): StreamPlan {
   const { scope } = work;
   const { entry } = scope;
@@ -169,19 +227,21 @@ function finishStream(context: PlanContext, work: StreamWork): StreamPlan {
     namespace: scope.namespace,
     stream: scope.name,
   };
-  const tags = [...work.tags.flatMap((t) => work.decisions.get(t.name) ?? []), ...statusOnly].map(
-    (d) => {
-      const head = d.history === "none" ? d.current : d.next;
-      if (head === undefined) return d;
-      const spec = work.tags.find((t) => t.name === d.tag);
-      const pullSpec = consumerPullSpec(head, spec, where);
-      const mirror =
-        pullSpec !== head.dockerImageReference
-          ? { mirror: { from: head.dockerImageReference, to: pullSpec } }
-          : {};
-      return { ...d, pullSpec, ...mirror };
-    },
-  );
+  const decided = work.tags.flatMap((t) => {
+    const decision = work.decisions.get(t.name);
+    return decision === undefined ? [] : [withRecord(context, scope, t, decision)];
+  });
+  const tags = [...decided, ...statusOnly].map((d) => {
+    const head = d.history === "none" ? d.current : d.next;
+    if (head === undefined) return d;
+    const spec = work.tags.find((t) => t.name === d.tag);
+    const pullSpec = consumerPullSpec(head, spec, where);
+    const mirror =
+      pullSpec !== head.dockerImageReference
+        ? { mirror: { from: head.dockerImageReference, to: pullSpec } }
+        : {};
+    return { ...d, pullSpec, ...mirror };
+  });
   return {
     namespace: scope.namespace,
     name: scope.name,
@@ -229,6 +289,7 @@ function summarize(streams: readonly StreamPlan[]): PlanSummary {
     follow: 0,
     resolve: 0,
     reference: 0,
+    record: 0,
     unchanged: 0,
     skip: 0,
     fail: 0,

@@ -57,6 +57,10 @@ export function statusMatchesSpec(tag: TagReference, head: TagEvent): boolean {
   if (tag.reference === true) return head.dockerImageReference === from.name && head.image === "";
   if (head.image === "") return false;
   try {
+    // A pinned digest other than the head's: changed (a Legacy pick of a
+    // pinned index also lands here once, and its re-import writes the record).
+    const at = from.name.indexOf("@");
+    if (at !== -1 && from.name.slice(at + 1) !== head.image) return false;
     return head.dockerImageReference === statusPullSpec(from.name, head.image);
   } catch {
     return false;

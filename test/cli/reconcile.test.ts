@@ -160,15 +160,28 @@ describe("plan and apply on examples/", () => {
       .filter(([f, text]) => before.get(f) !== text)
       .map(([f]) => f)
       .sort();
+    // The examples carry no imported-from records yet: the first run writes one on every tag
+    // whose status stands (D11), so every stream file changes once.
     assert.deepEqual(changed, [
       "imagestreams/my-ruby.yaml",
+      "imagestreams/payments.yaml",
       "imagestreams/ruby.yaml",
       "imagestreams/shared.yaml",
+      "imagestreams/storefront.yaml",
+      "imagestreams/toolbox.yaml",
     ]);
-    // Untouched regions stay byte-identical: every line of the old file that is not status survives.
+    const toolbox = afterFirst.get("imagestreams/toolbox.yaml") ?? "";
+    assert.match(toolbox, /imagestream-gitops\.io\/imported-from: shared\/base:1\.0/);
     const oldRuby = before.get("imagestreams/ruby.yaml") ?? "";
     const newRuby = afterFirst.get("imagestreams/ruby.yaml") ?? "";
-    assert.ok(newRuby.startsWith(oldRuby.slice(0, oldRuby.indexOf("    - name: upstream"))));
+    // Only lines were added here (no history was cut): the old file is a subsequence of the new.
+    const newLines = newRuby.split("\n");
+    let at = 0;
+    for (const line of oldRuby.split("\n")) {
+      while (at < newLines.length && newLines[at] !== line) at++;
+      assert.ok(at < newLines.length, `line kept in order: ${line}`);
+      at++;
+    }
 
     const again = await runInProcess(["apply", "--repo", root], {}, { now: () => later });
     assert.equal(again.code, 0, again.stderr);
@@ -243,6 +256,37 @@ spec:
     const text = await readFile(path.join(root, "is.yaml"), "utf8");
     assert.match(text, /dockerImageReference: quay\.io\/o\/a:1\.2\n\s+image: ""/);
     assert.match(text, /imagestream-gitops\.io\/imported-from: quay\.io\/o\/a:1\.2 reference/);
+  });
+
+  it("D1 is per tag: an insecure tag imports over HTTP, a secure tag on the same host fails (scenarios 28, 29)", async (t) => {
+    const registry = await startRegistry(t);
+    const digest = await push(t, registry, "quay.io/o/a:1", "plain-http");
+    const ref = served(registry, "quay.io/o/a:1");
+    const root = await tempRepo(t, {
+      "is.yaml": `apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata: {name: app, namespace: demo}
+spec:
+  tags:
+  - name: insecure
+    from: {kind: DockerImage, name: "${ref}"}
+    importPolicy: {insecure: true}
+  - name: secure
+    from: {kind: DockerImage, name: "${ref}"}
+`,
+    });
+    const result = await runInProcess(["apply", "--repo", root], {}, { now: () => first });
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    const repository = ref.slice(0, ref.lastIndexOf(":"));
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `BadRequest: the repository ${repository.replaceAll(".", "\\.")} is HTTP only and requires the insecure flag to import`,
+      ),
+    );
+    const app = await streamDoc(root, "is.yaml", "app");
+    assert.equal(itemsOf(app, "insecure")[0]?.image, digest);
+    assert.deepEqual(itemsOf(app, "secure"), []);
   });
 
   it("a missing image fails the import with OpenShift's message and leaves the file", async (t) => {

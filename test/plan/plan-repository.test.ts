@@ -39,6 +39,16 @@ function item(ref: string, d: string, generation = 1, created = "2026-11-01T00:0
         generation: ${generation}`;
 }
 
+/** `tag` (a spec tag fragment) with an imported-from record on its first line. */
+function rec(tag: string, record: string): string {
+  const [first, ...rest] = tag.split("\n");
+  return [
+    first,
+    `    annotations: {imagestream-gitops.io/imported-from: "${record}"}`,
+    ...rest,
+  ].join("\n");
+}
+
 const tag12 = `  - name: "1.2"
     from: {kind: DockerImage, name: quay.io/o/a:1.2}`;
 
@@ -64,7 +74,7 @@ describe("planner: DockerImage tags", () => {
   });
 
   it("G10/H4: an unchanged digest on a scheduled re-import changes nothing (scenario 11, 21)", () => {
-    const tag = `${tag12}\n    importPolicy: {scheduled: true}`;
+    const tag = rec(`${tag12}\n    importPolicy: {scheduled: true}`, "quay.io/o/a:1.2 Legacy");
     const status = `    - tag: "1.2"\n      items:\n${item("quay.io/o/a", D1, 3)}`;
     const { plan, imageRequests } = planAgainst(streamsOf(app(tag, status)), {
       images: { "quay.io/o/a:1.2": image(D1) },
@@ -94,7 +104,10 @@ describe("planner: DockerImage tags", () => {
 
   it("a non-scheduled imported tag whose spec is unchanged asks no registry", () => {
     const status = `    - tag: "1.2"\n      items:\n${item("quay.io/o/a", D1)}`;
-    const { plan, imageRequests } = planAgainst(streamsOf(app(tag12, status)), {});
+    const { plan, imageRequests } = planAgainst(
+      streamsOf(app(rec(tag12, "quay.io/o/a:1.2 Legacy"), status)),
+      {},
+    );
     assert.equal(imageRequests.length, 0);
     assert.equal(tagPlan(plan, "app", "1.2").rule, "imported");
   });
@@ -144,7 +157,10 @@ describe("planner: DockerImage tags", () => {
   });
 
   it("H9: a recorded reference tag is unchanged on the next run", () => {
-    const tag = `  - name: upstream\n    reference: true\n    from: {kind: DockerImage, name: quay.io/o/a:1.2}`;
+    const tag = rec(
+      `  - name: upstream\n    reference: true\n    from: {kind: DockerImage, name: quay.io/o/a:1.2}`,
+      "quay.io/o/a:1.2 reference",
+    );
     const status = `    - tag: upstream\n      items:\n      - {created: "2026-11-01T00:00:00Z", dockerImageReference: "quay.io/o/a:1.2", image: "", generation: 1}`;
     const { plan } = planAgainst(streamsOf(app(tag, status)), {});
     assert.equal(tagPlan(plan, "app", "upstream").action, "unchanged");
@@ -209,7 +225,8 @@ describe("planner: DockerImage tags", () => {
     });
     assert.equal(tagPlan(first.plan, "app", "pinned").action, "import");
     const status = `    - tag: pinned\n      items:\n${item("quay.io/o/a", D1)}`;
-    const second = planAgainst(streamsOf(app(tag, status)), {});
+    assert.equal(tagPlan(first.plan, "app", "pinned").record, `quay.io/o/a@${D1} Legacy`);
+    const second = planAgainst(streamsOf(app(rec(tag, `quay.io/o/a@${D1} Legacy`), status)), {});
     assert.equal(second.imageRequests.length, 0);
     assert.equal(tagPlan(second.plan, "app", "pinned").rule, "pinned-digest");
   });
@@ -245,6 +262,48 @@ describe("planner: DockerImage tags", () => {
     assert.equal(imageRequests.find((r) => r.from === "quay.io/o/a:all")?.mode, "PreserveOriginal");
   });
 
+  it("D11: a tag without a record whose status fits its spec gets the record, with no request", () => {
+    const status = `    - tag: "1.2"\n      items:\n${item("quay.io/o/a", D1)}`;
+    const { plan, imageRequests } = planAgainst(streamsOf(app(tag12, status)), {});
+    const t = tagPlan(plan, "app", "1.2");
+    assert.equal(imageRequests.length, 0);
+    assert.equal(t.action, "record");
+    assert.equal(t.history, "none");
+    assert.equal(t.record, "quay.io/o/a:1.2 Legacy");
+    assert.equal(plan.summary.record, 1);
+  });
+
+  it("D11: without a record, a pinned digest other than the status's re-imports", () => {
+    const tag = `  - name: pinned\n    from: {kind: DockerImage, name: "quay.io/o/a@${D2}"}`;
+    const status = `    - tag: pinned\n      items:\n${item("quay.io/o/a", D1)}`;
+    const { plan } = planAgainst(streamsOf(app(tag, status)), {
+      images: { [`quay.io/o/a@${D2}`]: image(D2) },
+    });
+    const t = tagPlan(plan, "app", "pinned");
+    assert.equal(t.rule, "spec-changed");
+    assert.equal(t.next?.image, D2);
+  });
+
+  it("D11: a DockerImage tag that was an alias (its record says so) is imported again", () => {
+    const tag = rec(tag12, "latest");
+    const status = `    - tag: "1.2"\n      items:\n${item("quay.io/o/a", D3)}`;
+    const { plan } = planAgainst(streamsOf(app(tag, status)), {
+      images: { "quay.io/o/a:1.2": image(D1) },
+    });
+    const t = tagPlan(plan, "app", "1.2");
+    assert.equal(t.rule, "spec-changed");
+    assert.equal(t.next?.image, D1);
+    assert.equal(t.record, "quay.io/o/a:1.2 Legacy");
+  });
+
+  it("a malformed ImageStreamTag source is skipped; the stream's other tags are still planned", () => {
+    const tags = `${tag12}\n  - name: bad\n    from: {kind: ImageStreamTag, name: "x:y:z"}`;
+    const entries = streamsOf(app(tags), ["INVALID_SOURCE_NAME"]);
+    const { plan } = planAgainst(entries, { images: { "quay.io/o/a:1.2": image(D1) } });
+    assert.equal(tagPlan(plan, "app", "bad").rule, "invalid-source");
+    assert.equal(tagPlan(plan, "app", "1.2").action, "import");
+  });
+
   it("the config's importMode is the default of tags that set none", () => {
     const { imageRequests } = planAgainst(
       streamsOf(app(tag12)),
@@ -256,8 +315,8 @@ describe("planner: DockerImage tags", () => {
 });
 
 describe("planner: tags from other tags and images", () => {
-  const scheduled = `${tag12}\n    importPolicy: {scheduled: true}`;
-  const alias = `  - name: stable\n    from: {kind: ImageStreamTag, name: "1.2"}`;
+  const scheduled = rec(`${tag12}\n    importPolicy: {scheduled: true}`, "quay.io/o/a:1.2 Legacy");
+  const alias = rec(`  - name: stable\n    from: {kind: ImageStreamTag, name: "1.2"}`, "1.2");
   const status12 = `    - tag: "1.2"\n      items:\n${item("quay.io/o/a", D1, 2)}`;
   const statusStable = `    - tag: stable\n      items:\n${item("quay.io/o/a", D1, 2)}`;
 
@@ -272,7 +331,17 @@ describe("planner: tags from other tags and images", () => {
     assert.equal(stable.action, "follow");
     assert.equal(stable.rule, "tracking");
     assert.deepEqual(stable.next, tagPlan(plan, "app", "1.2").next, "T1 copies the event");
-    assert.equal(stable.record, undefined, "a tracking tag needs no record");
+    assert.equal(stable.record, undefined, "its record is current");
+  });
+
+  it("G10: a tracking tag at its source's image with another generation is unchanged", () => {
+    const status = `    - tag: "1.2"\n      items:\n${item("quay.io/o/a", D1, 3)}\n    - tag: stable\n      items:\n${item("quay.io/o/a", D1, 2)}`;
+    const { plan } = planAgainst(
+      streamsOf(app(`${rec(tag12, "quay.io/o/a:1.2 Legacy")}\n${alias}`, status)),
+      {},
+    );
+    assert.equal(tagPlan(plan, "app", "stable").action, "unchanged");
+    assert.equal(planHasChanges(plan), false);
   });
 
   it("T1: alias chains settle in one run", () => {
@@ -293,7 +362,10 @@ describe("planner: tags from other tags and images", () => {
   });
 
   it("scenario 24: a permanent tag (ImageStreamImage) stays on its image when the source moves", () => {
-    const pinned = `  - name: static\n    from: {kind: ImageStreamImage, name: "app@${D1}"}`;
+    const pinned = rec(
+      `  - name: static\n    from: {kind: ImageStreamImage, name: "app@${D1}"}`,
+      `app@${D1}`,
+    );
     const status = `${status12}\n    - tag: static\n      items:\n${item("quay.io/o/a", D1, 2)}`;
     const { plan } = planAgainst(streamsOf(app(`${scheduled}\n${pinned}`, status)), {
       images: { "quay.io/o/a:1.2": image(D2) },
@@ -330,7 +402,7 @@ ${item("quay.io/o/base", D1, 1).replaceAll("      ", "    ")}
 
   it("T2/scenario 25: a tag from another stream is resolved once and not kept in sync", () => {
     const status = `    - tag: stable\n      items:\n${item("quay.io/o/base", D1, 1)}`;
-    const { plan } = planAgainst(streamsOf(base + app(cross, status)), {
+    const { plan } = planAgainst(streamsOf(base + app(rec(cross, "shared/base:1.0"), status)), {
       images: { "quay.io/o/base:1.0": image(D2) },
     });
     assert.equal(tagPlan(plan, "base", "1.0").next?.image, D2);
@@ -518,7 +590,7 @@ ${annotations}spec:
   });
 
   it("gates do not hold an image the tag already has", () => {
-    const tag = `${tag12}\n    importPolicy: {scheduled: true}`;
+    const tag = rec(`${tag12}\n    importPolicy: {scheduled: true}`, "quay.io/o/a:1.2 Legacy");
     const status = `    - tag: "1.2"\n      items:\n${item("quay.io/o/a", D1)}`;
     const { plan, imageRequests } = planAgainst(
       streamsOf(app(tag, status)),
