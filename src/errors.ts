@@ -42,3 +42,14 @@ export class InternalError extends ReconcilerError {
     super("INTERNAL", message, options);
   }
 }
+
+/**
+ * The repository does not hold what a command line names (a stream, a
+ * tag), or holds it in a state the command refuses; the CLI exits 2 with
+ * the message alone.
+ */
+export class InputError extends ReconcilerError {
+  constructor(message: string) {
+    super("INPUT_INVALID", message);
+  }
+}

@@ -7,19 +7,14 @@
  * never leaves a half-written file. Failed imports are reported, not
  * written (D6).
  */
-import { randomBytes } from "node:crypto";
-import { rename, stat, writeFile, chmod, unlink } from "node:fs/promises";
-import path from "node:path";
 import { parseArgs } from "node:util";
-import { createTwoFilesPatch } from "diff";
 import { hasErrors } from "../model/diagnostic.ts";
-import type { SourceFile } from "../model/source.ts";
-import { editFile } from "../write/edit-file.ts";
 import { planEdits } from "../write/plan-edits.ts";
 import { exitCodes, type Output } from "./output.ts";
 import { planExitCode } from "./plan-command.ts";
 import { planDocument, renderPlanTable } from "./plan-render.ts";
 import { reconcile, reconcileOptions, reconcileOptionsHelp } from "./reconcile-command.ts";
+import { fileChanges, patch, writeChanges } from "./write-files.ts";
 
 /** The command's help text. */
 export const applyHelp = `Usage: imagestream-gitops apply [--repo DIR] [--dry-run] [--json] [options]
@@ -41,12 +36,6 @@ Exit status: 0 done (or nothing to do), 1 an import failed (the others are still
 written), 2 invalid input or usage.
 `;
 
-/** One file the plan changes. */
-interface FileChange {
-  readonly file: SourceFile;
-  readonly text: string;
-}
-
 /** Runs `apply`; returns the exit code. */
 export async function runApply(
   args: readonly string[],
@@ -66,16 +55,9 @@ export async function runApply(
   }
   const { plan, diagnostics, registries, mask, loaded } = await reconcile(values, out, env, now);
   const { model } = loaded;
-  const files = new Map(model.files.map((f) => [f.path, f]));
-  const changes: FileChange[] = [];
-  for (const [file, edits] of planEdits(plan, model.config.history)) {
-    const source = files.get(file);
-    if (source === undefined) continue;
-    const text = editFile(source.text, edits);
-    if (text !== source.text) changes.push({ file: source, text });
-  }
+  const changes = fileChanges(model.files, planEdits(plan, model.config.history));
   const dryRun = values["dry-run"];
-  if (!dryRun) for (const change of changes) await replaceFile(model.root, change);
+  if (!dryRun) await writeChanges(model.root, changes);
   if (values.json) {
     const written = changes.map((c) => c.file.path);
     const document = { ...planDocument(plan, diagnostics, registries), dryRun, files: written };
@@ -91,26 +73,4 @@ export async function runApply(
     );
   }
   return planExitCode(plan, hasErrors(diagnostics), false);
-}
-
-function patch({ file, text }: FileChange): string {
-  return createTwoFilesPatch(`a/${file.path}`, `b/${file.path}`, file.text, text);
-}
-
-/** Writes `change` through a temporary file renamed over the original, keeping its mode and BOM. */
-async function replaceFile(root: string, { file, text }: FileChange): Promise<void> {
-  const target = path.join(root, ...file.path.split("/"));
-  const temporary = path.join(
-    path.dirname(target),
-    `.${path.basename(target)}.${randomBytes(4).toString("hex")}.tmp`,
-  );
-  const { mode } = await stat(target);
-  try {
-    await writeFile(temporary, (file.bom ? "\uFEFF" : "") + text, { flag: "wx" });
-    await chmod(temporary, mode & 0o7777);
-    await rename(temporary, target);
-  } catch (err) {
-    await unlink(temporary).catch(() => undefined);
-    throw err;
-  }
 }

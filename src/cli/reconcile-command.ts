@@ -5,17 +5,17 @@
  */
 import path from "node:path";
 import { isNode } from "yaml";
-import { UsageError } from "../errors.ts";
 import { makePlan } from "../execute/make-plan.ts";
 import { loadRepository, type LoadResult } from "../load/load-repository.ts";
 import type { ResolvedConfig } from "../model/config.ts";
 import type { Diagnostic } from "../model/diagnostic.ts";
 import type { Plan } from "../model/plan.ts";
 import type { StreamEntry } from "../model/repository.ts";
+import type { ForcedImports } from "../plan/plan-context.ts";
 import { insecureSources } from "../plan/insecure-sources.ts";
 import { DOCKER_HUB_DOMAIN, parseNormalizedReference } from "../reference/index.ts";
 import type { Output } from "./output.ts";
-import { masker } from "./registry-command.ts";
+import { concurrencyArgument, masker } from "./registry-command.ts";
 import { renderDiagnostic } from "./render-diagnostics.ts";
 import { setUpRegistry } from "./registry-setup.ts";
 import { checkRepositoryDir } from "./repository-dir.ts";
@@ -68,9 +68,7 @@ export async function reconcile(
   env: Readonly<Record<string, string | undefined>>,
   now: () => Date,
 ): Promise<Reconciled> {
-  const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1)
-    throw new UsageError(`--concurrency must be a positive integer, got "${values.concurrency}"`);
+  concurrencyArgument(values.concurrency);
   const root = await checkRepositoryDir(values.repo);
   const loaded = await loadRepository({
     root,
@@ -82,6 +80,38 @@ export async function reconcile(
     const sources = new Map(files.map((f) => [f.path, f]));
     for (const d of diagnostics) out.stderr(renderDiagnostic(d, sources.get(d.file)) + "\n");
   }
+  const streams = model.streams.filter((entry) => !hasErrorsIn(entry, diagnostics));
+  const planned = await planStreams(loaded, streams, undefined, values, out, env, now);
+  return { loaded, diagnostics, ...planned };
+}
+
+/** How {@link planStreams} reaches the registries. */
+export interface RegistryValues {
+  readonly config?: string | undefined;
+  readonly authfile?: string | undefined;
+  /** Every registry insecure (TLS unverified, plain HTTP fallback). */
+  readonly insecure: boolean;
+  readonly concurrency: string;
+  /** No progress lines on stderr. */
+  readonly json: boolean;
+}
+
+/**
+ * Plans `streams` (the loaded repository's, or a view of them) against the
+ * registries, importing the `force`d tags and repositories as well.
+ */
+export async function planStreams(
+  loaded: LoadResult,
+  streams: readonly StreamEntry[],
+  force: ForcedImports | undefined,
+  values: RegistryValues,
+  out: Output,
+  env: Readonly<Record<string, string | undefined>>,
+  now: () => Date,
+): Promise<Omit<Reconciled, "loaded" | "diagnostics">> {
+  const concurrency = concurrencyArgument(values.concurrency);
+  const { model } = loaded;
+  const { root } = model;
   const configDir = values.config === undefined ? root : path.dirname(path.resolve(values.config));
   const flags = {
     concurrency,
@@ -97,17 +127,18 @@ export async function reconcile(
     root,
   );
   const insecure =
-    values.insecure || insecureSources(model.streams).length === 0
+    values.insecure || insecureSources(streams).length === 0
       ? undefined
       : await setUpRegistry({ ...flags, insecure: true }, model.config, configDir, env, root);
   try {
     const progress = progressLines(out, values.json);
     const { plan } = await makePlan(
-      model.streams.filter((entry) => !hasErrorsIn(entry, diagnostics)),
+      streams,
       {
         config: model.config,
         now: now(),
         registryInsecure: registryInsecure(model.config, values.insecure),
+        ...(force === undefined ? {} : { force }),
       },
       {
         open: (spec, tls) => (tls && insecure !== undefined ? insecure : secure).open(spec),
@@ -123,7 +154,7 @@ export async function reconcile(
       secure.transport.stats.snapshot(),
       insecure?.transport.stats.snapshot() ?? {},
     );
-    return { loaded, diagnostics, plan, registries, mask };
+    return { plan, registries, mask };
   } finally {
     await secure.client.close();
     await insecure?.client.close();

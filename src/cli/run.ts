@@ -3,13 +3,15 @@
  * usage errors exit 2 with the message, anything unexpected exits 1 with
  * "this is a bug" and no stack trace unless ISG_DEBUG is set.
  */
-import { ReconcilerError, UsageError } from "../errors.ts";
+import { InputError, ReconcilerError, UsageError } from "../errors.ts";
 import { exitCodes, type Output } from "./output.ts";
 import { describeHelp, runDescribe } from "./describe.ts";
 import { digestHelp, runDigest } from "./digest.ts";
 import { inspectHelp, runInspect } from "./inspect.ts";
 import { applyHelp, runApply } from "./apply.ts";
+import { importImageHelp, runImportImage } from "./import-image.ts";
 import { planHelp, runPlan } from "./plan-command.ts";
+import { runTag, tagHelp } from "./tag.ts";
 import { runValidate, validateHelp } from "./validate.ts";
 
 /** The program's version, as package.json says. */
@@ -51,6 +53,17 @@ const commands: Readonly<Record<string, Command>> = {
       runApply(args, out, context.env, context.now ?? (() => new Date())),
     summary: "import what the plan says and write the status into the repository's files",
     help: applyHelp,
+  },
+  tag: {
+    run: (args, out, context) => runTag(args, out, context.env, context.now ?? (() => new Date())),
+    summary: "set or delete a spec tag in the repository, as 'oc tag' does, and import it",
+    help: tagHelp,
+  },
+  "import-image": {
+    run: (args, out, context) =>
+      runImportImage(args, out, context.env, context.now ?? (() => new Date())),
+    summary: "import a tag now (or create the stream), as 'oc import-image' does",
+    help: importImageHelp,
   },
   inspect: {
     run: (args, out, context) => runInspect(args, out, context.env),
@@ -115,6 +128,10 @@ function reportFailure(
 ): number {
   if (err instanceof UsageError || isParseArgsError(err)) {
     out.stderr(`imagestream-gitops ${command}: ${(err as Error).message}\n\n${help}`);
+    return exitCodes.invalid;
+  }
+  if (err instanceof InputError) {
+    out.stderr(`imagestream-gitops ${command}: ${err.message}\n`);
     return exitCodes.invalid;
   }
   if (err instanceof ReconcilerError && err.code !== "INTERNAL") {

@@ -16,6 +16,17 @@ export interface Discovered {
   readonly unreadable: readonly { readonly dir: string; readonly error: unknown }[];
 }
 
+/** Whether discovery selects the repository-relative POSIX path `file`. */
+export function selectsFile(
+  file: string,
+  include: readonly string[],
+  exclude: readonly string[],
+): boolean {
+  const options = { dot: false };
+  if (!picomatch([...include], options)(file)) return false;
+  return exclude.length === 0 || !picomatch([...exclude], options)(file);
+}
+
 /** The files under `root` matching `include` and not `exclude`. */
 export async function discoverFiles(
   root: string,
