@@ -35,3 +35,16 @@ export function nextHead(
   if (change === "replace-head" && head !== undefined) return { ...event, created: head.created };
   return event;
 }
+
+/**
+ * {@link historyChange} for an event the tool made itself (an import, a
+ * follow): the same reference and image again is no change at all, not even
+ * of the generation, so an unchanged registry touches no file (G10).
+ */
+export function reimportChange(head: TagEvent | undefined, event: TagEvent): HistoryChange {
+  const same =
+    head !== undefined &&
+    head.dockerImageReference === event.dockerImageReference &&
+    head.image === event.image;
+  return same ? "none" : historyChange(head, event);
+}

@@ -7,7 +7,7 @@
 import type { TagEvent, TagReference } from "../model/generated/imagestream.ts";
 import type { TagPlan } from "../model/plan.ts";
 import { heldBack } from "./gates.ts";
-import { historyChange, nextHead } from "./history.ts";
+import { nextHead, reimportChange } from "./history.ts";
 import { importInsecure, importMode, legacyPlatform, statusPullSpec } from "./import-settings.ts";
 import type { PlanContext } from "./plan-context.ts";
 import { recordOf, specRecord, statusMatchesSpec } from "./spec-record.ts";
@@ -139,12 +139,7 @@ function withEvent(
   record: string | undefined,
   tag: TagReference,
 ): TagPlan {
-  // G10: the same reference and image again changes nothing, not even the generation.
-  const same =
-    head !== undefined &&
-    head.dockerImageReference === event.dockerImageReference &&
-    head.image === event.image;
-  const history = same ? "none" : historyChange(head, event);
+  const history = reimportChange(head, event);
   const next = nextHead(head, event, history);
   const writeRecord =
     (history !== "none" || need.rule === "spec-changed") && recordOf(tag) !== record;

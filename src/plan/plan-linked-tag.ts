@@ -8,7 +8,7 @@
  */
 import type { TagEvent, TagReference } from "../model/generated/imagestream.ts";
 import type { TagPlan } from "../model/plan.ts";
-import { historyChange, nextHead } from "./history.ts";
+import { nextHead, reimportChange } from "./history.ts";
 import { importMode } from "./import-settings.ts";
 import type { PlanContext } from "./plan-context.ts";
 import { localPullSpec } from "./pull-spec.ts";
@@ -154,12 +154,7 @@ function change(
   record: string | undefined,
   tag: TagReference,
 ): TagPlan {
-  // G10: the same image again is no change, whatever its generation or created time.
-  const same =
-    head !== undefined &&
-    head.dockerImageReference === event.dockerImageReference &&
-    head.image === event.image;
-  const history = same ? "none" : historyChange(head, event);
+  const history = reimportChange(head, event);
   const next = nextHead(head, event, history);
   const writeRecord = record !== undefined && recordOf(tag) !== record;
   if (history === "none" && !writeRecord)
