@@ -6,7 +6,6 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
-import { locate } from "../load/positions.ts";
 import { loadRepository, type LoadResult } from "../load/load-repository.ts";
 import { closest } from "../load/suggest.ts";
 import type { ResolvedConfig } from "../model/config.ts";
@@ -111,11 +110,10 @@ export async function runDescribe(
   const { model } = loaded;
   const entry = selectStream(model.streams, target);
   if (target.tag !== undefined) checkTag(entry, target.tag);
-  const at = locate(entry.at.doc.document, entry.at.file.lines, entry.at.pointer);
   let description = describeStream(
     entry,
     model.config,
-    { file: entry.at.file.path, line: at.line },
+    { file: entry.at.file.path, line: entry.at.line },
     target.tag,
   );
 

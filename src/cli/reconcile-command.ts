@@ -4,7 +4,6 @@
  * and planning against the registries with the run's clock.
  */
 import path from "node:path";
-import { isNode } from "yaml";
 import { makePlan } from "../execute/make-plan.ts";
 import { loadRepository, type LoadResult } from "../load/load-repository.ts";
 import type { ResolvedConfig } from "../model/config.ts";
@@ -166,15 +165,9 @@ export async function planStreams(
  * is left out of the plan (validate reports why), the others are planned.
  */
 function hasErrorsIn(entry: StreamEntry, diagnostics: readonly Diagnostic[]): boolean {
-  const { file, doc, pointer } = entry.at;
-  const path = pointer === "" ? [] : pointer.split("/").slice(1);
-  const node: unknown = path.length === 0 ? doc.document.contents : doc.document.getIn(path, true);
-  const range = isNode(node) ? node.range : undefined;
-  if (range === undefined || range === null) return false;
-  const first = file.lines.linePos(range[0]).line;
-  const last = file.lines.linePos(range[2]).line;
+  const { file, line, endLine } = entry.at;
   return diagnostics.some(
-    (d) => d.severity === "error" && d.file === file.path && d.line >= first && d.line <= last,
+    (d) => d.severity === "error" && d.file === file.path && d.line >= line && d.line <= endLine,
   );
 }
 

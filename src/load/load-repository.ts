@@ -13,7 +13,7 @@ import { checkStreams } from "./check-streams.ts";
 import { checkWorkloads } from "./check-workloads.ts";
 import { resolveConfig } from "./config.ts";
 import { discoverFiles } from "./discover.ts";
-import { objectsOf } from "./objects.ts";
+import { locationOf, objectsOf } from "./objects.ts";
 import { diagnoseSpan } from "./diagnose.ts";
 import { describe, readOne, readYamlFiles } from "./read-files.ts";
 import { StreamIndex } from "./stream-index.ts";
@@ -118,7 +118,7 @@ async function loadConfig(
       diagnostics: read.diagnostics,
     };
   }
-  const result = resolveConfig(doc.value, { file, doc, pointer: "" }, strict);
+  const result = resolveConfig(doc.value, locationOf(file, doc, ""), strict);
   return { config: result.config, diagnostics: [...read.diagnostics, ...result.diagnostics], file };
 }
 

@@ -4,7 +4,8 @@
  * Documents that are not Kubernetes objects (no apiVersion and kind) are left
  * alone: a GitOps repository holds other YAML too.
  */
-import type { ObjectLocation, SourceFile } from "../model/source.ts";
+import { isNode } from "yaml";
+import type { ObjectLocation, SourceDocument, SourceFile } from "../model/source.ts";
 
 /** A Kubernetes object found in a document. */
 export interface KubeObject {
@@ -27,15 +28,29 @@ export function objectsOf(file: SourceFile): KubeObject[] {
       Array.isArray(items)
     ) {
       for (const [i, item] of items.entries()) {
-        const object = asKubeObject(item, { file, doc, pointer: `/items/${i}` });
+        const object = asKubeObject(item, locationOf(file, doc, `/items/${String(i)}`));
         if (object !== undefined) found.push(object);
       }
       continue;
     }
-    const object = asKubeObject(value, { file, doc, pointer: "" });
+    const object = asKubeObject(value, locationOf(file, doc, ""));
     if (object !== undefined) found.push(object);
   }
   return found;
+}
+
+/** Where the object at `pointer` ("" or `/items/N`) of `doc` sits, with its lines. */
+export function locationOf(file: SourceFile, doc: SourceDocument, pointer: string): ObjectLocation {
+  const path = pointer === "" ? [] : pointer.split("/").slice(1);
+  const node = path.length === 0 ? doc.document.contents : doc.document.getIn(path, true);
+  const range = (isNode(node) ? node.range : undefined) ?? doc.document.range;
+  return {
+    file,
+    doc,
+    pointer,
+    line: file.lines.linePos(range[0]).line,
+    endLine: file.lines.linePos(range[1]).line,
+  };
 }
 
 function asKubeObject(value: unknown, at: ObjectLocation): KubeObject | undefined {

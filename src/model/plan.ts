@@ -111,15 +111,6 @@ export interface Plan {
   readonly summary: PlanSummary;
 }
 
-/** Actions that change a file. */
-export const changingActions: ReadonlySet<TagAction> = new Set([
-  "import",
-  "follow",
-  "resolve",
-  "reference",
-  "record",
-]);
-
 /** Whether applying `plan` changes anything in the repository. */
 export function planHasChanges(plan: Plan): boolean {
   return plan.streams.some(

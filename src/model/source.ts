@@ -32,4 +32,7 @@ export interface ObjectLocation {
   readonly doc: SourceDocument;
   /** "" for a top-level object, "/items/3" for an item of a `kind: List`. */
   readonly pointer: string;
+  /** 1-based lines of the object's first and last line in the file. */
+  readonly line: number;
+  readonly endLine: number;
 }

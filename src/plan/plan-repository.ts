@@ -14,7 +14,6 @@
  */
 import type { TagEvent, TagReference } from "../model/generated/imagestream.ts";
 import {
-  changingActions,
   type Plan,
   type PlanSummary,
   type StreamPlan,
@@ -107,7 +106,7 @@ function planRegistryTags(context: PlanContext, work: StreamWork): void {
       const decision = planImportedTag(context, scope, tag, head, shown);
       work.decisions.set(tag.name, decision);
       if (decision.next !== undefined && decision.action !== "skip")
-        context.setItems(scope.tagKey(tag.name), moved(items, decision));
+        context.setItems(scope.tagKey(tag.name), movedItems(items, decision));
     } else if (source.kind === "none") {
       work.decisions.set(tag.name, {
         tag: tag.name,
@@ -248,16 +247,12 @@ function finishStream(context: PlanContext, work: StreamWork): StreamPlan {
     file: entry.at.file.path,
     document: entry.at.doc.index,
     pointer: entry.at.pointer,
-    line: lineOf(entry),
+    line: entry.at.line,
     tags,
     ...(work.repository === undefined ? {} : { repositoryImport: work.repository.plan }),
     addSpecTags: work.repository?.addSpecTags ?? [],
     setAnnotations: work.repository?.setAnnotations ?? {},
   };
-}
-
-function moved(items: readonly TagEvent[], decision: TagPlan): TagEvent[] {
-  return movedItems(items, decision);
 }
 
 /** The tag's items once `decision` is applied. */
@@ -277,12 +272,6 @@ function sameEvent(a: TagEvent | undefined, b: TagEvent | undefined): boolean {
   );
 }
 
-function lineOf(entry: StreamEntry): number {
-  const node = entry.at.doc.document.contents;
-  const offset = node?.range[0] ?? 0;
-  return entry.at.file.lines.linePos(offset).line;
-}
-
 function summarize(streams: readonly StreamPlan[]): PlanSummary {
   const counts: Record<TagAction, number> = {
     import: 0,
@@ -297,9 +286,4 @@ function summarize(streams: readonly StreamPlan[]): PlanSummary {
   };
   for (const s of streams) for (const t of s.tags) counts[t.action] += 1;
   return counts;
-}
-
-/** Whether the action changes a file. */
-export function changes(action: TagAction): boolean {
-  return changingActions.has(action);
 }

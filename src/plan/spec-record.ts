@@ -24,8 +24,6 @@ import { qualifiedSourceName } from "./tag-source.ts";
 
 import { importedFromAnnotation } from "../model/plan.ts";
 
-export { importedFromAnnotation };
-
 /** The record of `tag`'s import-relevant spec, in the stream's `namespace`. */
 export function specRecord(
   namespace: string,

@@ -210,6 +210,31 @@ spec:
     assert.deepEqual(itemsOf(app, "secure"), []);
   });
 
+  it("a stream with an error is left out; the others are still written, and the exit status is 2", async (t) => {
+    const stream = (name: string, tags: string): string => `apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata: {name: ${name}, namespace: demo}
+spec:
+  tags:
+${tags}`;
+    const root = await tempRepo(t, {
+      "good.yaml": stream(
+        "good",
+        "  - name: up\n    reference: true\n    from: {kind: DockerImage, name: quay.io/o/a:1}\n",
+      ),
+      "cycle.yaml": stream(
+        "cycle",
+        "  - name: a\n    from: {kind: ImageStreamTag, name: b}\n  - name: b\n    from: {kind: ImageStreamTag, name: a}\n  - name: up\n    reference: true\n    from: {kind: DockerImage, name: quay.io/o/a:1}\n",
+      ),
+    });
+    const before = await readFile(path.join(root, "cycle.yaml"), "utf8");
+    const result = await runInProcess(["apply", "--repo", root], {}, { now: () => first });
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, /cycle\.yaml:\d+:\d+/);
+    assert.equal(await readFile(path.join(root, "cycle.yaml"), "utf8"), before);
+    assert.match(await readFile(path.join(root, "good.yaml"), "utf8"), /image: ""/);
+  });
+
   it("a missing image fails the import with OpenShift's message and leaves the file", async (t) => {
     const registry = await startRegistry(t);
     const root = await tempRepo(t, {

@@ -601,6 +601,23 @@ ${annotations}spec:
     assert.equal(tagPlan(plan, "app", "1.2").action, "unchanged");
   });
 
+  it("a stream inside a kind: List is placed at its own line, with its pointer", () => {
+    const list = `apiVersion: v1
+kind: List
+items:
+- apiVersion: image.openshift.io/v1
+  kind: ImageStream
+  metadata: {name: first, namespace: demo}
+- apiVersion: image.openshift.io/v1
+  kind: ImageStream
+  metadata: {name: second, namespace: demo}
+`;
+    const { plan } = planAgainst(streamsOf(list), {});
+    const second = streamPlan(plan, "second");
+    assert.equal(second.pointer, "/items/1");
+    assert.equal(second.line, 7);
+  });
+
   it("a duplicate spec tag name is planned once, from the last entry (§1.2, scenario 8)", () => {
     const tags = `${tag12}\n  - name: "1.2"\n    from: {kind: DockerImage, name: quay.io/o/b:1.2}`;
     const entries = streamsOf(app(tags), ["DUPLICATE_TAG"]);
