@@ -86,14 +86,17 @@ export async function observeImage(
     const tagged = await repository.resolve(reference);
     let digest = tagged.digest;
     let platforms: Platform[] | undefined;
+    // The manifest whose config gives the created time: the index's Legacy pick, once read.
+    let imageDigest = tagged.digest;
     const newImage = tagged.digest !== request.known;
     // The index is read to pick a Legacy platform, or for a gate on a new image; never just to record it.
     if (isIndex(tagged.mediaType) && (request.mode === "Legacy" || (request.details && newImage))) {
       const index = await repository.getManifest(tagged.digest);
       const entries = indexManifests(index.descriptor.mediaType, index.json);
       platforms = entries.flatMap((e) => (e.platform === undefined ? [] : [e.platform]));
+      const chosen = pickLegacyManifest(entries, request.platform);
+      if (chosen !== undefined) imageDigest = chosen.digest;
       if (request.mode === "Legacy") {
-        const chosen = pickLegacyManifest(entries, request.platform);
         if (chosen === undefined)
           throw new ReconcilerError("REGISTRY", `the index ${tagged.digest} lists no manifests`);
         digest = chosen.digest;
@@ -110,7 +113,7 @@ export async function observeImage(
     // An image whose config cannot be read is still an image: its gates hold it as "unknown".
     let metadata;
     try {
-      metadata = await fetchImageMetadata(repository, tagged.digest, request.platform);
+      metadata = await fetchImageMetadata(repository, imageDigest, request.platform);
     } catch (err) {
       if (err instanceof ReconcilerError && err.code === "INTERNAL") throw err;
       return platforms === undefined ? base : { ...base, platforms };
