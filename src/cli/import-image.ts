@@ -19,6 +19,7 @@ import type { StreamEntry } from "../model/repository.ts";
 import { exitCodes, type Output } from "./output.ts";
 import {
   editOptions,
+  importOptions,
   editOptionsHelp,
   findStream,
   focusedDecisions,
@@ -84,13 +85,10 @@ export async function runImportImage(
     args: [...args],
     options: {
       ...editOptions,
+      ...importOptions,
       from: { type: "string" },
       all: { type: "boolean", default: false },
       confirm: { type: "boolean", default: false },
-      scheduled: { type: "boolean", default: false },
-      insecure: { type: "boolean", default: false },
-      "reference-policy": { type: "string" },
-      "import-mode": { type: "string" },
     },
     allowPositionals: true,
     strict: true,

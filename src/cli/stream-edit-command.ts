@@ -30,6 +30,14 @@ export const editOptions = {
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
+/** The import flags `tag` and `import-image` both take, as `oc` names them. */
+export const importOptions = {
+  scheduled: { type: "boolean", default: false },
+  insecure: { type: "boolean", default: false },
+  "reference-policy": { type: "string" },
+  "import-mode": { type: "string" },
+} as const;
+
 /** The help lines of {@link editOptions}. */
 export const editOptionsHelp = `  --namespace NS      the namespace of streams named without one (default: the config's)
   --repo DIR          the repository root (default: the current directory)

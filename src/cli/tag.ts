@@ -15,6 +15,7 @@ import { parseSourceName, ReferenceParseError, validateTagName } from "../refere
 import { exitCodes, type Output } from "./output.ts";
 import {
   editOptions,
+  importOptions,
   editOptionsHelp,
   findStream,
   importFlags,
@@ -115,13 +116,10 @@ export async function runTag(
     args: [...args],
     options: {
       ...editOptions,
+      ...importOptions,
       source: { type: "string" },
       alias: { type: "boolean", default: false },
-      scheduled: { type: "boolean", default: false },
-      insecure: { type: "boolean", default: false },
       reference: { type: "boolean", default: false },
-      "reference-policy": { type: "string" },
-      "import-mode": { type: "string" },
       delete: { type: "boolean", short: "d", default: false },
     },
     allowPositionals: true,
