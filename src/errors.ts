@@ -16,7 +16,8 @@ export type ErrorCode =
   | "UNSUPPORTED_MANIFEST"
   | "IMAGE_CONFIG_INVALID"
   | "OCI_LAYOUT"
-  | "CREDENTIALS";
+  | "CREDENTIALS"
+  | "FILE_WRITE";
 
 /** Base of every error the project throws on purpose. */
 export class ReconcilerError extends Error {

@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { chmod, mkdir, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createTwoFilesPatch } from "diff";
+import { ReconcilerError } from "../errors.ts";
 import type { SourceFile } from "../model/source.ts";
 import { editFile } from "../write/edit-file.ts";
 import type { StreamEdits } from "../write/stream-edit.ts";
@@ -35,9 +36,27 @@ export function fileChanges(
   return changes;
 }
 
-/** Writes every change, each atomically. */
+/**
+ * Writes every change, each atomically.
+ *
+ * @throws ReconcilerError (FILE_WRITE) naming the file that could not be written.
+ */
 export async function writeChanges(root: string, changes: readonly FileChange[]): Promise<void> {
-  for (const change of changes) await replaceFile(root, change);
+  for (const change of changes) {
+    try {
+      await replaceFile(root, change);
+    } catch (err) {
+      throw writeError(change.file.path, err);
+    }
+  }
+}
+
+/** A file system failure as a typed error naming the repository-relative file. */
+function writeError(file: string, err: unknown): ReconcilerError {
+  const code = (err as { code?: unknown } | null)?.code;
+  const reason =
+    code === "EEXIST" ? "it already exists" : err instanceof Error ? err.message : String(err);
+  return new ReconcilerError("FILE_WRITE", `cannot write ${file}: ${reason}`, { cause: err });
 }
 
 /** The unified diff of `change`. */
@@ -63,9 +82,17 @@ async function replaceFile(root: string, { file, text }: FileChange): Promise<vo
   }
 }
 
-/** Creates the repository-relative file `relative` with `text`; fails when it exists. */
+/**
+ * Creates the repository-relative file `relative` with `text`.
+ *
+ * @throws ReconcilerError (FILE_WRITE) when it exists or cannot be written.
+ */
 export async function createFile(root: string, relative: string, text: string): Promise<void> {
   const target = path.join(root, ...relative.split("/"));
-  await mkdir(path.dirname(target), { recursive: true });
-  await writeFile(target, text, { flag: "wx" });
+  try {
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, text, { flag: "wx" });
+  } catch (err) {
+    throw writeError(relative, err);
+  }
 }
