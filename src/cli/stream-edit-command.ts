@@ -13,7 +13,8 @@ import type { Plan, TagPlan } from "../model/plan.ts";
 import type { StreamEntry } from "../model/repository.ts";
 import type { ForcedImports } from "../plan/plan-context.ts";
 import { planEdits } from "../write/plan-edits.ts";
-import type { StreamEdit, StreamEdits } from "../write/stream-edit.ts";
+import type { ObjectEdits } from "../write/object-edit.ts";
+import type { StreamEdit } from "../write/stream-edit.ts";
 import type { Output } from "./output.ts";
 import { planStreams, type RegistryValues } from "./reconcile-command.ts";
 import { renderDiagnostic } from "./render-diagnostics.ts";
@@ -189,7 +190,7 @@ export async function writeEdits(
   plan: Plan | undefined,
 ): Promise<string[]> {
   const { model } = loaded;
-  const byFile = new Map<string, StreamEdits[]>();
+  const byFile = new Map<string, ObjectEdits[]>();
   for (const { entry, edits } of specEdits) {
     if (edits.length === 0) continue;
     const list = byFile.get(entry.at.file.path) ?? [];

@@ -12,7 +12,7 @@ import { createTwoFilesPatch } from "diff";
 import { ReconcilerError } from "../errors.ts";
 import type { SourceFile } from "../model/source.ts";
 import { editFile } from "../write/edit-file.ts";
-import type { StreamEdits } from "../write/stream-edit.ts";
+import type { ObjectEdits } from "../write/object-edit.ts";
 
 /** One file's new text. */
 export interface FileChange {
@@ -23,7 +23,7 @@ export interface FileChange {
 /** The files `edits` (by repository-relative path) change, with their new text. */
 export function fileChanges(
   files: readonly SourceFile[],
-  edits: ReadonlyMap<string, readonly StreamEdits[]>,
+  edits: ReadonlyMap<string, readonly ObjectEdits[]>,
 ): FileChange[] {
   const byPath = new Map(files.map((f) => [f.path, f]));
   const changes: FileChange[] = [];

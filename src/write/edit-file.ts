@@ -5,7 +5,7 @@
  * indentation, flow style, anchors and line endings elsewhere stay exactly
  * as they were. Pure: the caller reads and writes the file (and its BOM).
  */
-import type { StreamEdit, StreamEdits } from "./stream-edit.ts";
+import type { ObjectEdit, ObjectEdits } from "./object-edit.ts";
 import type { Step } from "./edit-context.ts";
 import { detectLayout } from "./indentation.ts";
 import { parseDocuments } from "./parse-options.ts";
@@ -13,7 +13,7 @@ import {
   addSpecTagSteps,
   removeSpecTagSteps,
   replaceSpecTagSteps,
-  setStreamAnnotationSteps,
+  setAnnotationSteps,
   setTagAnnotationSteps,
 } from "./spec-edits.ts";
 import {
@@ -24,7 +24,7 @@ import {
 import { applySplice, detectEol } from "./text-lines.ts";
 import { internal, mapAtPointer } from "./yaml-nodes.ts";
 
-function stepsOf(edit: StreamEdit): Step[] {
+function stepsOf(edit: ObjectEdit): Step[] {
   switch (edit.kind) {
     case "prependStatusItem":
       return prependStatusItemSteps(edit.tag, edit.item, edit.keep);
@@ -34,18 +34,24 @@ function stepsOf(edit: StreamEdit): Step[] {
       return removeStatusTagSteps(edit.tag);
     case "setTagAnnotation":
       return setTagAnnotationSteps(edit.tag, edit.key, edit.value);
-    case "setStreamAnnotation":
-      return setStreamAnnotationSteps(edit.key, edit.value);
+    case "setAnnotation":
+      return setAnnotationSteps(edit.key, edit.value);
     case "addSpecTag":
       return addSpecTagSteps(edit.tag);
     case "replaceSpecTag":
       return replaceSpecTagSteps(edit.tag);
     case "removeSpecTag":
       return removeSpecTagSteps(edit.tag);
+    case "removeAnnotation":
+    case "setString":
+    case "appendItem":
+    case "replaceItem":
+    case "removeItem":
+      throw internal(`the ${edit.kind} edit is not written yet`);
   }
 }
 
-function applyStep(text: string, change: StreamEdits, step: Step): string {
+function applyStep(text: string, change: ObjectEdits, step: Step): string {
   const document = parseDocuments(text, change.document)[change.document];
   if (document === undefined) throw internal(`the file has no document ${change.document}`);
   const stream = mapAtPointer(document, change.pointer);
@@ -55,7 +61,7 @@ function applyStep(text: string, change: StreamEdits, step: Step): string {
 }
 
 /** Each edited document must still parse, and the file must hold as many documents. */
-function checkResult(before: string, after: string, changes: readonly StreamEdits[]): void {
+function checkResult(before: string, after: string, changes: readonly ObjectEdits[]): void {
   const count = parseDocuments(before).length;
   const documents = parseDocuments(after);
   if (documents.length !== count) throw internal("an edit changed the number of documents");
@@ -73,7 +79,7 @@ function checkResult(before: string, after: string, changes: readonly StreamEdit
  * the file does not hold (a tag, a document, a pointer that is no mapping):
  * a planner bug, not a user error.
  */
-export function editFile(text: string, changes: readonly StreamEdits[]): string {
+export function editFile(text: string, changes: readonly ObjectEdits[]): string {
   let current = text;
   for (const change of changes) {
     for (const edit of change.edits) {

@@ -5,11 +5,11 @@
  * record (D11). Streams without changes give no edits. Pure.
  */
 import { importedFromAnnotation, type Plan, type StreamPlan } from "../model/plan.ts";
-import type { StreamEdit, StreamEdits } from "./stream-edit.ts";
+import type { ObjectEdit, ObjectEdits } from "./object-edit.ts";
 
 /** Edits by repository-relative file, in plan order. */
-export function planEdits(plan: Plan, history: number): Map<string, StreamEdits[]> {
-  const byFile = new Map<string, StreamEdits[]>();
+export function planEdits(plan: Plan, history: number): Map<string, ObjectEdits[]> {
+  const byFile = new Map<string, ObjectEdits[]>();
   for (const stream of plan.streams) {
     const edits = streamEdits(stream, history);
     if (edits.length === 0) continue;
@@ -20,10 +20,10 @@ export function planEdits(plan: Plan, history: number): Map<string, StreamEdits[
   return byFile;
 }
 
-function streamEdits(stream: StreamPlan, history: number): StreamEdit[] {
-  const edits: StreamEdit[] = stream.addSpecTags.map((tag) => ({ kind: "addSpecTag", tag }));
+function streamEdits(stream: StreamPlan, history: number): ObjectEdit[] {
+  const edits: ObjectEdit[] = stream.addSpecTags.map((tag) => ({ kind: "addSpecTag", tag }));
   for (const [key, value] of Object.entries(stream.setAnnotations))
-    edits.push({ kind: "setStreamAnnotation", key, value });
+    edits.push({ kind: "setAnnotation", key, value });
   for (const tag of stream.tags) {
     if (tag.record !== undefined)
       edits.push({

@@ -91,7 +91,7 @@ export function setTagAnnotationSteps(tag: string, key: string, value: string): 
 }
 
 /** Sets an annotation of the stream (`metadata.annotations`). */
-export function setStreamAnnotationSteps(key: string, value: string): Step[] {
+export function setAnnotationSteps(key: string, value: string): Step[] {
   return [
     (context, stream) => {
       const metadata = asMap(pairOf(stream, "metadata")?.value);

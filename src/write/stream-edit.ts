@@ -33,20 +33,9 @@ export type StreamEdit =
       readonly key: string;
       readonly value: string;
     }
-  /** Sets `metadata.annotations[key]`, creating the map when missing. */
-  | { readonly kind: "setStreamAnnotation"; readonly key: string; readonly value: string }
   /** Appends a spec tag to `spec.tags` (creating `spec` / `spec.tags` when missing). */
   | { readonly kind: "addSpecTag"; readonly tag: TagReference }
   /** Replaces the spec tag named `tag.name` with `tag`. */
   | { readonly kind: "replaceSpecTag"; readonly tag: TagReference }
   /** D7 (`tag -d`): removes the spec tag named `tag`. */
   | { readonly kind: "removeSpecTag"; readonly tag: string };
-
-/** The edits of one ImageStream: which document of the file, where in it, and what. */
-export interface StreamEdits {
-  /** 0-based index of the YAML document in the file's `---` stream. */
-  readonly document: number;
-  /** JSON pointer of the ImageStream in that document: "" or "/items/3" for a `kind: List`. */
-  readonly pointer: string;
-  readonly edits: readonly StreamEdit[];
-}

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ReconcilerError } from "../../src/errors.ts";
 import { editFile } from "../../src/write/edit-file.ts";
-import type { StreamEdit, StreamEdits } from "../../src/write/stream-edit.ts";
+import type { ObjectEdits } from "../../src/write/object-edit.ts";
+import type { StreamEdit } from "../../src/write/stream-edit.ts";
 
 const text = `apiVersion: image.openshift.io/v1
 kind: ImageStream
@@ -36,12 +37,12 @@ function internal(pattern: RegExp) {
     err instanceof ReconcilerError && err.code === "INTERNAL" && pattern.test(err.message);
 }
 
-function edit(e: StreamEdit, document = 0, pointer = ""): StreamEdits[] {
+function edit(e: StreamEdit, document = 0, pointer = ""): ObjectEdits[] {
   return [{ document, pointer, edits: [e] }];
 }
 
 describe("editFile on a missing target", () => {
-  const cases: [name: string, changes: StreamEdits[], message: RegExp][] = [
+  const cases: [name: string, changes: ObjectEdits[], message: RegExp][] = [
     [
       "replaceStatusHead of a missing status tag",
       edit({ kind: "replaceStatusHead", tag: "9.9", item }),

@@ -13,7 +13,7 @@ import { describe, it } from "node:test";
 import { isMap, parseAllDocuments, type Document, type Node, type ParsedNode } from "yaml";
 import { editFile } from "../../src/write/edit-file.ts";
 import { parseOptions } from "../../src/write/parse-options.ts";
-import type { StreamEdit, StreamEdits } from "../../src/write/stream-edit.ts";
+import type { ObjectEdit, ObjectEdits } from "../../src/write/object-edit.ts";
 import { projectRoot } from "../support/temp-repo.ts";
 import { applyToData } from "./stream-model.ts";
 
@@ -22,7 +22,7 @@ const root = path.join(projectRoot, "test/fixtures/write");
 interface GoldenCase {
   readonly name: string;
   readonly input: string;
-  readonly changes: readonly StreamEdits[];
+  readonly changes: readonly ObjectEdits[];
   readonly expected: string;
 }
 
@@ -33,7 +33,7 @@ async function loadCase(name: string): Promise<GoldenCase> {
     read("edits.json"),
     read("expected.yaml"),
   ]);
-  return { name, input, changes: JSON.parse(edits) as StreamEdits[], expected };
+  return { name, input, changes: JSON.parse(edits) as ObjectEdits[], expected };
 }
 
 const names = (await readdir(root, { withFileTypes: true }))
@@ -54,13 +54,13 @@ function dataOf(text: string): unknown[] {
 }
 
 /** The section of the stream an edit may change. */
-function sectionOf(edit: StreamEdit): string {
+function sectionOf(edit: ObjectEdit): string {
   switch (edit.kind) {
     case "prependStatusItem":
     case "replaceStatusHead":
     case "removeStatusTag":
       return "status";
-    case "setStreamAnnotation":
+    case "setAnnotation":
       return "metadata";
     default:
       return "spec";
@@ -76,7 +76,7 @@ function lineStartOf(text: string, pos: number): number {
  * when the section is missing, the gap where it would be inserted (before
  * `status` for a new `spec`, else after the stream's last value).
  */
-function allowedRange(text: string, change: StreamEdits, edit: StreamEdit): [number, number] {
+function allowedRange(text: string, change: ObjectEdits, edit: ObjectEdit): [number, number] {
   const document = parse(text)[change.document];
   const tokens = change.pointer === "" ? [] : change.pointer.slice(1).split("/");
   const stream: unknown = document?.getIn(tokens, true);

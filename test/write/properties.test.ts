@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { parseAllDocuments } from "yaml";
 import { editFile } from "../../src/write/edit-file.ts";
 import { parseOptions } from "../../src/write/parse-options.ts";
-import type { StreamEdit } from "../../src/write/stream-edit.ts";
+import type { ObjectEdit } from "../../src/write/object-edit.ts";
 
 const input = `# A stream.
 apiVersion: image.openshift.io/v1
@@ -49,7 +49,7 @@ function read(yaml: string): Stream {
   return document.toJS() as Stream;
 }
 
-function apply(yaml: string, ...edits: StreamEdit[]): string {
+function apply(yaml: string, ...edits: ObjectEdit[]): string {
   return editFile(yaml, [{ document: 0, pointer: "", edits }]);
 }
 
@@ -60,7 +60,7 @@ describe("editFile properties", () => {
         text.filter((k) => k !== ""),
         text,
         (key, value) => {
-          const output = apply(input, { kind: "setStreamAnnotation", key, value });
+          const output = apply(input, { kind: "setAnnotation", key, value });
           assert.equal(read(output).metadata.annotations[key], value);
         },
       ),
@@ -74,7 +74,7 @@ describe("editFile properties", () => {
         text.filter((k) => k !== ""),
         text,
         (key, value) => {
-          const set: StreamEdit = { kind: "setTagAnnotation", tag: "latest", key, value };
+          const set: ObjectEdit = { kind: "setTagAnnotation", tag: "latest", key, value };
           const once = apply(input, set);
           assert.equal(apply(once, set), once);
         },

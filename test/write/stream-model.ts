@@ -4,7 +4,7 @@
  * positions), written from the TSDoc of src/write/stream-edit.ts.
  */
 import assert from "node:assert/strict";
-import type { StreamEdit, StreamEdits } from "../../src/write/stream-edit.ts";
+import type { ObjectEdit, ObjectEdits } from "../../src/write/object-edit.ts";
 
 type Data = Record<string, unknown>;
 
@@ -70,7 +70,7 @@ function without(tags: Data[], field: string, name: string): void {
   );
 }
 
-function applyEdit(stream: Data, edit: StreamEdit): void {
+function applyEdit(stream: Data, edit: ObjectEdit): void {
   switch (edit.kind) {
     case "prependStatusItem":
       prependStatusItem(stream, edit.tag, edit.item, edit.keep);
@@ -88,7 +88,7 @@ function applyEdit(stream: Data, edit: StreamEdit): void {
       child(data(tag, edit.tag), "annotations")[edit.key] = edit.value;
       return;
     }
-    case "setStreamAnnotation":
+    case "setAnnotation":
       child(child(stream, "metadata"), "annotations")[edit.key] = edit.value;
       return;
     case "addSpecTag":
@@ -116,7 +116,7 @@ function streamAt(document: unknown, pointer: string): Data {
 /** The documents' data after `changes`; `documents` is left as it was. */
 export function applyToData(
   documents: readonly unknown[],
-  changes: readonly StreamEdits[],
+  changes: readonly ObjectEdits[],
 ): unknown[] {
   const result = structuredClone([...documents]);
   for (const change of changes) {
