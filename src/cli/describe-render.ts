@@ -7,7 +7,8 @@
  * reading is an argument.
  */
 import { humanDuration } from "./human-duration.ts";
-import { alignColumns, humanSize, keyValueLines } from "./inspect-render.ts";
+import { alignColumns } from "./columns.ts";
+import { humanSize, keyValueLines } from "./inspect-render.ts";
 import {
   sourceDisplayName,
   type DescribedImage,

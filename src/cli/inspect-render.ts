@@ -3,6 +3,7 @@
  * several-valued keys continued on indented lines, sizes in the decimal
  * units `oc describe isimage` uses. Pure.
  */
+import { alignColumns } from "./columns.ts";
 import { formatPlatform, type Descriptor } from "../registry/manifest.ts";
 import type { ImageMetadata } from "../registry/image-metadata.ts";
 import type { Referrer } from "../registry/referrers.ts";
@@ -120,14 +121,4 @@ function platformOf(image: ImageMetadata): string {
 /** Arguments as a shell would read them back: quoted when they hold spaces or quotes. */
 function commandLine(args: readonly string[]): string {
   return args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
-}
-
-/** Rows as columns padded to their widest cell, two spaces apart. */
-export function alignColumns(rows: readonly (readonly string[])[]): string[] {
-  const widths: number[] = [];
-  for (const row of rows)
-    row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) =>
-    row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  "),
-  );
 }

@@ -5,6 +5,8 @@
  */
 import type { Diagnostic } from "../model/diagnostic.ts";
 import type { Plan, TagAction, TagPlan } from "../model/plan.ts";
+import { alignColumns } from "./columns.ts";
+import { renderTriggers } from "./trigger-render.ts";
 
 /** The version of the JSON document's shape. */
 export const planJsonVersion = 1;
@@ -35,13 +37,7 @@ export function renderPlanTable(plan: Plan): string {
     ]),
   );
   const header = ["STREAM", "TAG", "ACTION", "OLD", "NEW", "REASON"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join("  ")
-      .trimEnd();
-  const lines = rows.length === 0 ? ["no image streams"] : [line(header), ...rows.map(line)];
+  const lines = rows.length === 0 ? ["no image streams"] : alignColumns([header, ...rows]);
   for (const s of plan.streams) {
     const r = s.repositoryImport;
     if (r === undefined) continue;
@@ -58,7 +54,8 @@ export function renderPlanTable(plan: Plan): string {
         );
     }
   }
-  return `${lines.join("\n")}\n\n${renderSummaryLine(plan)}\n`;
+  const triggers = renderTriggers(plan);
+  return `${lines.join("\n")}\n\n${renderSummaryLine(plan)}\n${triggers === "" ? "" : `\n${triggers}`}`;
 }
 
 const summaryWords: readonly [TagAction, string][] = [
@@ -92,6 +89,8 @@ export function planDocument(
     time: plan.time,
     summary: plan.summary,
     streams: plan.streams,
+    triggerSummary: plan.triggerSummary,
+    workloads: plan.workloads,
     diagnostics,
     registries,
   };

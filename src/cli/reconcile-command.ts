@@ -5,11 +5,12 @@
  */
 import path from "node:path";
 import { makePlan } from "../execute/make-plan.ts";
+import type { PlanInput } from "../plan/plan-repository.ts";
 import { loadRepository, type LoadResult } from "../load/load-repository.ts";
 import type { ResolvedConfig } from "../model/config.ts";
 import type { Diagnostic } from "../model/diagnostic.ts";
 import type { Plan } from "../model/plan.ts";
-import type { StreamEntry } from "../model/repository.ts";
+import type { ObjectLocation } from "../model/source.ts";
 import type { ForcedImports } from "../plan/plan-context.ts";
 import { insecureSources } from "../plan/insecure-sources.ts";
 import { DOCKER_HUB_DOMAIN, parseNormalizedReference } from "../reference/index.ts";
@@ -79,8 +80,11 @@ export async function reconcile(
     const sources = new Map(files.map((f) => [f.path, f]));
     for (const d of diagnostics) out.stderr(renderDiagnostic(d, sources.get(d.file)) + "\n");
   }
-  const streams = model.streams.filter((entry) => !hasErrorsIn(entry, diagnostics));
-  const planned = await planStreams(loaded, streams, undefined, values, out, env, now);
+  const input = {
+    streams: model.streams.filter((entry) => !hasErrorsIn(entry, diagnostics)),
+    workloads: model.workloads.filter((entry) => !hasErrorsIn(entry, diagnostics)),
+  };
+  const planned = await planStreams(loaded, input, undefined, values, out, env, now);
   return { loaded, diagnostics, ...planned };
 }
 
@@ -96,12 +100,13 @@ export interface RegistryValues {
 }
 
 /**
- * Plans `streams` (the loaded repository's, or a view of them) against the
- * registries, importing the `force`d tags and repositories as well.
+ * Plans `input` (the loaded repository's streams and workloads, or a view
+ * of them) against the registries, importing the `force`d tags and
+ * repositories as well.
  */
 export async function planStreams(
   loaded: LoadResult,
-  streams: readonly StreamEntry[],
+  input: PlanInput,
   force: ForcedImports | undefined,
   values: RegistryValues,
   out: Output,
@@ -126,13 +131,13 @@ export async function planStreams(
     root,
   );
   const insecure =
-    values.insecure || insecureSources(streams).length === 0
+    values.insecure || insecureSources(input.streams).length === 0
       ? undefined
       : await setUpRegistry({ ...flags, insecure: true }, model.config, configDir, env, root);
   try {
     const progress = progressLines(out, values.json);
     const { plan } = await makePlan(
-      streams,
+      input,
       {
         config: model.config,
         now: now(),
@@ -161,10 +166,14 @@ export async function planStreams(
 }
 
 /**
- * Whether a stream has an error diagnostic inside its object: such a stream
- * is left out of the plan (validate reports why), the others are planned.
+ * Whether an object has an error diagnostic inside it: such a stream or
+ * workload is left out of the plan (validate reports why), the others are
+ * planned.
  */
-function hasErrorsIn(entry: StreamEntry, diagnostics: readonly Diagnostic[]): boolean {
+function hasErrorsIn(
+  entry: { readonly at: ObjectLocation },
+  diagnostics: readonly Diagnostic[],
+): boolean {
   const { file, line, endLine } = entry.at;
   return diagnostics.some(
     (d) => d.severity === "error" && d.file === file.path && d.line >= line && d.line <= endLine,

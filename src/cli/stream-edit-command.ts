@@ -154,7 +154,15 @@ export async function planFocus(
   now: () => Date,
 ): Promise<Plan> {
   const streams = focusedStreams(loaded.model.streams, focus);
-  const { plan } = await planStreams(loaded, streams, force, values, out, env, now);
+  const { plan } = await planStreams(
+    loaded,
+    { streams, workloads: [] },
+    force,
+    values,
+    out,
+    env,
+    now,
+  );
   return plan;
 }
 

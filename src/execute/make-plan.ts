@@ -5,24 +5,24 @@
  */
 import { ReconcilerError } from "../errors.ts";
 import type { Plan } from "../model/plan.ts";
-import type { StreamEntry } from "../model/repository.ts";
+
 import { noObservations, type Observations } from "../plan/observation.ts";
 import type { PlanOptions } from "../plan/plan-context.ts";
-import { planRepository } from "../plan/plan-repository.ts";
+import { planRepository, type PlanInput } from "../plan/plan-repository.ts";
 import { observe, type ObserveOptions } from "./observe.ts";
 
 /** Rounds a plan may take: listings, then images, with one to spare. */
 const maxRounds = 4;
 
-/** The plan of `streams`, with every registry answer it needs. */
+/** The plan of `input`, with every registry answer it needs. */
 export async function makePlan(
-  streams: readonly StreamEntry[],
+  input: PlanInput,
   options: Omit<PlanOptions, "observations">,
   observeOptions: ObserveOptions,
 ): Promise<{ readonly plan: Plan; readonly observations: Observations }> {
   let observations = noObservations;
   for (let round = 0; round < maxRounds; round++) {
-    const { plan, pending } = planRepository(streams, { ...options, observations });
+    const { plan, pending } = planRepository(input, { ...options, observations });
     if (pending.images.size === 0 && pending.listings.size === 0) return { plan, observations };
     observations = await observe(pending, observations, observeOptions);
   }

@@ -79,6 +79,7 @@ function checkEntry(
     diagnostics.push(problem("/from/name", "TRIGGER_MISSING_TAG", missing.message, missing.hint));
   const targets = containerTargets(object, params["containerNames"], pointer, diagnostics);
   if (diagnostics.length > 0) return { diagnostics };
+  const last = params["lastTriggeredImage"];
   const trigger: Trigger = {
     source,
     origin: "deploymentConfig",
@@ -87,6 +88,10 @@ function checkEntry(
     form: "canonical",
     paused: params["automatic"] !== true,
     targets,
+    lastTriggeredImage: {
+      path: ["spec", "triggers", i, "imageChangeParams", "lastTriggeredImage"],
+      ...(typeof last === "string" && last !== "" ? { value: last } : {}),
+    },
   };
   return { trigger, diagnostics };
 }

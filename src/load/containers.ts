@@ -12,6 +12,7 @@ import { formatPointer } from "./pointer.ts";
 /** A pod spec's containers, by list. */
 export interface PodContainers {
   readonly pointer: string;
+  readonly path: readonly string[];
   readonly lists: Readonly<Record<ContainerList, readonly unknown[]>>;
 }
 
@@ -27,6 +28,7 @@ export function podContainers(value: unknown, podSpecPath: string): PodContainer
   };
   return {
     pointer: formatPointer(segments),
+    path: segments,
     lists: { initContainers: list("initContainers"), containers: list("containers") },
   };
 }
@@ -59,6 +61,7 @@ function targetAt(
     index,
     name: typeof name === "string" ? name : undefined,
     imagePointer: `${pod.pointer}/${list}/${index}/image`,
+    imagePath: [...pod.path, list, index, "image"],
     image: typeof image === "string" ? image : undefined,
   };
 }

@@ -4,6 +4,7 @@
  * is the only input of the later stages (execute, write) and is printed as
  * a table for people and as JSON for machines (schemas/plan.schema.json).
  */
+import type { ContainerList } from "./field-path.ts";
 import type { TagEvent, TagReference } from "./generated/imagestream.ts";
 
 /** The spec tag annotation that records what a tag's status was resolved from (D11). */
@@ -103,20 +104,104 @@ export interface StreamPlan {
 /** Counts of tag decisions, by action. */
 export type PlanSummary = Readonly<Record<TagAction, number>>;
 
+/**
+ * What happens to a trigger (§6.4).
+ * - patch: its containers (and a DeploymentConfig's lastTriggeredImage)
+ *   get the tag's image.
+ * - unchanged: they hold it already (W3).
+ * - paused: `paused: true`, or a DeploymentConfig trigger that is not
+ *   `automatic` (DC1): reported, left alone.
+ * - skip: nothing to write yet: the tag has no image (W2), its stream is
+ *   not planned (it has errors), or the local registry does not hold the
+ *   image a Local tag points at (D9).
+ */
+export type TriggerAction = "patch" | "unchanged" | "paused" | "skip";
+
+/** One container a trigger writes. */
+export interface TargetPlan {
+  /** The container's name, or `<list>[<index>]` when it has none. */
+  readonly container: string;
+  readonly list: ContainerList;
+  readonly index: number;
+  /** Keys and indexes of the container's `image` below the object. */
+  readonly path: readonly (string | number)[];
+  /** The image the file holds now, if any. */
+  readonly current?: string;
+  /** The image to write, when it differs from `current`. */
+  readonly next?: string;
+  /**
+   * Set when the image the container is left with is a `latest` tag without
+   * a digest: it moves without any change in Git (K1, K2).
+   */
+  readonly warning?: string;
+}
+
+/** The decision for one trigger. */
+export interface TriggerPlan {
+  /** The stream tag it follows: `namespace/stream:tag`. */
+  readonly source: string;
+  readonly origin: "annotation" | "deploymentConfig";
+  /** The annotation entry's fieldPath, or `spec.triggers[i]` of a DeploymentConfig. */
+  readonly fieldPath: string;
+  readonly action: TriggerAction;
+  /** A stable, machine-readable name of the rule that decided (`patch`, `no-status`, `paused`...). */
+  readonly rule: string;
+  readonly reason: string;
+  /** What the tag resolves to after the run (§5), when it resolves. */
+  readonly image?: string;
+  /** D9: the local registry copy `image` needs, and whether it is there. */
+  readonly mirror?: {
+    readonly from: string;
+    readonly to: string;
+    readonly present: boolean;
+  };
+  readonly targets: readonly TargetPlan[];
+  /**
+   * DC1: a DeploymentConfig ImageChange trigger's `lastTriggeredImage`,
+   * with its path below the object, when it changes.
+   */
+  readonly lastTriggeredImage?: {
+    readonly path: readonly (string | number)[];
+    readonly current?: string;
+    readonly next: string;
+  };
+}
+
+/** The trigger decisions for one workload. */
+export interface WorkloadPlan {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** Repository-relative file, the document's index in it, the object's pointer in that document. */
+  readonly file: string;
+  readonly document: number;
+  readonly pointer: string;
+  readonly line: number;
+  readonly triggers: readonly TriggerPlan[];
+}
+
+/** Counts of trigger decisions, by action. */
+export type TriggerSummary = Readonly<Record<TriggerAction, number>>;
+
 /** Everything one run decided. */
 export interface Plan {
   /** The clock's time when the plan was made (RFC 3339, seconds). */
   readonly time: string;
   readonly streams: readonly StreamPlan[];
   readonly summary: PlanSummary;
+  /** Workloads with triggers, in file order. */
+  readonly workloads: readonly WorkloadPlan[];
+  readonly triggerSummary: TriggerSummary;
 }
 
 /** Whether applying `plan` changes anything in the repository. */
 export function planHasChanges(plan: Plan): boolean {
-  return plan.streams.some(
-    (s) =>
-      s.addSpecTags.length > 0 ||
-      Object.keys(s.setAnnotations).length > 0 ||
-      s.tags.some((t) => t.history !== "none" || t.record !== undefined),
+  return (
+    plan.streams.some(
+      (s) =>
+        s.addSpecTags.length > 0 ||
+        Object.keys(s.setAnnotations).length > 0 ||
+        s.tags.some((t) => t.history !== "none" || t.record !== undefined),
+    ) || plan.workloads.some((w) => w.triggers.some((t) => t.action === "patch"))
   );
 }

@@ -31,6 +31,8 @@ export interface ContainerTarget {
   readonly name: string | undefined;
   /** Pointer (inside the object) of the container's `image` value. */
   readonly imagePointer: string;
+  /** The same place as keys and indexes, as the writer takes it. */
+  readonly imagePath: readonly (string | number)[];
   /** The image the file holds now, if any. */
   readonly image: string | undefined;
 }
@@ -46,6 +48,14 @@ export interface Trigger {
   readonly form: SelectorForm;
   readonly paused: boolean;
   readonly targets: readonly ContainerTarget[];
+  /**
+   * A DeploymentConfig ImageChange trigger's `imageChangeParams.lastTriggeredImage`
+   * (DC1), with its keys and indexes below the object; `value` is absent when unset.
+   */
+  readonly lastTriggeredImage?: {
+    readonly path: readonly (string | number)[];
+    readonly value?: string;
+  };
 }
 
 /** A workload with triggers. */

@@ -6,6 +6,10 @@
  * list the tags, then resolve the ones kept). The plan of the round with
  * nothing pending is the run's plan.
  *
+ * Trigger patches are planned last, against the streams' plans; a trigger
+ * to a Local tag may add one request (does the local registry hold the
+ * image), answered in the same round as the tags' own.
+ *
  * Order within a round: every registry-sourced tag of every stream first,
  * then the tags sourced from other tags and images, repeated until nothing
  * moves, so an alias of a freshly imported tag, or a cross-stream tag whose
@@ -20,11 +24,12 @@ import {
   type TagAction,
   type TagPlan,
 } from "../model/plan.ts";
-import type { StreamEntry } from "../model/repository.ts";
+import type { StreamEntry, WorkloadEntry } from "../model/repository.ts";
 import type { ObservationRequests } from "./observation.ts";
 import { PlanContext, type PlanOptions } from "./plan-context.ts";
 import { planImportedTag } from "./plan-imported-tag.ts";
 import { planLinkedTag } from "./plan-linked-tag.ts";
+import { planWorkloads, summarizeTriggers } from "./plan-triggers.ts";
 import { consumerPullSpec } from "./pull-spec.ts";
 import { planRepositoryImport, type RepositoryImport } from "./repository-import.ts";
 import { streamScope, type StreamScope } from "./stream-scope.ts";
@@ -47,14 +52,30 @@ interface StreamWork {
   readonly decisions: Map<string, TagPlan>;
 }
 
-/** Plans `streams` (duplicates after the first of a name are left to validation). */
-export function planRepository(streams: readonly StreamEntry[], options: PlanOptions): PlanRound {
+/** What is planned: the image streams and the workloads whose triggers follow them. */
+export interface PlanInput {
+  readonly streams: readonly StreamEntry[];
+  readonly workloads: readonly WorkloadEntry[];
+}
+
+/**
+ * Plans `input`'s streams (duplicates after the first of a name are left
+ * to validation), then the triggers of its workloads against the result.
+ */
+export function planRepository(input: PlanInput, options: PlanOptions): PlanRound {
   const context = new PlanContext(options);
-  const work = uniqueStreams(streams).map((entry) => startStream(context, entry));
+  const work = uniqueStreams(input.streams).map((entry) => startStream(context, entry));
   for (const w of work) planRegistryTags(context, w);
   planLinkedTags(context, work);
   const planned = work.map((w) => finishStream(context, w));
-  const plan: Plan = { time: context.time, streams: planned, summary: summarize(planned) };
+  const workloads = planWorkloads(context, input.workloads, planned);
+  const plan: Plan = {
+    time: context.time,
+    streams: planned,
+    summary: summarize(planned),
+    workloads,
+    triggerSummary: summarizeTriggers(workloads),
+  };
   return {
     plan,
     pending: { images: context.pendingImages, listings: context.pendingListings },

@@ -6,8 +6,10 @@
 import assert from "node:assert/strict";
 import type { ResolvedConfig } from "../../src/model/config.ts";
 import type { Plan, StreamPlan, TagPlan } from "../../src/model/plan.ts";
-import type { StreamEntry } from "../../src/model/repository.ts";
+import type { StreamEntry, WorkloadEntry } from "../../src/model/repository.ts";
 import { checkStreams } from "../../src/load/check-streams.ts";
+import { checkWorkloads } from "../../src/load/check-workloads.ts";
+import { StreamIndex } from "../../src/load/stream-index.ts";
 import { defaultConfig } from "../../src/load/config.ts";
 import { objectsOf } from "../../src/load/objects.ts";
 import { parseYamlFile } from "../../src/load/parse-yaml.ts";
@@ -30,6 +32,26 @@ export function streamsOf(yaml: string, allowed: readonly string[] = []): Stream
   );
   assert.deepEqual(errors, [], "the fixture streams are valid");
   return [...checked.streams];
+}
+
+/**
+ * Workloads with triggers from YAML documents, checked against `streams` as
+ * `load` checks them (errors other than `allowed` codes fail the test).
+ */
+export function workloadsOf(
+  yaml: string,
+  streams: readonly StreamEntry[],
+  allowed: readonly string[] = [],
+): WorkloadEntry[] {
+  const parsed = parseYamlFile("workloads.yaml", yaml);
+  assert.deepEqual(parsed.diagnostics, []);
+  const scope = { streams: new StreamIndex(streams), otherKeys: new Set<string>(), strict: false };
+  const checked = checkWorkloads(objectsOf(parsed.file), "default", scope);
+  const errors = checked.diagnostics.filter(
+    (d) => d.severity === "error" && !allowed.includes(d.code),
+  );
+  assert.deepEqual(errors, [], "the fixture workloads are valid");
+  return [...checked.workloads];
 }
 
 /** A digest made of one repeated hex character, `sha256:aaaa…`. */
@@ -76,6 +98,7 @@ export function planAgainst(
     readonly config?: Partial<ResolvedConfig>;
     readonly insecureRegistries?: readonly string[];
     readonly force?: ForcedImports;
+    readonly workloads?: readonly WorkloadEntry[];
   } = {},
 ): PlanRun {
   const config = { ...defaultConfig(), ...options.config };
@@ -84,14 +107,17 @@ export function planAgainst(
   const images = new Map<string, ImageObservation>();
   const listings = new Map<string, ListingObservation>();
   for (let round = 0; round < 4; round++) {
-    const { plan, pending } = planRepository(streams, {
-      config,
-      observations: { images, listings },
-      now: options.now ?? new Date("2026-11-23T12:00:00Z"),
-      registryInsecure: (spec) =>
-        (options.insecureRegistries ?? []).some((h) => spec.startsWith(`${h}/`)),
-      ...(options.force === undefined ? {} : { force: options.force }),
-    });
+    const { plan, pending } = planRepository(
+      { streams, workloads: options.workloads ?? [] },
+      {
+        config,
+        observations: { images, listings },
+        now: options.now ?? new Date("2026-11-23T12:00:00Z"),
+        registryInsecure: (spec) =>
+          (options.insecureRegistries ?? []).some((h) => spec.startsWith(`${h}/`)),
+        ...(options.force === undefined ? {} : { force: options.force }),
+      },
+    );
     if (pending.images.size === 0 && pending.listings.size === 0)
       return { plan, imageRequests, listingRequests };
     for (const [key, request] of pending.images) {

@@ -1,0 +1,228 @@
+/**
+ * Trigger patches (§6.4): every trigger of every workload resolves its
+ * stream tag as the run leaves it (W1: the tag's consumer pull spec, §5),
+ * and each container it names gets that image when it holds another (W3).
+ * Only the `image` field changes, and a DeploymentConfig's
+ * `lastTriggeredImage` (DC1); `imagePullPolicy` never does (K7).
+ *
+ * A Local tag's image lives in the local registry (D9): the trigger is
+ * patched only when that registry holds it, so a workload never points at
+ * an image that is not there. Asking is one more observation, made in the
+ * same round as the tags' own. Pure.
+ */
+import type { ContainerTarget, Trigger, WorkloadEntry } from "../model/repository.ts";
+import type {
+  StreamPlan,
+  TagPlan,
+  TargetPlan,
+  TriggerPlan,
+  TriggerSummary,
+  WorkloadPlan,
+} from "../model/plan.ts";
+import { parsePlatform } from "../model/platform.ts";
+import { floatingLatest } from "./floating-tag.ts";
+import type { PlanContext } from "./plan-context.ts";
+
+/** The decisions for every trigger of `workloads`, against the run's stream plans. */
+export function planWorkloads(
+  context: PlanContext,
+  workloads: readonly WorkloadEntry[],
+  streams: readonly StreamPlan[],
+): WorkloadPlan[] {
+  const byKey = new Map(streams.map((s) => [`${s.namespace}/${s.name}`, s]));
+  return workloads.map((workload) => {
+    const planned = workload.triggers.map((t) => planTrigger(context, t, byKey));
+    return {
+      kind: workload.kind,
+      namespace: workload.namespace,
+      name: workload.name,
+      file: workload.at.file.path,
+      document: workload.at.doc.index,
+      pointer: workload.at.pointer,
+      line: workload.at.line,
+      triggers: holdUnresolved(workload.triggers, planned),
+    };
+  });
+}
+
+/** Counts of `workloads`' trigger decisions. */
+export function summarizeTriggers(workloads: readonly WorkloadPlan[]): TriggerSummary {
+  const counts = { patch: 0, unchanged: 0, paused: 0, skip: 0 };
+  for (const w of workloads) for (const t of w.triggers) counts[t.action] += 1;
+  return counts;
+}
+
+function planTrigger(
+  context: PlanContext,
+  trigger: Trigger,
+  streams: ReadonlyMap<string, StreamPlan>,
+): TriggerPlan {
+  const { namespace, stream, tag } = trigger.source;
+  const base = {
+    source: `${namespace}/${stream}:${tag}`,
+    origin: trigger.origin,
+    fieldPath: trigger.fieldPath,
+  };
+  const standing = trigger.targets.map((t) => targetPlan(t, undefined));
+  const leave = (action: "paused" | "skip", rule: string, reason: string): TriggerPlan => ({
+    ...base,
+    action,
+    rule,
+    reason,
+    targets: standing,
+  });
+  if (trigger.paused) {
+    return trigger.origin === "deploymentConfig"
+      ? leave("paused", "not-automatic", "the ImageChange trigger is not automatic (DC1)")
+      : leave("paused", "paused", "the trigger is paused");
+  }
+  const streamPlan = streams.get(`${namespace}/${stream}`);
+  if (streamPlan === undefined) {
+    return leave(
+      "skip",
+      "stream-not-planned",
+      `the image stream ${namespace}/${stream} has errors and was not planned (see validate)`,
+    );
+  }
+  const tagPlan = streamPlan.tags.find((t) => t.tag === tag);
+  if (tagPlan?.rule === "pending") return leave("skip", "pending", "waiting for the tag's import");
+  const image = tagPlan?.pullSpec;
+  if (image === undefined) {
+    return leave(
+      "skip",
+      "no-status",
+      `${namespace}/${stream}:${tag} has no image yet; the trigger waits for its first import (W2)`,
+    );
+  }
+  const targets = trigger.targets.map((t) => targetPlan(t, image));
+  const last = trigger.lastTriggeredImage;
+  const lastTriggeredImage =
+    last === undefined || last.value === image
+      ? undefined
+      : {
+          path: last.path,
+          ...(last.value === undefined ? {} : { current: last.value }),
+          next: image,
+        };
+  const resolved = { ...base, image, targets };
+  if (!targets.some((t) => t.next !== undefined) && lastTriggeredImage === undefined) {
+    return {
+      ...resolved,
+      action: "unchanged",
+      rule: "current",
+      reason: "already on the tag's image",
+    };
+  }
+  const changes = {
+    ...resolved,
+    ...(lastTriggeredImage === undefined ? {} : { lastTriggeredImage }),
+  };
+  return withMirror(context, changes, tagPlan, image, standing);
+}
+
+/**
+ * D9: a trigger to a Local tag's local pull spec is patched only when the
+ * local registry holds the image; otherwise its containers stay as they are.
+ */
+function withMirror(
+  context: PlanContext,
+  changes: Omit<TriggerPlan, "action" | "rule" | "reason">,
+  tagPlan: TagPlan | undefined,
+  image: string,
+  standing: readonly TargetPlan[],
+): TriggerPlan {
+  const mirror = tagPlan?.mirror;
+  const patch = { ...changes, action: "patch" as const, rule: "patch", reason: "follows the tag" };
+  if (mirror === undefined || mirror.to !== image) return patch;
+  const { options } = context;
+  const seen = context.image({
+    from: mirror.to,
+    mode: "PreserveOriginal",
+    platform: parsePlatform(options.config.platform) ?? { os: "linux", architecture: "amd64" },
+    insecure: options.registryInsecure(mirror.to),
+    details: false,
+  });
+  const held = (rule: string, reason: string, present: boolean): TriggerPlan => {
+    const { lastTriggeredImage: _unchanged, ...rest } = changes;
+    return {
+      ...rest,
+      action: "skip",
+      rule,
+      reason,
+      mirror: { ...mirror, present },
+      targets: standing,
+    };
+  };
+  if (seen === undefined) return held("pending", "checking the local registry", false);
+  if (seen.kind === "image") {
+    return {
+      ...patch,
+      reason: "follows the tag, from the local registry",
+      mirror: { ...mirror, present: true },
+    };
+  }
+  if (seen.failure.reason === "NotFound") {
+    return held(
+      "mirror-missing",
+      `the local registry does not hold ${mirror.to} yet: copy it from ${mirror.from} first (referencePolicy Local, D9)`,
+      false,
+    );
+  }
+  return held(
+    "mirror-unchecked",
+    `cannot tell whether the local registry holds the image: ${seen.failure.message}`,
+    false,
+  );
+}
+
+/** Rules under which a trigger's tag cannot be resolved. */
+const unresolved = new Set(["no-status", "stream-not-planned"]);
+
+/**
+ * DC2: when an automatic ImageChange trigger of a DeploymentConfig cannot be
+ * resolved and never fired (no lastTriggeredImage), OpenShift updates
+ * nothing of it; its other ImageChange triggers wait too.
+ */
+function holdUnresolved(triggers: readonly Trigger[], planned: TriggerPlan[]): TriggerPlan[] {
+  const blocker = planned.find(
+    (t, i) =>
+      t.origin === "deploymentConfig" &&
+      unresolved.has(t.rule) &&
+      triggers[i]?.lastTriggeredImage?.value === undefined,
+  );
+  if (blocker === undefined) return planned;
+  return planned.map((t) =>
+    t.origin !== "deploymentConfig" || t.action !== "patch"
+      ? t
+      : {
+          source: t.source,
+          origin: t.origin,
+          fieldPath: t.fieldPath,
+          action: "skip",
+          rule: "unresolved-sibling",
+          reason: `${blocker.fieldPath} (${blocker.source}) cannot be resolved yet and never fired, so the DeploymentConfig is left as it is (DC2)`,
+          ...(t.image === undefined ? {} : { image: t.image }),
+          targets: t.targets.map(({ next: _next, ...rest }) => withWarning(rest)),
+        },
+  );
+}
+
+function targetPlan(target: ContainerTarget, image: string | undefined): TargetPlan {
+  const plan: TargetPlan = {
+    container: target.name ?? `${target.list}[${String(target.index)}]`,
+    list: target.list,
+    index: target.index,
+    path: target.imagePath,
+    ...(target.image === undefined ? {} : { current: target.image }),
+    ...(image === undefined || image === target.image ? {} : { next: image }),
+  };
+  return withWarning(plan);
+}
+
+/** The plan of a target, with a warning when the image it is left with floats. */
+function withWarning(plan: TargetPlan): TargetPlan {
+  const { warning: _old, ...rest } = plan;
+  const image = rest.next ?? rest.current;
+  const warning = image === undefined ? undefined : floatingLatest(image);
+  return warning === undefined ? rest : { ...rest, warning };
+}
