@@ -113,11 +113,7 @@ function planTrigger(
       reason: "already on the tag's image",
     };
   }
-  const changes = {
-    ...resolved,
-    ...(lastTriggeredImage === undefined ? {} : { lastTriggeredImage }),
-  };
-  return withMirror(context, changes, tagPlan, image, standing);
+  return withMirror(context, resolved, lastTriggeredImage, tagPlan, standing);
 }
 
 /**
@@ -126,14 +122,20 @@ function planTrigger(
  */
 function withMirror(
   context: PlanContext,
-  changes: Omit<TriggerPlan, "action" | "rule" | "reason">,
+  resolved: Omit<TriggerPlan, "action" | "rule" | "reason">,
+  lastTriggeredImage: TriggerPlan["lastTriggeredImage"],
   tagPlan: TagPlan | undefined,
-  image: string,
   standing: readonly TargetPlan[],
 ): TriggerPlan {
   const mirror = tagPlan?.mirror;
-  const patch = { ...changes, action: "patch" as const, rule: "patch", reason: "follows the tag" };
-  if (mirror === undefined || mirror.to !== image) return patch;
+  const patch: TriggerPlan = {
+    ...resolved,
+    action: "patch",
+    rule: "patch",
+    reason: "follows the tag",
+    ...(lastTriggeredImage === undefined ? {} : { lastTriggeredImage }),
+  };
+  if (mirror === undefined || mirror.to !== resolved.image) return patch;
   const { options } = context;
   const seen = context.image({
     from: mirror.to,
@@ -142,18 +144,15 @@ function withMirror(
     insecure: options.registryInsecure(mirror.to),
     details: false,
   });
-  const held = (rule: string, reason: string, present: boolean): TriggerPlan => {
-    const { lastTriggeredImage: _unchanged, ...rest } = changes;
-    return {
-      ...rest,
-      action: "skip",
-      rule,
-      reason,
-      mirror: { ...mirror, present },
-      targets: standing,
-    };
-  };
-  if (seen === undefined) return held("pending", "checking the local registry", false);
+  const held = (rule: string, reason: string): TriggerPlan => ({
+    ...resolved,
+    action: "skip",
+    rule,
+    reason,
+    mirror: { ...mirror, present: false },
+    targets: standing,
+  });
+  if (seen === undefined) return held("pending", "checking the local registry");
   if (seen.kind === "image") {
     return {
       ...patch,
@@ -165,13 +164,11 @@ function withMirror(
     return held(
       "mirror-missing",
       `the local registry does not hold ${mirror.to} yet: copy it from ${mirror.from} first (referencePolicy Local, D9)`,
-      false,
     );
   }
   return held(
     "mirror-unchecked",
     `cannot tell whether the local registry holds the image: ${seen.failure.message}`,
-    false,
   );
 }
 
@@ -191,7 +188,7 @@ function holdUnresolved(triggers: readonly Trigger[], planned: TriggerPlan[]): T
       triggers[i]?.lastTriggeredImage?.value === undefined,
   );
   if (blocker === undefined) return planned;
-  return planned.map((t) =>
+  return planned.map((t, i) =>
     t.origin !== "deploymentConfig" || t.action !== "patch"
       ? t
       : {
@@ -202,27 +199,26 @@ function holdUnresolved(triggers: readonly Trigger[], planned: TriggerPlan[]): T
           rule: "unresolved-sibling",
           reason: `${blocker.fieldPath} (${blocker.source}) cannot be resolved yet and never fired, so the DeploymentConfig is left as it is (DC2)`,
           ...(t.image === undefined ? {} : { image: t.image }),
-          targets: t.targets.map(({ next: _next, ...rest }) => withWarning(rest)),
+          targets: (triggers[i]?.targets ?? []).map((target) => targetPlan(target, undefined)),
         },
   );
 }
 
+/**
+ * The plan of a container that gets `image` (undefined: it stays as it is),
+ * with a warning when the image it is left with floats.
+ */
 function targetPlan(target: ContainerTarget, image: string | undefined): TargetPlan {
-  const plan: TargetPlan = {
+  const next = image === undefined || image === target.image ? undefined : image;
+  const left = next ?? target.image;
+  const warning = left === undefined ? undefined : floatingLatest(left);
+  return {
     container: target.name ?? `${target.list}[${String(target.index)}]`,
     list: target.list,
     index: target.index,
     path: target.imagePath,
     ...(target.image === undefined ? {} : { current: target.image }),
-    ...(image === undefined || image === target.image ? {} : { next: image }),
+    ...(next === undefined ? {} : { next }),
+    ...(warning === undefined ? {} : { warning }),
   };
-  return withWarning(plan);
-}
-
-/** The plan of a target, with a warning when the image it is left with floats. */
-function withWarning(plan: TargetPlan): TargetPlan {
-  const { warning: _old, ...rest } = plan;
-  const image = rest.next ?? rest.current;
-  const warning = image === undefined ? undefined : floatingLatest(image);
-  return warning === undefined ? rest : { ...rest, warning };
 }

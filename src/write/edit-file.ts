@@ -7,6 +7,7 @@
  */
 import type { ObjectEdit, ObjectEdits } from "./object-edit.ts";
 import type { Step } from "./edit-context.ts";
+import { setStringSteps } from "./field-edits.ts";
 import { detectLayout } from "./indentation.ts";
 import { parseDocuments } from "./parse-options.ts";
 import {
@@ -42,8 +43,9 @@ function stepsOf(edit: ObjectEdit): Step[] {
       return replaceSpecTagSteps(edit.tag);
     case "removeSpecTag":
       return removeSpecTagSteps(edit.tag);
-    case "removeAnnotation":
     case "setString":
+      return setStringSteps(edit.path, edit.value);
+    case "removeAnnotation":
     case "appendItem":
     case "replaceItem":
     case "removeItem":

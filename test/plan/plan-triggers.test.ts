@@ -192,7 +192,7 @@ describe("trigger patches: what a trigger resolves to (W1, §5)", () => {
     assert.equal(trigger.action, "patch");
     assert.equal(trigger.targets[0]?.next, "quay.io/o/a:latest");
     assert.match(
-      trigger.targets[0]?.warning ?? "",
+      trigger.targets[0].warning ?? "",
       /quay\.io\/o\/a:latest is a latest tag without a digest/,
     );
   });
@@ -511,15 +511,13 @@ ${triggers}
         "quay.io/o/n:1": { kind: "error", failure: { reason: "NotFound", message: "nope" } },
       },
     });
-    const [first, second] = plan.workloads[0]?.triggers ?? [];
+    const first = plan.workloads[0]?.triggers[0];
+    const second = plan.workloads[0]?.triggers[1];
     assert.equal(second?.rule, "no-status");
     assert.equal(first?.action, "skip");
-    assert.equal(first?.rule, "unresolved-sibling");
-    assert.match(
-      first?.reason ?? "",
-      /spec\.triggers\[2\] \(demo\/app:new\) cannot be resolved yet/,
-    );
-    assert.equal(first?.targets[0]?.next, undefined);
+    assert.equal(first.rule, "unresolved-sibling");
+    assert.match(first.reason, /spec\.triggers\[2\] \(demo\/app:new\) cannot be resolved yet/);
+    assert.equal(first.targets[0]?.next, undefined);
   });
 
   it("DC2: one that fired before (lastTriggeredImage set) does not", () => {

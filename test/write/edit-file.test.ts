@@ -4,16 +4,25 @@
  * for byte. Every case is also checked for meaning (the output's data is the
  * input's data with the edits applied, per stream-model.ts) and for
  * locality (each edit changes bytes only inside the section of the stream
- * it concerns, so everything else, other documents included, is untouched).
+ * it concerns, or for a setString only its target's lines, so everything
+ * else, other documents included, is untouched).
  */
 import assert from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { isMap, parseAllDocuments, type Document, type Node, type ParsedNode } from "yaml";
+import {
+  isMap,
+  isScalar,
+  parseAllDocuments,
+  type Document,
+  type Node,
+  type ParsedNode,
+  type YAMLMap,
+} from "yaml";
 import { editFile } from "../../src/write/edit-file.ts";
 import { parseOptions } from "../../src/write/parse-options.ts";
-import type { ObjectEdit, ObjectEdits } from "../../src/write/object-edit.ts";
+import type { FieldPath, ObjectEdit, ObjectEdits } from "../../src/write/object-edit.ts";
 import { projectRoot } from "../support/temp-repo.ts";
 import { applyToData } from "./stream-model.ts";
 
@@ -72,6 +81,22 @@ function lineStartOf(text: string, pos: number): number {
 }
 
 /**
+ * The bytes a setString may touch: its target scalar, or, when the last key
+ * is missing, the end of the line where its mapping's last pair ends.
+ */
+function fieldRange(text: string, object: YAMLMap, path: FieldPath): [number, number] {
+  const target: unknown = object.getIn(path, true);
+  if (isScalar(target) && target.range) return [target.range[0], target.range[1]];
+  assert.equal(target, undefined, `${path.join(".")} is neither a scalar nor missing`);
+  const parent: unknown = object.getIn(path.slice(0, -1), true);
+  assert.ok(isMap(parent));
+  const last = parent.items.at(-1) as { key: ParsedNode; value: ParsedNode | null } | undefined;
+  let end = (last?.value ?? last?.key)?.range[1] ?? parent.range?.[1] ?? 0;
+  while (end > 0 && /\s/.test(text[end - 1] ?? "")) end -= 1;
+  return [end, end];
+}
+
+/**
  * The bytes an edit may touch: the lines of its section of the stream, or,
  * when the section is missing, the gap where it would be inserted (before
  * `status` for a new `spec`, else after the stream's last value).
@@ -81,6 +106,7 @@ function allowedRange(text: string, change: ObjectEdits, edit: ObjectEdit): [num
   const tokens = change.pointer === "" ? [] : change.pointer.slice(1).split("/");
   const stream: unknown = document?.getIn(tokens, true);
   assert.ok(isMap(stream));
+  if (edit.kind === "setString") return fieldRange(text, stream, edit.path);
   const pairs = stream.items as { key: ParsedNode; value: ParsedNode | null }[];
   const keyIs = (key: string) => (pair: { key: Node }) => pair.key.toJSON() === key;
   const section = sectionOf(edit);

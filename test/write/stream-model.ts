@@ -1,10 +1,11 @@
 /**
- * What each stream edit means, on plain data: the reference the writer's
+ * What each object edit means, on plain data: the reference the writer's
  * text splices are checked against. Deliberately naive (no YAML, no
- * positions), written from the TSDoc of src/write/stream-edit.ts.
+ * positions), written from the TSDoc of src/write/stream-edit.ts and
+ * src/write/object-edit.ts.
  */
 import assert from "node:assert/strict";
-import type { ObjectEdit, ObjectEdits } from "../../src/write/object-edit.ts";
+import type { FieldPath, ObjectEdit, ObjectEdits } from "../../src/write/object-edit.ts";
 
 type Data = Record<string, unknown>;
 
@@ -70,6 +71,23 @@ function without(tags: Data[], field: string, name: string): void {
   );
 }
 
+/** setString: every step but the last must exist; the last is set, added when a key is missing. */
+function setString(object: Data, path: FieldPath, value: string): void {
+  let parent: unknown = object;
+  for (const step of path.slice(0, -1)) {
+    parent = Array.isArray(parent)
+      ? (parent as unknown[])[Number(step)]
+      : data(parent, String(step))[step];
+  }
+  const last = path.at(-1);
+  if (Array.isArray(parent)) {
+    assert.ok(typeof last === "number" && last < parent.length, `no item ${String(last)}`);
+    parent[last] = value;
+  } else {
+    data(parent, String(last))[String(last)] = value;
+  }
+}
+
 function applyEdit(stream: Data, edit: ObjectEdit): void {
   switch (edit.kind) {
     case "prependStatusItem":
@@ -101,6 +119,9 @@ function applyEdit(stream: Data, edit: ObjectEdit): void {
     }
     case "removeSpecTag":
       without(specTags(stream), "name", edit.tag);
+      return;
+    case "setString":
+      setString(stream, edit.path, edit.value);
       return;
   }
 }
