@@ -91,7 +91,7 @@ function planTrigger(
     return leave(
       "skip",
       "no-status",
-      `${namespace}/${stream}:${tag} has no image yet; the trigger waits for its first import (W2)`,
+      "the tag has no image yet; the trigger waits for its first import (W2)",
     );
   }
   const targets = trigger.targets.map((t) => targetPlan(t, image));

@@ -245,7 +245,7 @@ describe("trigger patches: what is left alone", () => {
     const { trigger } = only(plan);
     assert.equal(trigger.action, "skip");
     assert.equal(trigger.rule, "no-status");
-    assert.match(trigger.reason, /demo\/app:new has no image yet/);
+    assert.match(trigger.reason, /the tag has no image yet/);
     assert.equal(trigger.targets[0]?.next, undefined);
   });
 
