@@ -21,8 +21,10 @@ export const applyHelp = `Usage: imagestream-gitops apply [--repo DIR] [--dry-ru
 
 Plan as 'plan' does, then write the result into the repository's files: each
 imported or followed tag's new status item (items[0] first, history cut to the
-config's 'history'), the imported-from record of each imported tag, and the
-spec tags of a first spec.dockerImageRepository import. Only the changed
+config's 'history'), the imported-from record of each imported tag, the
+spec tags of a first spec.dockerImageRepository import, and the image of
+every container whose trigger follows a tag that moved (a DeploymentConfig's
+lastTriggeredImage too; imagePullPolicy never). Only the changed
 nodes of a file change: comments, key order, quoting and indentation stay
 byte for byte, and a file without changes is not rewritten. Failed imports
 are reported and leave the status as it was. Nothing is committed (see the

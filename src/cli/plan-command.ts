@@ -15,11 +15,15 @@ export const planHelp = `Usage: imagestream-gitops plan [--repo DIR] [--json] [-
 
 Show what 'apply' would change: for every tag of every ImageStream, the action
 (import, follow, resolve, reference, unchanged, skip, fail, status-only), the
-current and new image, and the reason. Registries are asked only what the plan
-needs: one manifest HEAD per tag due for import (the index too for a Legacy
-import of a multi-platform image; the image config when minimumAge or
-requirePlatforms apply), a tag listing per spec.dockerImageRepository not yet
-imported. Nothing is written.
+current and new image, and the reason; then, for every container an
+image.openshift.io/triggers annotation or a DeploymentConfig ImageChange
+trigger names, the image it holds and the one it gets (patch, unchanged,
+paused, skip). Registries are asked only what the plan needs: one manifest
+HEAD per tag due for import (the index too for a Legacy import of a
+multi-platform image; the image config when minimumAge or requirePlatforms
+apply), a tag listing per spec.dockerImageRepository not yet imported, and,
+for a trigger to a Local tag, whether the local registry holds the image.
+Nothing is written.
 
 Options:
 ${reconcileOptionsHelp}
