@@ -11,6 +11,7 @@ import { inspectHelp, runInspect } from "./inspect.ts";
 import { applyHelp, runApply } from "./apply.ts";
 import { importImageHelp, runImportImage } from "./import-image.ts";
 import { planHelp, runPlan } from "./plan-command.ts";
+import { runSetTriggers, setTriggersHelp } from "./set-triggers.ts";
 import { runTag, tagHelp } from "./tag.ts";
 import { runValidate, validateHelp } from "./validate.ts";
 
@@ -58,6 +59,11 @@ const commands: Readonly<Record<string, Command>> = {
     run: (args, out, context) => runTag(args, out, context.env, context.now ?? (() => new Date())),
     summary: "set or delete a spec tag in the repository, as 'oc tag' does, and import it",
     help: tagHelp,
+  },
+  "set-triggers": {
+    run: (args, out) => runSetTriggers(args, out),
+    summary: "set or remove a workload's image triggers, as 'oc set triggers' does",
+    help: setTriggersHelp,
   },
   "import-image": {
     run: (args, out, context) =>

@@ -9,9 +9,11 @@ import type { ObjectEdit, ObjectEdits } from "./object-edit.ts";
 import type { Step } from "./edit-context.ts";
 import { setStringSteps } from "./field-edits.ts";
 import { detectLayout } from "./indentation.ts";
+import { appendItemSteps, removeItemSteps, replaceItemSteps } from "./item-edits.ts";
 import { parseDocuments } from "./parse-options.ts";
 import {
   addSpecTagSteps,
+  removeAnnotationSteps,
   removeSpecTagSteps,
   replaceSpecTagSteps,
   setAnnotationSteps,
@@ -46,9 +48,14 @@ function stepsOf(edit: ObjectEdit): Step[] {
     case "setString":
       return setStringSteps(edit.path, edit.value);
     case "removeAnnotation":
+      return removeAnnotationSteps(edit.key);
     case "appendItem":
+      return appendItemSteps(edit.path, edit.value);
     case "replaceItem":
+      return replaceItemSteps(edit.path, edit.index, edit.value);
     case "removeItem":
+      return removeItemSteps(edit.path, edit.index);
+    case "setString":
       throw internal(`the ${edit.kind} edit is not written yet`);
   }
 }

@@ -17,7 +17,8 @@ export type FieldEdit =
   | { readonly kind: "setAnnotation"; readonly key: string; readonly value: string }
   /**
    * Removes `metadata.annotations[key]`; nothing when it is not there. An
-   * `annotations` mapping left empty is removed too.
+   * `annotations` mapping left empty is removed too (it becomes `{}` when it
+   * is all `metadata` holds).
    */
   | { readonly kind: "removeAnnotation"; readonly key: string }
   /**
@@ -36,7 +37,7 @@ export type FieldEdit =
       readonly index: number;
       readonly value: unknown;
     }
-  /** Removes item `index` of the sequence at `path`. */
+  /** Removes item `index` of the sequence at `path`; a sequence left empty stays, as `[]`. */
   | { readonly kind: "removeItem"; readonly path: FieldPath; readonly index: number };
 
 /** One change to one object. */

@@ -1,8 +1,9 @@
 /**
  * Scalars as YAML text. A string is written plain when it reads back as the
  * same string under the loader's YAML 1.1 rules (so "1.2", "15", "on" and
- * "null" come out quoted), and otherwise double-quoted; quotes of the
- * scalar it replaces, or of a sibling, carry over (see renderScalar).
+ * "null" come out quoted), and otherwise double-quoted, or single-quoted when
+ * it holds a double quote (JSON); quotes of the scalar it replaces, or of a
+ * sibling, carry over (see renderScalar).
  */
 import { isMap, isScalar, parseDocument, Scalar, type ParsedNode } from "yaml";
 import { InternalError } from "../errors.ts";
@@ -59,9 +60,10 @@ function renderString(value: string, like: Scalar | undefined, place: ScalarPlac
   const colons =
     quote === Scalar.PLAIN && typeof like?.value === "string" && like.value.includes(":");
   if (!copy && readsBackPlain(value, place, colons)) return value;
-  if (quote === Scalar.QUOTE_SINGLE && !unprintable.test(value)) {
-    return `'${value.replaceAll("'", "''")}'`;
-  }
+  // JSON in an annotation reads better as '[{"a":1}]' than as "[{\"a\":1}]",
+  // unless double quotes are being kept (`copy` of a scalar that is not single-quoted).
+  const single = quote === Scalar.QUOTE_SINGLE || (value.includes('"') && !copy);
+  if (single && !unprintable.test(value)) return `'${value.replaceAll("'", "''")}'`;
   return doubleQuoted(value);
 }
 

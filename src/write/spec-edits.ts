@@ -1,11 +1,12 @@
 /**
  * The steps of the `spec.tags` and annotation edits: add, replace and remove
- * a spec tag; set an annotation of a spec tag or of the stream.
+ * a spec tag; set an annotation of a spec tag or of the object; remove an
+ * annotation of the object.
  */
 import type { TagReference } from "../model/generated/imagestream.ts";
 import type { EditContext, Step } from "./edit-context.ts";
 import { listOf, specOrder, tagReferenceOrder } from "./field-order.ts";
-import { insertPair, setPairValue } from "./map-edits.ts";
+import { insertPair, removePair, setPairValue } from "./map-edits.ts";
 import { insertItem, removeItems, replaceItem } from "./seq-edits.ts";
 import type { Splice } from "./text-lines.ts";
 import {
@@ -97,6 +98,26 @@ export function setAnnotationSteps(key: string, value: string): Step[] {
       const metadata = asMap(pairOf(stream, "metadata")?.value);
       if (metadata === undefined) throw internal("the stream has no metadata mapping");
       return setAnnotation(context, metadata, key, value, "the stream");
+    },
+  ];
+}
+
+/**
+ * Removes `metadata.annotations[key]`; nothing when it is not there. An
+ * `annotations` mapping left empty goes too, unless it is all `metadata`
+ * holds: then it becomes `{}`, so `metadata` stays a mapping.
+ */
+export function removeAnnotationSteps(key: string): Step[] {
+  return [
+    (context, object) => {
+      const metadata = asMap(pairOf(object, "metadata")?.value);
+      const annotations =
+        metadata === undefined ? undefined : asMap(pairOf(metadata, "annotations")?.value);
+      if (metadata === undefined || annotations === undefined) return undefined;
+      if (pairOf(annotations, key) === undefined) return undefined;
+      if (annotations.items.length > 1) return removePair(context, annotations, key);
+      if (metadata.items.length > 1) return removePair(context, metadata, "annotations");
+      return setPairValue(context, metadata, "annotations", {});
     },
   ];
 }

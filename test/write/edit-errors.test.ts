@@ -6,8 +6,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ReconcilerError } from "../../src/errors.ts";
 import { editFile } from "../../src/write/edit-file.ts";
-import type { ObjectEdits } from "../../src/write/object-edit.ts";
-import type { StreamEdit } from "../../src/write/stream-edit.ts";
+import type { ObjectEdit, ObjectEdits } from "../../src/write/object-edit.ts";
 
 const text = `apiVersion: image.openshift.io/v1
 kind: ImageStream
@@ -37,7 +36,7 @@ function internal(pattern: RegExp) {
     err instanceof ReconcilerError && err.code === "INTERNAL" && pattern.test(err.message);
 }
 
-function edit(e: StreamEdit, document = 0, pointer = ""): ObjectEdits[] {
+function edit(e: ObjectEdit, document = 0, pointer = ""): ObjectEdits[] {
   return [{ document, pointer, edits: [e] }];
 }
 
@@ -77,6 +76,31 @@ describe("editFile on a missing target", () => {
       "addSpecTag of a tag that exists",
       edit({ kind: "addSpecTag", tag: { name: "1.2" } }),
       /spec tag "1\.2" already exists/,
+    ],
+    [
+      "appendItem under a mapping that is not there",
+      edit({ kind: "appendItem", path: ["spec", "strategy", "triggers"], value: {} }),
+      /no mapping holds spec\.strategy\.triggers/,
+    ],
+    [
+      "appendItem to a value that is not a sequence",
+      edit({ kind: "appendItem", path: ["metadata", "name"], value: {} }),
+      /metadata\.name is not a sequence/,
+    ],
+    [
+      "replaceItem of a sequence that is not there",
+      edit({ kind: "replaceItem", path: ["spec", "triggers"], index: 0, value: {} }),
+      /no sequence at spec\.triggers/,
+    ],
+    [
+      "replaceItem past the end",
+      edit({ kind: "replaceItem", path: ["spec", "tags"], index: 3, value: {} }),
+      /no item 3 to replace/,
+    ],
+    [
+      "removeItem past the end",
+      edit({ kind: "removeItem", path: ["status", "tags"], index: 1 }),
+      /no items 1\.\.1 of "tags" to remove/,
     ],
     [
       "a document the file does not have",

@@ -3,9 +3,11 @@
  * input.yaml, the edits.json to apply and the expected.yaml, compared byte
  * for byte. Every case is also checked for meaning (the output's data is the
  * input's data with the edits applied, per stream-model.ts) and for
- * locality (each edit changes bytes only inside the section of the stream
- * it concerns, or for a setString only its target's lines, so everything
- * else, other documents included, is untouched).
+ * locality (each edit changes bytes only inside the section of the object
+ * it concerns: a stream's status or spec, an object's metadata for an
+ * annotation edit, the very sequence for an item edit, only its target's
+ * lines for a setString; so everything else, other documents included, is
+ * untouched).
  */
 import assert from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
@@ -62,23 +64,34 @@ function dataOf(text: string): unknown[] {
   });
 }
 
-/** The section of the stream an edit may change. */
-function sectionOf(edit: ObjectEdit): string {
+/**
+ * The key (a path below the object) whose lines an edit may change: the
+ * status edits `status`, the annotation edits `metadata`, the item edits
+ * their own sequence, the other edits `spec`.
+ */
+function sectionOf(edit: ObjectEdit): readonly (string | number)[] {
   switch (edit.kind) {
     case "prependStatusItem":
     case "replaceStatusHead":
     case "removeStatusTag":
-      return "status";
+      return ["status"];
     case "setAnnotation":
-      return "metadata";
+    case "removeAnnotation":
+      return ["metadata"];
+    case "appendItem":
+    case "replaceItem":
+    case "removeItem":
+      return edit.path;
     default:
-      return "spec";
+      return ["spec"];
   }
 }
 
 function lineStartOf(text: string, pos: number): number {
   return text.lastIndexOf("\n", pos - 1) + 1;
 }
+
+type Pairs = { key: ParsedNode; value: ParsedNode | null }[];
 
 /**
  * The bytes a setString may touch: its target scalar, or, when the last key
@@ -97,29 +110,33 @@ function fieldRange(text: string, object: YAMLMap, path: FieldPath): [number, nu
 }
 
 /**
- * The bytes an edit may touch: the lines of its section of the stream, or,
- * when the section is missing, the gap where it would be inserted (before
- * `status` for a new `spec`, else after the stream's last value).
+ * The bytes an edit may touch: the lines of its section, or, when the
+ * section's key is missing, the gap in its parent mapping where it would be
+ * inserted (before `status` for a new top-level `spec`, else after the
+ * parent's last value).
  */
 function allowedRange(text: string, change: ObjectEdits, edit: ObjectEdit): [number, number] {
   const document = parse(text)[change.document];
   const tokens = change.pointer === "" ? [] : change.pointer.slice(1).split("/");
-  const stream: unknown = document?.getIn(tokens, true);
-  assert.ok(isMap(stream));
-  if (edit.kind === "setString") return fieldRange(text, stream, edit.path);
-  const pairs = stream.items as { key: ParsedNode; value: ParsedNode | null }[];
-  const keyIs = (key: string) => (pair: { key: Node }) => pair.key.toJSON() === key;
+  const object: unknown = document?.getIn(tokens, true);
+  assert.ok(isMap(object));
+  if (edit.kind === "setString") return fieldRange(text, object, edit.path);
   const section = sectionOf(edit);
-  const present = pairs.find(keyIs(section));
+  const parent: unknown = document?.getIn([...tokens, ...section.slice(0, -1)], true);
+  assert.ok(isMap(parent), `no mapping holds ${section.join(".")}`);
+  const pairs = parent.items as Pairs;
+  const keyIs = (key: unknown) => (pair: { key: Node }) => pair.key.toJSON() === key;
+  const last = section.at(-1);
+  const present = pairs.find(keyIs(last));
   if (present !== undefined) {
     return [lineStartOf(text, present.key.range[0]), present.value?.range[2] ?? text.length];
   }
-  const status = pairs.findIndex(keyIs("status"));
-  const at = section === "spec" && status >= 0 ? status : pairs.length;
+  const status = section.length === 1 ? pairs.findIndex(keyIs("status")) : -1;
+  const at = last === "spec" && status >= 0 ? status : pairs.length;
   const previous = pairs[at - 1];
   const next = pairs[at];
-  const start = previous?.value?.range[1] ?? stream.range?.[0] ?? 0;
-  return [start, next === undefined ? (stream.range?.[2] ?? text.length) : next.key.range[0]];
+  const start = previous?.value?.range[1] ?? parent.range?.[0] ?? 0;
+  return [start, next === undefined ? (parent.range?.[2] ?? text.length) : next.key.range[0]];
 }
 
 /** The lines of `text`, each with its line break. */

@@ -82,6 +82,18 @@ describe("renderScalar", () => {
     assert.equal(renderScalar("a\nb", scalar("'x'"), undefined, true), '"a\\nb"');
   });
 
+  it("single-quotes a string holding double quotes: JSON in an annotation", () => {
+    assert.equal(renderScalar('[{"a":1}]', undefined), `'[{"a":1}]'`);
+    assert.equal(renderScalar(`[{"a":"it's"}]`, undefined), `'[{"a":"it''s"}]'`);
+    assert.equal(renderScalar('{"a":1}', scalar("|-\n  {}"), undefined, true), `'{"a":1}'`);
+    assert.equal(renderScalar('"x"', undefined, { flow: true, key: false }), `'"x"'`);
+  });
+
+  it("keeps double quotes it replaces, and escapes what single quotes cannot hold", () => {
+    assert.equal(renderScalar('{"a":1}', scalar('"{}"'), undefined, true), '"{\\"a\\":1}"');
+    assert.equal(renderScalar('"a"\n', undefined), '"\\"a\\"\\n"');
+  });
+
   it("throws INTERNAL for values that are not scalars", () => {
     assert.throws(() => renderScalar({}, undefined), { code: "INTERNAL" });
     assert.throws(() => renderScalar(Number.NaN, undefined), { code: "INTERNAL" });

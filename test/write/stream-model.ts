@@ -88,6 +88,38 @@ function setString(object: Data, path: FieldPath, value: string): void {
   }
 }
 
+/** The object at `path` below `stream`; undefined when a step is missing. */
+function at(stream: Data, path: readonly (string | number)[]): unknown {
+  let node: unknown = stream;
+  for (const key of path) {
+    node = Array.isArray(node)
+      ? (node as unknown[])[Number(key)]
+      : isData(node)
+        ? node[key]
+        : undefined;
+  }
+  return node;
+}
+
+/** The array at `path`, created (as the writer does) in its parent mapping when missing or null. */
+function sequence(stream: Data, path: readonly (string | number)[], create: boolean): unknown[] {
+  const parent = data(at(stream, path.slice(0, -1)), "parent");
+  const key = String(path.at(-1));
+  if (create && (parent[key] === undefined || parent[key] === null)) parent[key] = [];
+  const value = parent[key];
+  assert.ok(Array.isArray(value), `${key} is not an array`);
+  return value as unknown[];
+}
+
+function removeAnnotation(stream: Data, key: string): void {
+  const metadata = child(stream, "metadata");
+  const annotations = metadata.annotations;
+  if (!isData(annotations)) return;
+  Reflect.deleteProperty(annotations, key);
+  if (Object.keys(annotations).length === 0 && Object.keys(metadata).length > 1)
+    delete metadata.annotations;
+}
+
 function applyEdit(stream: Data, edit: ObjectEdit): void {
   switch (edit.kind) {
     case "prependStatusItem":
@@ -108,6 +140,18 @@ function applyEdit(stream: Data, edit: ObjectEdit): void {
     }
     case "setAnnotation":
       child(child(stream, "metadata"), "annotations")[edit.key] = edit.value;
+      return;
+    case "removeAnnotation":
+      removeAnnotation(stream, edit.key);
+      return;
+    case "appendItem":
+      sequence(stream, edit.path, true).push(defined(edit.value));
+      return;
+    case "replaceItem":
+      sequence(stream, edit.path, false)[edit.index] = defined(edit.value);
+      return;
+    case "removeItem":
+      sequence(stream, edit.path, false).splice(edit.index, 1);
       return;
     case "addSpecTag":
       specTags(stream).push(data(defined(edit.tag), "tag"));
