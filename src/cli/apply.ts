@@ -34,8 +34,8 @@ Options:
 ${reconcileOptionsHelp}
   --dry-run           print the unified diff of what would be written; write nothing
 
-Exit status: 0 done (or nothing to do), 1 an import failed (the others are still
-written), 2 invalid input or usage.
+Exit status: 0 done (or nothing to do), 1 an import failed or the local registry
+could not be asked (the rest is still written), 2 invalid input or usage.
 `;
 
 /** Runs `apply`; returns the exit code. */

@@ -30,7 +30,8 @@ ${reconcileOptionsHelp}
   --detailed-exitcode exit 3 when changes are pending (as terraform plan does)
 
 Exit status: 0 nothing to change (or changes pending, without --detailed-exitcode),
-1 an import failed, 2 invalid input or usage, 3 changes pending (--detailed-exitcode).
+1 an import failed or the local registry could not be asked, 2 invalid input or
+usage, 3 changes pending (--detailed-exitcode).
 `;
 
 /** Runs `plan`; returns the exit code. */
@@ -57,10 +58,19 @@ export async function runPlan(
   return planExitCode(plan, hasErrors(diagnostics), values["detailed-exitcode"]);
 }
 
-/** 2 invalid input, 1 a failed import, 3 pending changes (when asked), else 0. */
+/**
+ * 2 invalid input; 1 a failed import, or a local registry that could not be
+ * asked whether it holds a trigger's image (a wrong credential would
+ * otherwise hold every Local trigger unnoticed); 3 pending changes (when
+ * asked); else 0.
+ */
 export function planExitCode(plan: Plan, invalid: boolean, detailed: boolean): number {
   if (invalid) return exitCodes.invalid;
-  if (plan.summary.fail > 0 || plan.streams.some((s) => s.repositoryImport?.failure !== undefined))
+  if (
+    plan.summary.fail > 0 ||
+    plan.streams.some((s) => s.repositoryImport?.failure !== undefined) ||
+    plan.workloads.some((w) => w.triggers.some((t) => t.rule === "mirror-unchecked"))
+  )
     return exitCodes.failure;
   return detailed && planHasChanges(plan) ? exitCodes.changesPending : exitCodes.ok;
 }

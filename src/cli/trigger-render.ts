@@ -9,6 +9,8 @@ import { alignColumns } from "./columns.ts";
 /** `quay.io/a/b@sha256:3fad34e6a244…` → `quay.io/a/b@3fad34e6a244`; other images as they are. */
 export function shortImage(image: string | undefined): string {
   if (image === undefined || image === "") return "-";
+  // A block scalar's line break would break the table's row.
+  if (/[\u0000-\u001f]/.test(image)) return JSON.stringify(image);
   const match = /^(.*)@[A-Za-z0-9_+.-]+:([0-9a-f]{12})[0-9a-f]*$/.exec(image);
   return match === null ? image : `${match[1] ?? ""}@${match[2] ?? ""}`;
 }
@@ -17,7 +19,10 @@ export function shortImage(image: string | undefined): string {
 export function renderTriggers(plan: Plan): string {
   if (plan.workloads.length === 0) return "";
   const rows = plan.workloads.flatMap((w) =>
-    w.triggers.flatMap((t) => t.targets.map((target) => row(w, t, target))),
+    w.triggers.flatMap((t) => [
+      ...t.targets.map((target) => row(w, t, target)),
+      ...(t.lastTriggeredImage === undefined ? [] : [lastTriggeredRow(w, t, t.lastTriggeredImage)]),
+    ]),
   );
   const header = ["FILE", "WORKLOAD", "CONTAINER", "ACTION", "OLD", "NEW", "REASON"];
   const warnings = plan.workloads.flatMap((w) =>
@@ -45,6 +50,23 @@ function row(workload: WorkloadPlan, trigger: TriggerPlan, target: TargetPlan): 
     changes || trigger.action !== "patch" ? trigger.action : "unchanged",
     shortImage(target.current),
     changes ? shortImage(target.next) : "-",
+    `${trigger.source}: ${trigger.reason}`,
+  ];
+}
+
+/** DC1: a DeploymentConfig trigger's own record of what it last wrote. */
+function lastTriggeredRow(
+  workload: WorkloadPlan,
+  trigger: TriggerPlan,
+  last: NonNullable<TriggerPlan["lastTriggeredImage"]>,
+): string[] {
+  return [
+    `${workload.file}:${String(workload.line)}`,
+    `${workload.kind}/${workload.name}`,
+    "(lastTriggeredImage)",
+    trigger.action,
+    shortImage(last.current),
+    shortImage(last.next),
     `${trigger.source}: ${trigger.reason}`,
   ];
 }

@@ -1,7 +1,8 @@
 /**
  * Planning against live registries: plan, observe what the plan is missing,
  * plan again, until nothing is missing (one round for tags, two when a
- * repository must be listed first).
+ * repository must be listed first, one more for the local registry copies
+ * Local triggers point at).
  */
 import { ReconcilerError } from "../errors.ts";
 import type { Plan } from "../model/plan.ts";
@@ -11,8 +12,11 @@ import type { PlanOptions } from "../plan/plan-context.ts";
 import { planRepository, type PlanInput } from "../plan/plan-repository.ts";
 import { observe, type ObserveOptions } from "./observe.ts";
 
-/** Rounds a plan may take: listings, then images, with one to spare. */
-const maxRounds = 4;
+/**
+ * Rounds a plan may take: listings, then images, then whether the local
+ * registry holds what Local triggers point at, with one to spare.
+ */
+const maxRounds = 5;
 
 /** The plan of `input`, with every registry answer it needs. */
 export async function makePlan(

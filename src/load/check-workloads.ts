@@ -4,6 +4,7 @@
  * ImageChange triggers. An annotation on a kind without a pod template is
  * reported rather than ignored. Pure.
  */
+import { isAlias, isCollection, isNode, visit, type Document } from "yaml";
 import type { Diagnostic } from "../model/diagnostic.ts";
 import type { Trigger, WorkloadEntry } from "../model/repository.ts";
 import { workloadKind, workloadKindNames } from "../model/workload-kinds.ts";
@@ -12,6 +13,7 @@ import { checkTriggerAnnotation, triggersAnnotation, triggersPointer } from "./c
 import { diagnoseAt } from "./diagnose.ts";
 import { namespaceProblems } from "./check-stream.ts";
 import { metadataOf, type KubeObject } from "./objects.ts";
+import { parsePointer } from "./pointer.ts";
 import type { TriggerScope } from "./trigger-scope.ts";
 
 /** The workloads with triggers, and every diagnostic. */
@@ -54,6 +56,7 @@ export function checkWorkloads(
     const conflicts = [
       ...namespaceProblems(metadata.namespace, "/metadata/namespace", object.at),
       ...sharedTargets(object, triggers),
+      ...aliasedTargets(object, triggers),
     ];
     diagnostics.push(...conflicts);
     if (conflicts.length > 0) continue;
@@ -92,6 +95,62 @@ function sharedTargets(object: KubeObject, triggers: readonly Trigger[]): Diagno
       );
     }
   }
+  return found;
+}
+
+/**
+ * Images written as a YAML alias (`image: *img`) or carrying an anchor
+ * (`image: &img ...`): rewriting the scalar would move every other use of
+ * the anchor too, and an alias cannot be rewritten without breaking the
+ * link. The workload is reported and none of its triggers are used.
+ */
+function aliasedTargets(object: KubeObject, triggers: readonly Trigger[]): Diagnostic[] {
+  const { document } = object.at.doc;
+  const base = parsePointer(object.at.pointer);
+  return triggers.flatMap((trigger) =>
+    trigger.targets.flatMap((target) => {
+      const how = aliasOnPath(document, [...base, ...target.imagePath]);
+      if (how === undefined) return [];
+      return [
+        diagnoseAt(
+          object.at,
+          target.imagePointer,
+          "TRIGGER_ALIASED_IMAGE",
+          `the image of container "${target.name ?? target.imagePointer}" ${how}: a trigger cannot rewrite it without moving every other use of the anchor`,
+          { hint: "write the image out in full on each container a trigger follows" },
+        ),
+      ];
+    }),
+  );
+}
+
+/**
+ * How the node at `path`, or a collection on the way to it, is an alias or
+ * carries an anchor that an alias of the document uses.
+ */
+function aliasOnPath(document: Document, path: readonly (string | number)[]): string | undefined {
+  let node: unknown = document.contents;
+  for (const [i, step] of path.entries()) {
+    node = isCollection(node) ? node.get(step, true) : undefined;
+    const last = i + 1 === path.length;
+    if (isAlias(node)) return `${last ? "is" : "is inside"} the YAML alias *${node.source}`;
+    const anchor = isNode(node) ? node.anchor : undefined;
+    if (anchor !== undefined && aliased(document, anchor))
+      return `${last ? "carries" : "is inside"} the YAML anchor &${anchor}, which an alias reuses`;
+  }
+  return undefined;
+}
+
+/** Whether an alias of `document` refers to `anchor`. */
+function aliased(document: Document, anchor: string): boolean {
+  let found = false;
+  visit(document, {
+    Alias(_, alias) {
+      if (alias.source !== anchor) return undefined;
+      found = true;
+      return visit.BREAK;
+    },
+  });
   return found;
 }
 

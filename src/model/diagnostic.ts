@@ -37,6 +37,7 @@ export const diagnosticCodes = [
   "TRIGGER_FIELD_PATH",
   "TRIGGER_NO_CONTAINER",
   "TRIGGER_UNSUPPORTED_KIND",
+  "TRIGGER_ALIASED_IMAGE",
   "CONFIG",
 ] as const;
 

@@ -8,7 +8,8 @@
  *
  * Trigger patches are planned last, against the streams' plans; a trigger
  * to a Local tag may add one request (does the local registry hold the
- * image), answered in the same round as the tags' own.
+ * image), made once no tag is waiting for a registry answer, so it asks
+ * for the image the tag settles on.
  *
  * Order within a round: every registry-sourced tag of every stream first,
  * then the tags sourced from other tags and images, repeated until nothing
@@ -68,7 +69,8 @@ export function planRepository(input: PlanInput, options: PlanOptions): PlanRoun
   for (const w of work) planRegistryTags(context, w);
   planLinkedTags(context, work);
   const planned = work.map((w) => finishStream(context, w));
-  const workloads = planWorkloads(context, input.workloads, planned);
+  const settled = context.pendingImages.size === 0 && context.pendingListings.size === 0;
+  const workloads = planWorkloads(context, input.workloads, planned, settled);
   const plan: Plan = {
     time: context.time,
     streams: planned,

@@ -7,8 +7,8 @@
  *
  * A Local tag's image lives in the local registry (D9): the trigger is
  * patched only when that registry holds it, so a workload never points at
- * an image that is not there. Asking is one more observation, made in the
- * same round as the tags' own. Pure.
+ * an image that is not there. Asking is one more observation, made once the
+ * tags are settled (a round after the imports it depends on). Pure.
  */
 import type { ContainerTarget, Trigger, WorkloadEntry } from "../model/repository.ts";
 import type {
@@ -23,15 +23,20 @@ import { parsePlatform } from "../model/platform.ts";
 import { floatingLatest } from "./floating-tag.ts";
 import type { PlanContext } from "./plan-context.ts";
 
-/** The decisions for every trigger of `workloads`, against the run's stream plans. */
+/**
+ * The decisions for every trigger of `workloads`, against the run's stream
+ * plans. `settled`: no tag waits for a registry answer, so the local
+ * registry may be asked about the images Local tags settled on.
+ */
 export function planWorkloads(
   context: PlanContext,
   workloads: readonly WorkloadEntry[],
   streams: readonly StreamPlan[],
+  settled: boolean,
 ): WorkloadPlan[] {
   const byKey = new Map(streams.map((s) => [`${s.namespace}/${s.name}`, s]));
   return workloads.map((workload) => {
-    const planned = workload.triggers.map((t) => planTrigger(context, t, byKey));
+    const planned = workload.triggers.map((t) => planTrigger(context, t, byKey, settled));
     return {
       kind: workload.kind,
       namespace: workload.namespace,
@@ -56,6 +61,7 @@ function planTrigger(
   context: PlanContext,
   trigger: Trigger,
   streams: ReadonlyMap<string, StreamPlan>,
+  settled: boolean,
 ): TriggerPlan {
   const { namespace, stream, tag } = trigger.source;
   const base = {
@@ -113,7 +119,7 @@ function planTrigger(
       reason: "already on the tag's image",
     };
   }
-  return withMirror(context, resolved, lastTriggeredImage, tagPlan, standing);
+  return withMirror(context, resolved, lastTriggeredImage, tagPlan, standing, settled);
 }
 
 /**
@@ -126,6 +132,7 @@ function withMirror(
   lastTriggeredImage: TriggerPlan["lastTriggeredImage"],
   tagPlan: TagPlan | undefined,
   standing: readonly TargetPlan[],
+  settled: boolean,
 ): TriggerPlan {
   const mirror = tagPlan?.mirror;
   const patch: TriggerPlan = {
@@ -136,14 +143,6 @@ function withMirror(
     ...(lastTriggeredImage === undefined ? {} : { lastTriggeredImage }),
   };
   if (mirror === undefined || mirror.to !== resolved.image) return patch;
-  const { options } = context;
-  const seen = context.image({
-    from: mirror.to,
-    mode: "PreserveOriginal",
-    platform: parsePlatform(options.config.platform) ?? { os: "linux", architecture: "amd64" },
-    insecure: options.registryInsecure(mirror.to),
-    details: false,
-  });
   const held = (rule: string, reason: string): TriggerPlan => ({
     ...resolved,
     action: "skip",
@@ -151,6 +150,15 @@ function withMirror(
     reason,
     mirror: { ...mirror, present: false },
     targets: standing,
+  });
+  if (!settled) return held("pending", "waiting for the tags to settle");
+  const { options } = context;
+  const seen = context.image({
+    from: mirror.to,
+    mode: "PreserveOriginal",
+    platform: parsePlatform(options.config.platform) ?? { os: "linux", architecture: "amd64" },
+    insecure: options.registryInsecure(mirror.to),
+    details: false,
   });
   if (seen === undefined) return held("pending", "checking the local registry");
   if (seen.kind === "image") {

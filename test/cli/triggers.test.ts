@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
 import { describe, it, type TestContext } from "node:test";
 import { promisify } from "node:util";
@@ -16,6 +17,7 @@ import { examplesCopy, push, served } from "../support/examples-registry.ts";
 import { startRegistry, type Registry } from "../support/registry-server.ts";
 import { runInProcess } from "../support/run-cli.ts";
 import { inspectDigest } from "../support/skopeo.ts";
+import { tempRepo } from "../support/temp-repo.ts";
 
 const run = promisify(execFile);
 const first = new Date("2026-11-23T12:00:00Z");
@@ -295,4 +297,125 @@ async function previousDigest(root: string): Promise<string> {
   const match = /image: docker\.io\/library\/postgres@(sha256:[0-9a-f]{64})/.exec(text);
   assert.ok(match?.[1] !== undefined);
   return match[1];
+}
+
+/** A stream `app` in `demo` whose tags stand (recorded, not scheduled): planning asks no registry. */
+const standingStream = `apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata:
+  name: app
+  namespace: demo
+spec:
+  tags:
+    - name: "1"
+      annotations: {imagestream-gitops.io/imported-from: "quay.io/o/a:1 Legacy"}
+      from: {kind: DockerImage, name: quay.io/o/a:1}
+      referencePolicy: {type: Local}
+    - name: "2"
+      annotations: {imagestream-gitops.io/imported-from: "quay.io/o/a:2 Legacy"}
+      from: {kind: DockerImage, name: quay.io/o/a:2}
+status:
+  tags:
+    - tag: "1"
+      items:
+        - created: "2026-11-01T00:00:00Z"
+          dockerImageReference: quay.io/o/a@sha256:${"1".repeat(64)}
+          image: sha256:${"1".repeat(64)}
+          generation: 1
+    - tag: "2"
+      items:
+        - created: "2026-11-01T00:00:00Z"
+          dockerImageReference: quay.io/o/a@sha256:${"2".repeat(64)}
+          image: sha256:${"2".repeat(64)}
+          generation: 1
+`;
+
+describe("trigger patches: what stops them", () => {
+  it("a DeploymentConfig with one bad ImageChange trigger is left out whole, with exit status 2", async (t) => {
+    const dc = `apiVersion: apps.openshift.io/v1
+kind: DeploymentConfig
+metadata:
+  name: legacy
+  namespace: demo
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: old
+  triggers:
+    - type: ImageChange
+      imageChangeParams:
+        automatic: true
+        containerNames: [web]
+        from: {kind: ImageStreamTag, name: "app:2"}
+    - type: ImageChange
+      imageChangeParams:
+        automatic: true
+        containerNames: [api]
+        from: {kind: ImageStreamTag, name: "app:2"}
+`;
+    const root = await tempRepo(t, { "streams.yaml": standingStream, "dc.yaml": dc });
+    const applied = await runInProcess(
+      ["apply", "--repo", root, "--json"],
+      {},
+      { now: () => first },
+    );
+    assert.equal(applied.code, 2, applied.stderr);
+    const document = JSON.parse(applied.stdout) as {
+      workloads: unknown[];
+      diagnostics: { code: string; line: number }[];
+    };
+    assert.deepEqual(document.workloads, []);
+    assert.deepEqual(
+      document.diagnostics.map((d) => [d.code, d.line]),
+      [["TRIGGER_NO_CONTAINER", 21]],
+    );
+    assert.equal(
+      await readFile(path.join(root, "dc.yaml"), "utf8"),
+      dc,
+      "nothing of it is patched",
+    );
+  });
+
+  it("a local registry that cannot be asked holds the trigger and makes apply exit 1", async (t) => {
+    const closed = await closedPort();
+    const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: demo
+  annotations:
+    image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"app:1"},"fieldPath":"spec.template.spec.containers[0].image"}]'
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: old
+`;
+    const root = await tempRepo(t, {
+      "imagestream-gitops.yaml": `localRegistry: 127.0.0.1:${String(closed)}/mirror\nnamespace: demo\n`,
+      "streams.yaml": standingStream,
+      "web.yaml": deployment,
+    });
+    const applied = await runInProcess(["apply", "--repo", root], {}, { now: () => first });
+    assert.equal(applied.code, 1, applied.stdout + applied.stderr);
+    assert.match(
+      applied.stdout,
+      /Deployment\/web +web +skip +old +- +demo\/app:1: cannot tell whether the local registry holds the image/,
+    );
+    assert.equal(await readFile(path.join(root, "web.yaml"), "utf8"), deployment);
+  });
+});
+
+/** A 127.0.0.1 port nothing listens on: one just closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) =>
+    server.close((err) => (err ? reject(err) : resolve())),
+  );
+  return port;
 }

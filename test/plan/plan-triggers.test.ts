@@ -415,6 +415,35 @@ describe("trigger patches: referencePolicy Local (D9, L3)", () => {
     assert.match(trigger.reason, /you may not have access/);
   });
 
+  it("asks the local registry about the image the tag settles on, not the one it moves from", () => {
+    const streams = streamsOf(
+      stream.replace(
+        `  - name: stable
+    annotations: {imagestream-gitops.io/imported-from: "ImageStreamTag demo/app:1.2"}
+    from: {kind: ImageStreamTag, name: "1.2"}`,
+        `  - name: stable
+    annotations: {imagestream-gitops.io/imported-from: "ImageStreamTag demo/app:1.2"}
+    from: {kind: ImageStreamTag, name: "1.2"}
+    referencePolicy: {type: Local}`,
+      ),
+    );
+    const workloads = workloadsOf(
+      deployment([entry("app:stable", "web")], container("web", `quay.io/o/a@${D1}`)),
+      streams,
+    );
+    const moved = `mirror.example/demo/app@${D2}`;
+    const { plan, imageRequests } = planAgainst(
+      streams,
+      { images: { "quay.io/o/a:1.2": image(D2), "quay.io/o/n:1": image(D3), [moved]: image(D2) } },
+      { workloads, config: { localRegistry: "mirror.example" } },
+    );
+    assert.deepEqual(
+      imageRequests.filter((r) => r.from.startsWith("mirror.example")).map((r) => r.from),
+      [moved],
+    );
+    assert.equal(only(plan).trigger.targets[0]?.next, moved);
+  });
+
   it("asks nothing when the container already points at the local copy", () => {
     const { plan, requests } = run(
       deployment([entry("app:local", "web")], container("web", to)),
