@@ -10,7 +10,7 @@ import { alignColumns } from "./columns.ts";
 export function shortImage(image: string | undefined): string {
   if (image === undefined || image === "") return "-";
   // A block scalar's line break would break the table's row.
-  if (/[\u0000-\u001f]/.test(image)) return JSON.stringify(image);
+  if (/\p{Cc}/u.test(image)) return JSON.stringify(image);
   const match = /^(.*)@[A-Za-z0-9_+.-]+:([0-9a-f]{12})[0-9a-f]*$/.exec(image);
   return match === null ? image : `${match[1] ?? ""}@${match[2] ?? ""}`;
 }

@@ -55,8 +55,6 @@ function stepsOf(edit: ObjectEdit): Step[] {
       return replaceItemSteps(edit.path, edit.index, edit.value);
     case "removeItem":
       return removeItemSteps(edit.path, edit.index);
-    case "setString":
-      throw internal(`the ${edit.kind} edit is not written yet`);
   }
 }
 
