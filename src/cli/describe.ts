@@ -6,7 +6,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
-import { loadRepository, type LoadResult } from "../load/load-repository.ts";
+import type { LoadResult } from "../load/load-repository.ts";
 import { closest } from "../load/suggest.ts";
 import type { ResolvedConfig } from "../model/config.ts";
 import { hasErrors } from "../model/diagnostic.ts";
@@ -23,7 +23,7 @@ import { exitCodes, type Output } from "./output.ts";
 import { concurrencyArgument, masker, referenceError } from "./registry-command.ts";
 import { setUpRegistry, type RegistrySetup } from "./registry-setup.ts";
 import { renderDiagnostic } from "./render-diagnostics.ts";
-import { checkRepositoryDir } from "./repository-dir.ts";
+import { loadRepositoryAt } from "./repository-dir.ts";
 import {
   describeStream,
   type DescribedImage,
@@ -98,11 +98,7 @@ export async function runDescribe(
   }
   const target = targetArgument(positionals, values.namespace);
   const concurrency = concurrencyArgument(values.concurrency);
-  const root = await checkRepositoryDir(values.repo);
-  const loaded = await loadRepository({
-    root,
-    ...(values.config === undefined ? {} : { configPath: values.config }),
-  });
+  const loaded = await loadRepositoryAt(values);
   if (hasErrors(loaded.diagnostics)) {
     reportDiagnostics(loaded, out);
     return exitCodes.invalid;
@@ -126,7 +122,7 @@ export async function runDescribe(
           ...(values.authfile === undefined ? {} : { authFile: values.authfile }),
         },
         model.config,
-        values.config === undefined ? root : path.dirname(path.resolve(values.config)),
+        values.config === undefined ? model.root : path.dirname(path.resolve(values.config)),
         env,
       )
     : undefined;

@@ -6,7 +6,7 @@
 import path from "node:path";
 import { makePlan } from "../execute/make-plan.ts";
 import type { PlanInput } from "../plan/plan-repository.ts";
-import { loadRepository, type LoadResult } from "../load/load-repository.ts";
+import type { LoadResult } from "../load/load-repository.ts";
 import type { ResolvedConfig } from "../model/config.ts";
 import type { Diagnostic } from "../model/diagnostic.ts";
 import type { Plan } from "../model/plan.ts";
@@ -18,7 +18,7 @@ import type { Output } from "./output.ts";
 import { concurrencyArgument, masker } from "./registry-command.ts";
 import { renderDiagnostic } from "./render-diagnostics.ts";
 import { setUpRegistry } from "./registry-setup.ts";
-import { checkRepositoryDir } from "./repository-dir.ts";
+import { loadRepositoryAt } from "./repository-dir.ts";
 
 /** The parseArgs options of `plan` and `apply`. */
 export const reconcileOptions = {
@@ -69,11 +69,7 @@ export async function reconcile(
   now: () => Date,
 ): Promise<Reconciled> {
   concurrencyArgument(values.concurrency);
-  const root = await checkRepositoryDir(values.repo);
-  const loaded = await loadRepository({
-    root,
-    ...(values.config === undefined ? {} : { configPath: values.config }),
-  });
+  const loaded = await loadRepositoryAt(values);
   const { model, diagnostics, configFile } = loaded;
   if (!values.json) {
     const files = configFile === undefined ? model.files : [configFile, ...model.files];

@@ -10,7 +10,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { InputError, UsageError } from "../errors.ts";
-import { loadRepository, type LoadResult } from "../load/load-repository.ts";
+import type { LoadResult } from "../load/load-repository.ts";
 import { StreamIndex } from "../load/stream-index.ts";
 import { configFileName } from "../model/config.ts";
 import type { RepositoryModel } from "../model/repository.ts";
@@ -18,7 +18,7 @@ import type { SourceFile } from "../model/source.ts";
 import type { ObjectEdits } from "../write/object-edit.ts";
 import { exitCodes, type Output } from "./output.ts";
 import { renderDiagnostic } from "./render-diagnostics.ts";
-import { checkRepositoryDir } from "./repository-dir.ts";
+import { loadRepositoryAt } from "./repository-dir.ts";
 import { changeTriggers, listTriggers, type TriggerChange } from "./trigger-changes.ts";
 import { parseTriggerRequest, type TriggerRequest } from "./trigger-request.ts";
 import { renderTriggerTable, triggerJson } from "./trigger-rows.ts";
@@ -121,11 +121,7 @@ async function load(
   values: { readonly repo: string; readonly config?: string | undefined },
   out: Output,
 ): Promise<LoadResult> {
-  const root = await checkRepositoryDir(values.repo);
-  const loaded = await loadRepository({
-    root,
-    ...(values.config === undefined ? {} : { configPath: values.config }),
-  });
+  const loaded = await loadRepositoryAt(values);
   const { configFile, diagnostics } = loaded;
   const broken = diagnostics.filter(
     (d) => d.severity === "error" && configFile !== undefined && d.file === configFile.path,

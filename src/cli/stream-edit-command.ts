@@ -6,7 +6,7 @@
  * edits through the shared atomic writer.
  */
 import { InputError, UsageError } from "../errors.ts";
-import { loadRepository, type LoadResult } from "../load/load-repository.ts";
+import type { LoadResult } from "../load/load-repository.ts";
 import { closest } from "../load/suggest.ts";
 import type { ImageStream, TagReference } from "../model/generated/imagestream.ts";
 import type { Plan, TagPlan } from "../model/plan.ts";
@@ -18,7 +18,7 @@ import type { StreamEdit } from "../write/stream-edit.ts";
 import type { Output } from "./output.ts";
 import { planStreams, type RegistryValues } from "./reconcile-command.ts";
 import { renderDiagnostic } from "./render-diagnostics.ts";
-import { checkRepositoryDir } from "./repository-dir.ts";
+import { loadRepositoryAt } from "./repository-dir.ts";
 import { fileChanges, writeChanges } from "./write-files.ts";
 
 /** The options both commands take to find the repository and reach the registries. */
@@ -53,11 +53,7 @@ export async function loadForEdit(
   values: { readonly repo: string; readonly config?: string | undefined },
   out: Output,
 ): Promise<LoadResult> {
-  const root = await checkRepositoryDir(values.repo);
-  const loaded = await loadRepository({
-    root,
-    ...(values.config === undefined ? {} : { configPath: values.config }),
-  });
+  const loaded = await loadRepositoryAt(values);
   const { model, diagnostics, configFile } = loaded;
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   if (errors > 0) {

@@ -3,11 +3,10 @@
  * diagnostic, and exits 2 when any is an error.
  */
 import { parseArgs } from "node:util";
-import { loadRepository } from "../load/load-repository.ts";
 import { hasErrors } from "../model/diagnostic.ts";
 import { exitCodes, type Output } from "./output.ts";
 import { renderDiagnostic, renderJson, renderSummary } from "./render-diagnostics.ts";
-import { checkRepositoryDir } from "./repository-dir.ts";
+import { loadRepositoryAt } from "./repository-dir.ts";
 
 /** The command's help text. */
 export const validateHelp = `Usage: imagestream-gitops validate [--repo DIR] [--config FILE] [--strict] [--json]
@@ -44,12 +43,7 @@ export async function runValidate(args: readonly string[], out: Output): Promise
     out.stdout(validateHelp);
     return exitCodes.ok;
   }
-  const root = await checkRepositoryDir(values.repo);
-  const { model, diagnostics, configFile } = await loadRepository({
-    root,
-    strict: values.strict,
-    ...(values.config === undefined ? {} : { configPath: values.config }),
-  });
+  const { model, diagnostics, configFile } = await loadRepositoryAt(values);
   const summary = {
     files: model.files.length,
     streams: model.streams.length,

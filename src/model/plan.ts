@@ -84,15 +84,20 @@ export interface RepositoryImportPlan {
   readonly failure?: ImportFailure;
 }
 
-/** The plan for one ImageStream. */
-export interface StreamPlan {
+/** Where a planned object sits, as the writer finds it again. */
+export interface PlannedObject {
   readonly namespace: string;
   readonly name: string;
   /** Repository-relative file, the document's index in it, the object's pointer in that document. */
   readonly file: string;
   readonly document: number;
   readonly pointer: string;
+  /** The object's first line in the file. */
   readonly line: number;
+}
+
+/** The plan for one ImageStream. */
+export interface StreamPlan extends PlannedObject {
   readonly tags: readonly TagPlan[];
   readonly repositoryImport?: RepositoryImportPlan;
   /** Spec tags a repository import adds (R3). */
@@ -168,15 +173,8 @@ export interface TriggerPlan {
 }
 
 /** The trigger decisions for one workload. */
-export interface WorkloadPlan {
+export interface WorkloadPlan extends PlannedObject {
   readonly kind: string;
-  readonly namespace: string;
-  readonly name: string;
-  /** Repository-relative file, the document's index in it, the object's pointer in that document. */
-  readonly file: string;
-  readonly document: number;
-  readonly pointer: string;
-  readonly line: number;
   readonly triggers: readonly TriggerPlan[];
 }
 
