@@ -8,9 +8,10 @@ import { InputError } from "../errors.ts";
 import { findContainerByName, podContainers, type PodContainers } from "../load/containers.ts";
 import { triggersAnnotation, triggersPointer } from "../load/check-triggers.ts";
 import { EmbeddedJson } from "../load/embedded-json.ts";
-import { findJsonSyntaxError } from "../load/json-syntax.ts";
+import { parseJson } from "../load/json-syntax.ts";
 import { isObject, metadataOf, type KubeObject } from "../load/objects.ts";
 import { locate } from "../load/positions.ts";
+import { sourceNamespace } from "../load/trigger-scope.ts";
 import type { ContainerList } from "../model/field-path.ts";
 import type { WorkloadKind } from "../model/workload-kinds.ts";
 import type { StreamTagName } from "./trigger-request.ts";
@@ -83,8 +84,8 @@ export function checkContainers(target: TriggerTarget, names: readonly string[])
 
 /** The namespace a trigger's `from` names, the object's when it names none (A3). */
 export function sourceNamespaceOf(target: TriggerTarget, from: unknown): string {
-  const namespace = isObject(from) ? from["namespace"] : undefined;
-  return typeof namespace === "string" && namespace !== "" ? namespace : target.namespace;
+  const where = { namespace: target.namespace, assumed: false };
+  return sourceNamespace(isObject(from) ? from["namespace"] : undefined, where).namespace;
 }
 
 /** True when `from` (an ObjectReference) is the image stream tag `wanted`. */
@@ -124,11 +125,9 @@ export function readAnnotation(target: TriggerTarget): unknown[] | undefined {
   const where = placeOf(target, triggersPointer);
   if (typeof raw !== "string")
     throw problem(target, `the ${triggersAnnotation} annotation must be a string`, where);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    const error = findJsonSyntaxError(raw) ?? { offset: 0, message: "not valid JSON" };
+  const result = parseJson(raw);
+  if ("error" in result) {
+    const { error } = result;
     const { file, doc, pointer } = target.object.at;
     const span = new EmbeddedJson(file, doc, pointer + triggersPointer, raw).spanOfOffset(
       error.offset,
@@ -139,6 +138,7 @@ export function readAnnotation(target: TriggerTarget): unknown[] | undefined {
       `${file.path}:${String(span.line)}`,
     );
   }
+  const parsed = result.value;
   if (!Array.isArray(parsed))
     throw problem(target, `the ${triggersAnnotation} annotation must be a JSON array`, where);
   return parsed as unknown[];

@@ -17,7 +17,7 @@ import type { WorkloadKind } from "../model/workload-kinds.ts";
 import { findContainer, podContainers, type PodContainers } from "./containers.ts";
 import { diagnoseSpan, type DiagnoseOptions } from "./diagnose.ts";
 import { EmbeddedJson } from "./embedded-json.ts";
-import { findJsonSyntaxError } from "./json-syntax.ts";
+import { parseJson } from "./json-syntax.ts";
 import type { KubeObject } from "./objects.ts";
 import { formatPointer } from "./pointer.ts";
 import type { Span } from "./positions.ts";
@@ -111,17 +111,16 @@ function parseEntries(
     report.add(report.json.spanOfOffset(0), "TRIGGER_JSON", message);
     return undefined;
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    const error = findJsonSyntaxError(raw) ?? { offset: 0, message: "not valid JSON" };
+  const result = parseJson(raw);
+  if ("error" in result) {
+    const { error } = result;
     const message = `the ${triggersAnnotation} annotation is not valid JSON: ${error.message}`;
     report.add(report.json.spanOfOffset(error.offset), "TRIGGER_JSON", message, {
       hint: "OpenShift ignores the whole annotation when it does not parse",
     });
     return undefined;
   }
+  const parsed = result.value;
   const validate = validators().triggers;
   if (validate(parsed)) return parsed;
   for (const issue of schemaIssues(validate.errors ?? [], { strict, code: "TRIGGER_INVALID" })) {

@@ -22,6 +22,17 @@ const stringPattern = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})
 /** What the scanner expects next; the "OrClose" states follow an opening bracket. */
 type Expect = "value" | "valueOrClose" | "key" | "keyOrClose" | "colon" | "commaOrEnd";
 
+/** `text` parsed, or its first syntax error. */
+export function parseJson(
+  text: string,
+): { readonly value: unknown } | { readonly error: JsonSyntaxError } {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return { error: findJsonSyntaxError(text) ?? { offset: 0, message: "not valid JSON" } };
+  }
+}
+
 /** The first syntax error of `text`, or undefined when it is valid JSON. */
 export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
   const closers: string[] = [];

@@ -48,6 +48,11 @@ export function importMode(
   return mode === undefined || mode === "" ? config.importMode : mode;
 }
 
+/** The config's platform, standing in for the control plane's own (linux/amd64 when unset). */
+export function configPlatform(config: Pick<ResolvedConfig, "platform">): Platform {
+  return parsePlatform(config.platform) ?? { os: "linux", architecture: "amd64" };
+}
+
 /**
  * M1: the platform a Legacy import picks from an index: the tag's
  * prefer-os / prefer-arch annotations, each falling back to the config's
@@ -58,10 +63,7 @@ export function legacyPlatform(
   tag: TagReference,
   config: Pick<ResolvedConfig, "platform">,
 ): Platform {
-  const { os, architecture, variant } = parsePlatform(config.platform) ?? {
-    os: "linux",
-    architecture: "amd64",
-  };
+  const { os, architecture, variant } = configPlatform(config);
   const preferOs = tag.annotations?.[preferOsAnnotation];
   const preferArch = tag.annotations?.[preferArchAnnotation];
   const chosen = {

@@ -19,8 +19,8 @@ import type {
   TriggerSummary,
   WorkloadPlan,
 } from "../model/plan.ts";
-import { parsePlatform } from "../model/platform.ts";
 import { floatingLatest } from "./floating-tag.ts";
+import { configPlatform } from "./import-settings.ts";
 import type { PlanContext } from "./plan-context.ts";
 
 /**
@@ -156,7 +156,7 @@ function withMirror(
   const seen = context.image({
     from: mirror.to,
     mode: "PreserveOriginal",
-    platform: parsePlatform(options.config.platform) ?? { os: "linux", architecture: "amd64" },
+    platform: configPlatform(options.config),
     insecure: options.registryInsecure(mirror.to),
     details: false,
   });
