@@ -48,6 +48,31 @@ export class RegistryError extends ReconcilerError {
   }
 }
 
+/**
+ * A blob sent whole that the registry, or a proxy in front of it with a cap
+ * on request bodies, refused with 413 Payload Too Large. Transient: the same
+ * blob may pass in chunks, which RemoteRepository.putBlob then sends.
+ */
+export class UploadTooLargeError extends RegistryError {
+  /** The least chunk size the refused upload session announced (OCI-Chunk-Min-Length), if any. */
+  readonly chunkMinLength: number | undefined;
+
+  constructor(refused: RegistryError, chunkMinLength: number | undefined) {
+    super(
+      "too large to send whole, try chunks",
+      {
+        method: refused.method,
+        url: refused.url,
+        status: 413,
+        ociErrors: refused.ociErrors,
+        transient: true,
+      },
+      { cause: refused },
+    );
+    this.chunkMinLength = chunkMinLength;
+  }
+}
+
 /** Content whose digest is not the one asked for or announced (go-containerregistry verify.go). */
 export class DigestMismatchError extends ReconcilerError {
   readonly want: string;

@@ -19,6 +19,26 @@ export type BlobContent = Readable | Uint8Array;
 /** How a blob came to be in a repository: already there, mounted from another repository, or sent. */
 export type PutBlobResult = "exists" | "mounted" | "uploaded";
 
+/** Options of one {@link ImageRepository.putBlob}. */
+export interface PutBlobOptions {
+  /**
+   * A repository on the same registry holding the blob: mount it from there
+   * instead of uploading (a registry may decline; a layout ignores this).
+   */
+  readonly mountFrom?: string;
+}
+
+/** A stored manifest's descriptor, and what the registry said of it. */
+export interface StoredManifest extends Descriptor {
+  /**
+   * For a manifest with a `subject`: whether the registry said (OCI-Subject,
+   * distribution-spec 1.1) it indexes that subject for the referrers API
+   * itself; when false, referrers are found only through the tag schema.
+   * Absent for a manifest without a subject, and from a layout.
+   */
+  readonly subjectIndexed?: boolean;
+}
+
 /** A repository's manifests, tags and blobs. */
 export interface ImageRepository {
   /** For messages: `quay.io/org/app`, `oci:/srv/layout`. */
@@ -41,11 +61,16 @@ export interface ImageRepository {
    * `descriptor`. `open` is called only when the content is needed, once per
    * attempt, so a retry never replays a consumed stream; it may be async
    * (another repository's openBlob), so a copy opens nothing it skips.
+   * `options.mountFrom` names a repository to mount the blob from.
    */
   putBlob(
     descriptor: Descriptor,
     open: () => BlobContent | Promise<BlobContent>,
+    options?: PutBlobOptions,
   ): Promise<PutBlobResult>;
-  /** Stores a manifest under `tag`, or by its digest when no tag is given; returns its descriptor. */
-  putManifest(manifest: ManifestUpload, tag?: string): Promise<Descriptor>;
+  /**
+   * Stores a manifest under `tag`, or by its digest when no tag is given;
+   * returns its descriptor, with whether a registry indexes its subject.
+   */
+  putManifest(manifest: ManifestUpload, tag?: string): Promise<StoredManifest>;
 }

@@ -12,7 +12,7 @@ import {
 } from "../reference/index.ts";
 import { contentDigest, maxManifestBytes, sha256Digest } from "./body.ts";
 import { DigestMismatchError, UnsupportedManifestError } from "./errors.ts";
-import type { ManifestUpload } from "./image-repository.ts";
+import type { ManifestUpload, StoredManifest } from "./image-repository.ts";
 import type { Descriptor, Manifest } from "./manifest.ts";
 import { contentMediaType, isSchema1, manifestAccept } from "./media-types.ts";
 import { responseError } from "./response-error.ts";
@@ -86,14 +86,17 @@ export async function fetchManifest(
 /**
  * Stores `manifest` under `tag`, or under its digest when no tag is given,
  * with Content-Type set to its media type. The registry must announce the
- * sha256 of the bytes sent (when it announces a digest at all).
+ * sha256 of the bytes sent (when it announces a digest at all). For a
+ * manifest with a `subject`, `subjectIndexed` says whether the registry
+ * answered with that subject in OCI-Subject (distribution-spec 1.1 "Pushing
+ * Manifests with Subject"): it maintains the referrers API itself.
  */
 export async function putManifest(
   session: RegistrySession,
   target: RepositoryTarget,
   manifest: ManifestUpload,
   tag?: string,
-): Promise<Descriptor> {
+): Promise<StoredManifest> {
   const digest = sha256Digest(manifest.bytes);
   const reference = tag ?? digest;
   const where = display(target, reference);
@@ -117,7 +120,23 @@ export async function putManifest(
       manifest.bytes.length,
     );
   }
-  return { digest, mediaType: manifest.mediaType, size: manifest.bytes.length };
+  const stored = { digest, mediaType: manifest.mediaType, size: manifest.bytes.length };
+  const subject = subjectOf(manifest.bytes);
+  if (subject === undefined) return stored;
+  return { ...stored, subjectIndexed: response.headers["oci-subject"] === subject };
+}
+
+/** The digest of the manifest's `subject`, if it is JSON and has one. */
+function subjectOf(bytes: Uint8Array): string | undefined {
+  try {
+    const json = JSON.parse(Buffer.from(bytes).toString("utf8")) as {
+      subject?: { digest?: unknown };
+    } | null;
+    const digest = json?.subject?.digest;
+    return typeof digest === "string" ? digest : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `repo:tag` or `repo@digest`, for messages. */

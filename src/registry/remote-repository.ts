@@ -1,11 +1,13 @@
 /** A repository on a registry, as an ImageRepository, every request within its host's limit. */
 import type { Readable } from "node:stream";
-import { isTransient } from "./errors.ts";
+import { isTransient, UploadTooLargeError } from "./errors.ts";
 import type {
   BlobContent,
   ImageRepository,
   ManifestUpload,
+  PutBlobOptions,
   PutBlobResult,
+  StoredManifest,
 } from "./image-repository.ts";
 import type { Descriptor, Manifest, Platform } from "./manifest.ts";
 import { resolvePlatform } from "./platform-manifest.ts";
@@ -14,14 +16,18 @@ import { fetchManifest, putManifest, resolveManifest } from "./remote-manifests.
 import type { Referrer } from "./referrers.ts";
 import { listReferrers, type ListReferrersOptions } from "./remote-referrers.ts";
 import { listTags } from "./remote-tags.ts";
-import { pushScopes, uploadBlob } from "./remote-uploads.ts";
+import { defaultChunkSize, pushScopes, uploadBlob } from "./remote-uploads.ts";
 import type { RegistrySession, RepositoryTarget } from "./session.ts";
 
 /** Options of a remote repository. */
 export interface RemoteRepositoryOptions {
   /** Tags asked for per page of the tag list. */
   readonly tagPageSize?: number;
-  /** Bytes per PATCH of a chunked blob upload (default 8 MiB). */
+  /**
+   * Send blobs in PATCHes of this many bytes instead of one streaming PUT
+   * each. Without it blobs go whole, until the host refuses one as too
+   * large (413): then in chunks of 8 MiB, or the size the host announces.
+   */
   readonly uploadChunkSize?: number;
   /**
    * Attempts at a blob upload in all (default 3). Each request is already
@@ -29,12 +35,6 @@ export interface RemoteRepositoryOptions {
    * content, when it still fails in a way that may pass (a lost session).
    */
   readonly uploadAttempts?: number;
-}
-
-/** Options of one {@link RemoteRepository.putBlob}. */
-export interface PutBlobOptions {
-  /** A repository on the same host holding the blob: mount it from there instead of uploading. */
-  readonly mountFrom?: string;
 }
 
 /** A registry repository. */
@@ -88,7 +88,8 @@ export class RemoteRepository implements ImageRepository {
   /**
    * Stores the blob unless the repository holds it already: mounted from
    * `options.mountFrom` when the registry agrees, else uploaded from what
-   * `open` returns (called again for each attempt).
+   * `open` returns (called again for each attempt) in one streaming PUT, or
+   * in chunks when configured or once the host has refused a blob whole.
    */
   async putBlob(
     descriptor: Descriptor,
@@ -102,23 +103,37 @@ export class RemoteRepository implements ImageRepository {
     );
     if (existing !== undefined) return "exists";
     const attempts = this.#options.uploadAttempts ?? 3;
-    for (let attempt = 1; ; attempt++) {
+    let failed = 0;
+    for (;;) {
+      const chunkSize = this.#uploadChunkSize();
       try {
         // uploadBlob runs each of its requests within the limit itself.
         return await uploadBlob(this.#session, this.target, descriptor, open, {
           ...options,
-          ...(this.#options.uploadChunkSize === undefined
-            ? {}
-            : { chunkSize: this.#options.uploadChunkSize }),
+          ...(chunkSize === undefined ? {} : { chunkSize }),
         });
       } catch (err) {
-        if (attempt >= attempts || !isTransient(err)) throw err;
+        // A cap on request bodies (a proxy's, say): this host gets chunks from now on.
+        // Sending the blob again in chunks is a change of method, not another attempt.
+        if (err instanceof UploadTooLargeError && chunkSize === undefined) {
+          const size = Math.max(defaultChunkSize, err.chunkMinLength ?? 0);
+          this.#session.rememberUploadChunkSize(this.target.host, size);
+          continue;
+        }
+        failed++;
+        if (failed >= attempts || !isTransient(err)) throw err;
       }
     }
   }
 
-  async putManifest(manifest: ManifestUpload, tag?: string): Promise<Descriptor> {
+  /** Stores the manifest; says whether the registry indexes its subject for the referrers API. */
+  async putManifest(manifest: ManifestUpload, tag?: string): Promise<StoredManifest> {
     return this.#limited(() => putManifest(this.#session, this.target, manifest, tag));
+  }
+
+  /** The configured chunk size, else the one the host asked for; undefined: blobs go whole. */
+  #uploadChunkSize(): number | undefined {
+    return this.#options.uploadChunkSize ?? this.#session.uploadChunkSize(this.target.host);
   }
 
   #limited<T>(task: () => Promise<T>): Promise<T> {

@@ -2,8 +2,9 @@
  * What every registry operation shares: one /v2/ ping per host settles the
  * scheme (HTTPS, or plain HTTP for an insecure host that does not speak TLS,
  * N1) and learns the challenge, so a token is fetched once per repository
- * scope before the first request; a concurrency limit per host; and requests
- * sent with the cached authorization, answering one 401 and trying again.
+ * scope before the first request; a concurrency limit per host; what a host
+ * taught about uploads (it wants blobs in chunks); and requests sent with
+ * the cached authorization, answering one 401 and trying again.
  */
 import { Authenticator, type CredentialSource } from "./auth.ts";
 import { parseChallenges, type Challenge } from "./challenge.ts";
@@ -60,6 +61,7 @@ export class RegistrySession {
   readonly #auth: Authenticator;
   readonly #endpoints = new Map<string, Promise<Endpoint>>();
   readonly #limiters = new Map<string, Limiter>();
+  readonly #uploadChunkSizes = new Map<string, number>();
 
   constructor(options: RegistrySessionOptions) {
     this.#options = options;
@@ -159,6 +161,20 @@ export class RegistrySession {
       this.#limiters.set(host, limiter);
     }
     return limiter.run(task);
+  }
+
+  /**
+   * The chunk size blob uploads to `host` use since it refused a blob sent
+   * whole (see {@link rememberUploadChunkSize}); undefined while it takes
+   * blobs whole.
+   */
+  uploadChunkSize(host: string): number | undefined {
+    return this.#uploadChunkSizes.get(host);
+  }
+
+  /** Remembers that `host` takes blobs in chunks of `size` bytes, for the rest of the session. */
+  rememberUploadChunkSize(host: string, size: number): void {
+    this.#uploadChunkSizes.set(host, size);
   }
 
   /** The origin `host` is reached at (after the ping), for URLs in messages. */

@@ -5,9 +5,10 @@
  * `Authorization` never reaches another origin (a storage backend or CDN
  * serving a blob). Small documents can be read whole inside the retries,
  * so one cut off mid-body is fetched again; a body that breaks off while
- * streaming fails with a typed RegistryError. Counts requests, bytes and
- * retries per host.
+ * streaming fails with a typed RegistryError. Counts requests, bytes
+ * (streamed request bodies as they are read) and retries per host.
  */
+import { pipeline, Transform, type TransformCallback } from "node:stream";
 import { rootCertificates } from "node:tls";
 import { Agent, ProxyAgent, type Dispatcher } from "undici";
 import { readLimited } from "./body.ts";
@@ -163,7 +164,7 @@ export class Transport {
   async #once(request: HttpRequest): Promise<HttpResponse> {
     const host = request.url.host;
     this.stats.request(host);
-    if (request.body instanceof Uint8Array) this.stats.sent(host, request.body.length);
+    const body = this.#counted(request);
     const timeout = this.#options.timeoutMs ?? 30_000;
     const data = await this.#dispatcher(request.url)
       .compose(bodyErrors(request.method, request.url))
@@ -174,14 +175,28 @@ export class Transport {
         headers: { "user-agent": "imagestream-gitops", ...request.headers },
         headersTimeout: timeout,
         bodyTimeout: timeout,
-        ...(request.body === undefined
+        ...(body === undefined
           ? {}
-          : { body: request.body as Dispatcher.DispatchOptions["body"] & object }),
+          : { body: body as Dispatcher.DispatchOptions["body"] & object }),
         ...(request.signal === undefined ? {} : { signal: request.signal }),
       });
     const headers = flatten(data.headers);
     this.stats.response(host, request.method, headers);
     return { status: data.statusCode, headers, body: data.body, url: request.url };
+  }
+
+  /** The body to send, its bytes counted: bytes at once, a stream as the request reads it. */
+  #counted(request: HttpRequest): HttpRequest["body"] {
+    const { body } = request;
+    const host = request.url.host;
+    if (body === undefined) return undefined;
+    if (body instanceof Uint8Array) {
+      this.stats.sent(host, body.length);
+      return body;
+    }
+    return counted(body, (size) => {
+      this.stats.sent(host, size);
+    });
   }
 
   /** One keep-alive pool per origin, with its host's TLS settings, through its proxy if any. */
@@ -235,6 +250,21 @@ export class Transport {
       { cause: err },
     );
   }
+}
+
+/**
+ * `body` passed on as the request reads it, its bytes counted on the way;
+ * an error on either side ends both.
+ */
+function counted(body: NodeJS.ReadableStream, count: (size: number) => void): Transform {
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
+      count(chunk.length);
+      callback(null, chunk);
+    },
+  });
+  pipeline(body, counter, () => undefined);
+  return counter;
 }
 
 /** The request to send after a redirect: GET for 303, and no Authorization across origins. */

@@ -1,12 +1,15 @@
 /**
- * Pushing to a real registry (Debian's docker-registry): blob uploads in one
- * PUT and in chunked PATCHes, cross-repository mounts and their refusals,
- * manifests by tag and by digest, with plain HTTP, htpasswd and delegated
- * token auth. skopeo is the oracle: it must copy the pushed image back byte
- * for byte. A scripted front server (test/support/redirect-server.ts) counts
- * requests and plays what distribution does not: relative Locations,
- * Locations on another origin, refused mounts, failures, bytes corrupted on
- * the way.
+ * Pushing to a real registry (Debian's docker-registry): blobs in one
+ * streaming PUT, and in chunked PATCHes when configured or when a cap on
+ * request bodies refuses them whole (413); cross-repository mounts and
+ * their refusals; manifests by tag and by digest, and what the registry
+ * says of a subject; with plain HTTP, htpasswd and delegated token auth.
+ * skopeo is the oracle: it must copy the pushed image back byte for byte.
+ * A scripted front server (test/support/redirect-server.ts) counts requests
+ * and plays what distribution does not: relative Locations, Locations on
+ * another origin, refused mounts, failures, bytes corrupted on the way; the
+ * fault proxy (test/support/fault-proxy.ts) caps bodies and adds headers.
+ * The memory bound of a 256 MiB upload runs first, in a fresh process.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -24,8 +27,14 @@ import {
   type RemoteRepositoryOptions,
 } from "../../src/registry/remote-repository.ts";
 import type { RegistrySession } from "../../src/registry/session.ts";
+import { startFaultProxy, type Fault, type FaultProxy } from "../support/fault-proxy.ts";
+import { generatedBlob } from "../support/generated-blob.ts";
 import { MEDIA_TYPES, tarArchive, writeImage } from "../support/oci-image.ts";
-import { startFrontServer, type RecordedRequest } from "../support/redirect-server.ts";
+import {
+  startFrontServer,
+  type FrontServer,
+  type RecordedRequest,
+} from "../support/redirect-server.ts";
 import { startRegistry } from "../support/registry-server.ts";
 import {
   inspectDigest,
@@ -49,6 +58,11 @@ function newSession(t: TestContext, options: TestSessionOptions = {}): RegistryS
   return newTestSession(t, { attempts: transportAttempts, ...options });
 }
 
+/**
+ * `name` on `host`. Blobs go in PATCHes of `chunkSize` unless `options` say
+ * otherwise (`{}`: whole, in one streaming PUT), so the tests of sessions,
+ * Locations and mounts cover the chunked path, which has the most requests.
+ */
 function repositoryAt(
   session: RegistrySession,
   host: string,
@@ -216,8 +230,153 @@ async function assertSkopeoCopies(
 const uploadsOf = (requests: readonly RecordedRequest[], method: string) =>
   requests.filter((r) => r.method === method && r.path.includes("/blobs/uploads/"));
 
+/**
+ * Content that is not `image`'s (bytes under another digest, a stream one
+ * byte short, one with its last byte flipped) fails with DigestMismatchError;
+ * nothing is committed, the session is cancelled, the registry lacks the blob.
+ */
+async function assertNeverCommitted(
+  repo: RemoteRepository,
+  front: FrontServer,
+  image: TestImage,
+  mode: string,
+): Promise<void> {
+  const cases: [string, Descriptor, () => Readable | Uint8Array][] = [
+    [
+      "bytes",
+      { ...image.small.descriptor, digest: sha256(Buffer.from("x")) },
+      () => image.small.bytes,
+    ],
+    ["short stream", image.large.descriptor, () => Readable.from([image.large.bytes.subarray(1)])],
+    [
+      "flipped stream",
+      image.large.descriptor,
+      () => {
+        const flipped = Buffer.from(image.large.bytes);
+        flipped[flipped.length - 1] = (flipped[flipped.length - 1] ?? 0) ^ 1;
+        return opener(flipped).open();
+      },
+    ],
+  ];
+  for (const [what, descriptor, open] of cases) {
+    front.requests.length = 0;
+    await assert.rejects(repo.putBlob(descriptor, open), (err: unknown) => {
+      assert.ok(err instanceof DigestMismatchError, `${mode} ${what}: ${String(err)}`);
+      assert.equal(err.want, descriptor.digest);
+      return true;
+    });
+    assert.deepEqual(uploadsOf(front.requests, "PUT"), [], `${mode} ${what}: no commit`);
+    assert.equal(
+      uploadsOf(front.requests, "DELETE").length,
+      1,
+      `${mode} ${what}: the session is cancelled`,
+    );
+    assert.equal(await repo.statBlob(descriptor.digest), undefined, `${mode} ${what}`);
+  }
+}
+
+const MiB = 1024 * 1024;
+
+/** The blob requests `proxy` saw from the `from`th on, as `METHOD`, or `METHOD 413` when refused. */
+function blobRequests(proxy: FaultProxy, from = 0): string[] {
+  return proxy.requests
+    .slice(from)
+    .filter((r) => r.path.includes("/blobs/"))
+    .map((r) => (r.fault === "status" ? `${r.method} 413` : r.method));
+}
+
+/**
+ * A PUT that broke off mid-body: the proxy saw HEAD, POST, DELETE, then
+ * `after`, and the broken PUT at most once, anywhere (it shares the event
+ * loop, so it may read the broken request late, or not at all).
+ */
+function assertBrokenPut(
+  proxy: FaultProxy,
+  from: number,
+  what: string,
+  after: readonly string[] = [],
+): void {
+  const seen = blobRequests(proxy, from);
+  const expected = ["HEAD", "POST", "DELETE", ...after];
+  const puts = (methods: readonly string[]) => methods.filter((m) => m === "PUT").length;
+  const others = (methods: readonly string[]) => methods.filter((m) => m !== "PUT");
+  assert.deepEqual(others(seen), others(expected), what);
+  assert.ok(puts(seen) - puts(expected) <= 1 && puts(seen) >= puts(expected), what);
+  if (puts(after) > 0) assert.equal(seen.at(-1), "PUT", `${what}: the last request commits`);
+}
+
+/** How many requests `session` sent to `host`. */
+function requestsSent(session: RegistrySession, host: string): number {
+  return session.transport.stats.snapshot()[host]?.requests ?? 0;
+}
+
+/** The Content-Range of each PATCH `proxy` saw from the `from`th request on. */
+function patchRanges(proxy: FaultProxy, from = 0): (string | undefined)[] {
+  return proxy.requests
+    .slice(from)
+    .filter((r) => r.method === "PATCH")
+    .map((r) => r.headers["content-range"]);
+}
+
+/** The sha256 of what `repo` serves for `descriptor`, hashed here as it streams. */
+async function servedDigest(repo: RemoteRepository, descriptor: Descriptor): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of await repo.openBlob(descriptor)) hash.update(chunk as Buffer);
+  return `sha256:${hash.digest("hex")}`;
+}
+
+/** A fault that forwards POSTs and adds `OCI-Chunk-Min-Length: size` to the answer. */
+function announcingChunkMin(size: number): Fault {
+  return {
+    kind: "replace",
+    response: ({ upstream }) => ({
+      status: upstream.status,
+      headers: {
+        ...Object.fromEntries(
+          Object.entries(upstream.headers).map(([name, value]) => [name, String(value)]),
+        ),
+        "oci-chunk-min-length": String(size),
+      },
+      body: upstream.body,
+    }),
+  };
+}
+
+// First, while the process is fresh: memory freed by other tests would hide growth.
+describe("memory", () => {
+  it("a 256 MiB stream goes in one PUT while the process's RSS grows by less than 96 MiB", async (t) => {
+    const registry = await startRegistry(t);
+    const session = newSession(t, { insecure: true });
+    const repo = repositoryAt(session, registry.host, "memory/app", {});
+    const size = 256 * MiB;
+    const before = process.memoryUsage().rss;
+    const blob = await generatedBlob("memory", size);
+    const baseline = process.memoryUsage().rss;
+    let peak = baseline;
+    const sample = () => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    };
+    const sampler = setInterval(sample, 50);
+    try {
+      assert.equal(await repo.putBlob(blob.descriptor, blob.open), "uploaded");
+    } finally {
+      clearInterval(sampler);
+    }
+    sample();
+    const growth = peak - baseline;
+    t.diagnostic(
+      `rss: ${(before / MiB).toFixed(1)} MiB before hashing, ${(baseline / MiB).toFixed(1)} MiB before the upload, peak ${(peak / MiB).toFixed(1)} MiB: growth ${(growth / MiB).toFixed(1)} MiB`,
+    );
+    assert.ok(growth < 96 * MiB, `rss grew by ${(growth / MiB).toFixed(1)} MiB`);
+    const stats = session.transport.stats.snapshot()[registry.host];
+    assert.equal(stats?.requests, 5, "pings over HTTPS and HTTP, HEAD, POST, PUT");
+    assert.equal(stats.bytesSent, size);
+    assert.equal((await repo.statBlob(blob.descriptor.digest))?.size, size);
+  });
+});
+
 describe("uploads to docker-registry", { concurrency: true }, () => {
-  it("plain HTTP: one PUT for bytes and small streams, PATCHes for large ones; skopeo copies the image back", async (t) => {
+  it("plain HTTP, chunk size configured: one PUT for bytes and small streams, PATCHes for large ones; skopeo copies the image back", async (t) => {
     const registry = await startRegistry(t);
     const front = await startFrontServer(t, { upstream: registry.url });
     const session = newSession(t, { insecure: true });
@@ -578,46 +737,17 @@ describe("uploads to docker-registry", { concurrency: true }, () => {
     assert.equal(open.opened(), 3);
   });
 
-  it("content that is not the descriptor's is never committed", async (t) => {
+  it("content that is not the descriptor's is never committed, whole or in chunks", async (t) => {
     const registry = await startRegistry(t);
     const front = await startFrontServer(t, { upstream: registry.url });
-    const repo = repositoryAt(newSession(t, { insecure: true }), front.host, "wrong/app");
+    const session = newSession(t, { insecure: true });
     const image = makeImage("wrong", 60_000);
-    const cases: [string, Descriptor, () => Readable | Uint8Array][] = [
-      [
-        "bytes",
-        { ...image.small.descriptor, digest: sha256(Buffer.from("x")) },
-        () => image.small.bytes,
-      ],
-      [
-        "short stream",
-        image.large.descriptor,
-        () => Readable.from([image.large.bytes.subarray(1)]),
-      ],
-      [
-        "flipped stream",
-        image.large.descriptor,
-        () => {
-          const flipped = Buffer.from(image.large.bytes);
-          flipped[flipped.length - 1] = (flipped[flipped.length - 1] ?? 0) ^ 1;
-          return opener(flipped).open();
-        },
-      ],
-    ];
-    for (const [what, descriptor, open] of cases) {
-      front.requests.length = 0;
-      await assert.rejects(repo.putBlob(descriptor, open), (err: unknown) => {
-        assert.ok(err instanceof DigestMismatchError, `${what}: ${String(err)}`);
-        assert.equal(err.want, descriptor.digest);
-        return true;
-      });
-      assert.deepEqual(uploadsOf(front.requests, "PUT"), [], `${what}: no commit`);
-      assert.equal(
-        uploadsOf(front.requests, "DELETE").length,
-        1,
-        `${what}: the session is cancelled`,
-      );
-      assert.equal(await repo.statBlob(descriptor.digest), undefined, what);
+    for (const [mode, options] of [
+      ["whole", {}],
+      ["chunked", { uploadChunkSize: chunkSize }],
+    ] as const) {
+      const repo = repositoryAt(session, front.host, `wrong/${mode}`, options);
+      await assertNeverCommitted(repo, front, image, mode);
     }
   });
 
@@ -706,5 +836,304 @@ describe("uploads to docker-registry", { concurrency: true }, () => {
     assert.equal(await repo.putBlob(blob.descriptor, content.open), "uploaded");
     assert.equal(content.opened(), 2);
     assert.equal(uploadsOf(front.requests, "POST").length, 2);
+  });
+});
+
+describe("whole blobs in one streaming PUT", { concurrency: true }, () => {
+  it("POST, then one PUT streaming the blob; its bytes are counted and the registry serves them", async (t) => {
+    const registry = await startRegistry(t);
+    const proxy = await startFaultProxy(t, registry);
+    const session = newSession(t, { insecure: true });
+    const repo = repositoryAt(session, proxy.host, "whole/app", {});
+    const blob = await generatedBlob("whole", 5 * MiB);
+
+    assert.equal(await repo.putBlob(blob.descriptor, blob.open), "uploaded");
+    assert.deepEqual(blobRequests(proxy), ["HEAD", "POST", "PUT"]);
+    const put = proxy.requests.at(-1);
+    assert.equal(put?.headers["content-length"], String(5 * MiB));
+    assert.equal(put.headers["content-type"], "application/octet-stream");
+    assert.equal(new URL(put.path, proxy.url).searchParams.get("digest"), blob.descriptor.digest);
+    const stats = session.transport.stats.snapshot()[proxy.host];
+    assert.equal(stats?.requests, 5, "pings over HTTPS and HTTP, HEAD, POST, PUT");
+    assert.equal(stats.bytesSent, 5 * MiB, "the streamed bytes are counted");
+    assert.equal(blob.opened(), 1);
+    assert.equal(await servedDigest(repo, blob.descriptor), blob.descriptor.digest);
+
+    // Bytes given whole go as they are, in one PUT too.
+    const bytes = blobOf(MEDIA_TYPES.layer, randomBytes(3 * MiB));
+    const from = proxy.requests.length;
+    assert.equal(await repo.putBlob(bytes.descriptor, () => bytes.bytes), "uploaded");
+    assert.deepEqual(blobRequests(proxy, from), ["HEAD", "POST", "PUT"]);
+    assert.equal(session.transport.stats.snapshot()[proxy.host]?.bytesSent, 8 * MiB);
+    assert.equal(await servedDigest(repo, bytes.descriptor), bytes.descriptor.digest);
+  });
+
+  it("wrong bytes fail the PUT with DigestMismatchError, the session is cancelled, nothing is stored", async (t) => {
+    const registry = await startRegistry(t);
+    const proxy = await startFaultProxy(t, registry);
+    const session = newSession(t, { insecure: true });
+    const repo = repositoryAt(session, proxy.host, "whole/wrong", {});
+    await session.endpoint(proxy.host);
+    const blob = await generatedBlob("whole-wrong", 4 * MiB);
+    const wrong = (at: number) => () => {
+      let offset = 0;
+      return blob.open().map((chunk: Buffer) => {
+        const changed = Buffer.from(chunk);
+        const index = at - offset;
+        if (index >= 0 && index < chunk.length) changed[index] = (changed[index] ?? 0) ^ 1;
+        offset += chunk.length;
+        return changed;
+      });
+    };
+    for (const [what, open] of [
+      ["a byte flipped in the middle", wrong(2 * MiB)],
+      ["the last byte flipped", wrong(4 * MiB - 1)],
+    ] as const) {
+      const from = proxy.requests.length;
+      const sent = requestsSent(session, proxy.host);
+      await assert.rejects(repo.putBlob(blob.descriptor, open), (err: unknown) => {
+        assert.ok(err instanceof DigestMismatchError, `${what}: ${String(err)}`);
+        assert.equal(err.want, blob.descriptor.digest);
+        assert.equal(err.bytesRead, 4 * MiB);
+        return true;
+      });
+      assert.equal(requestsSent(session, proxy.host) - sent, 4, `${what}: HEAD, POST, PUT, DELETE`);
+      assertBrokenPut(proxy, from, what);
+      assert.equal(await repo.statBlob(blob.descriptor.digest), undefined, what);
+    }
+  });
+
+  it("a source that breaks off fails the upload with its own error, and a later attempt reads it afresh", async (t) => {
+    const registry = await startRegistry(t);
+    const proxy = await startFaultProxy(t, registry);
+    const session = newSession(t, { insecure: true });
+    const blob = await generatedBlob("whole-source", 4 * MiB);
+    const lost = new RegistryError("connection lost while reading the response body", {
+      method: "GET",
+      url: "https://source.example/v2/app/blobs/sha256:0",
+      transient: true,
+    });
+    let opened = 0;
+    const breaking = () => {
+      opened++;
+      if (opened > 1) return blob.open();
+      let sent = 0;
+      return blob.open().map((chunk: Buffer) => {
+        sent += chunk.length;
+        if (sent > MiB) throw lost;
+        return chunk;
+      });
+    };
+    const once = repositoryAt(session, proxy.host, "whole/once", { uploadAttempts: 1 });
+    await assert.rejects(once.putBlob(blob.descriptor, breaking), (err: unknown) => err === lost);
+    assertBrokenPut(proxy, 0, "broken off");
+
+    opened = 0;
+    const from = proxy.requests.length;
+    const repo = repositoryAt(session, proxy.host, "whole/again", {});
+    assert.equal(await repo.putBlob(blob.descriptor, breaking), "uploaded");
+    assert.equal(opened, 2);
+    assertBrokenPut(proxy, from, "broken off, then sent again", ["POST", "PUT"]);
+    assert.equal(await servedDigest(repo, blob.descriptor), blob.descriptor.digest);
+  });
+
+  it("the registry's answers to the PUT stand: DIGEST_INVALID, and a 503 that a fresh upload gets past", async (t) => {
+    const registry = await startRegistry(t);
+    let busy = 1;
+    const front = await startFrontServer(t, {
+      upstream: registry.url,
+      rewriteBody: (request) => {
+        if (request.method !== "PUT" || !request.path.includes("/changed/")) return request.body;
+        const changed = Buffer.from(request.body);
+        changed[0] = (changed[0] ?? 0) ^ 1;
+        return changed;
+      },
+      answer: (request) =>
+        request.method === "PUT" && request.path.includes("/busy/") && busy-- > 0
+          ? { status: 503 }
+          : undefined,
+    });
+    const session = newSession(t, { insecure: true });
+    const blob = makeImage("whole-answers", 200_000).large;
+
+    const changed = repositoryAt(session, front.host, "whole/changed", {});
+    await assert.rejects(
+      changed.putBlob(blob.descriptor, opener(blob.bytes).open),
+      (err: unknown) => {
+        assert.ok(err instanceof RegistryError, String(err));
+        assert.equal(err.status, 400);
+        assert.deepEqual(
+          err.ociErrors.map((e) => e.code),
+          ["DIGEST_INVALID"],
+        );
+        return true;
+      },
+    );
+    assert.equal(await changed.statBlob(blob.descriptor.digest), undefined);
+
+    const busyRepo = repositoryAt(session, front.host, "whole/busy", {});
+    const content = opener(blob.bytes);
+    front.requests.length = 0;
+    assert.equal(await busyRepo.putBlob(blob.descriptor, content.open), "uploaded");
+    assert.equal(content.opened(), 2, "a stream is never sent twice: the upload starts again");
+    assert.deepEqual(
+      front.requests.map((r) => r.method),
+      ["HEAD", "POST", "PUT", "DELETE", "POST", "PUT"],
+    );
+    assert.equal(await servedDigest(busyRepo, blob.descriptor), blob.descriptor.digest);
+  });
+
+  it("a 413 to a blob sent whole: sent again in chunks of the announced size, and the host gets chunks from then on", async (t) => {
+    const registry = await startRegistry(t);
+    const cap = 11 * MiB;
+    const proxy = await startFaultProxy(t, registry, [
+      { method: "POST", path: /\/blobs\/uploads\/$/, fault: announcingChunkMin(10 * MiB) },
+      {
+        path: /\/blobs\/uploads\//,
+        bodyLargerThan: cap,
+        fault: { kind: "status", status: 413, body: "<html>413 Request Entity Too Large</html>" },
+      },
+    ]);
+    const session = newSession(t, { insecure: true });
+    const repo = repositoryAt(session, proxy.host, "capped/app", {});
+    const large = await generatedBlob("capped-large", 25 * MiB);
+
+    assert.equal(await repo.putBlob(large.descriptor, large.open), "uploaded");
+    assert.deepEqual(blobRequests(proxy), [
+      "HEAD",
+      "POST",
+      "PUT 413",
+      "DELETE",
+      "POST",
+      "PATCH",
+      "PATCH",
+      "PATCH",
+      "PUT",
+    ]);
+    assert.deepEqual(patchRanges(proxy), ["0-10485759", "10485760-20971519", "20971520-26214399"]);
+    assert.equal(large.opened(), 2, "the content was read again for the chunks");
+    assert.equal(await servedDigest(repo, large.descriptor), large.descriptor.digest);
+
+    // The next blob, to this repository or another on the host, goes in chunks at once.
+    for (const name of ["capped/app", "capped/other"]) {
+      const next = await generatedBlob(`capped-${name}`, 12 * MiB);
+      const target = repositoryAt(session, proxy.host, name, {});
+      const from = proxy.requests.length;
+      assert.equal(await target.putBlob(next.descriptor, next.open), "uploaded", name);
+      assert.deepEqual(blobRequests(proxy, from), ["HEAD", "POST", "PATCH", "PATCH", "PUT"], name);
+      assert.equal(next.opened(), 1, name);
+      assert.equal(await servedDigest(target, next.descriptor), next.descriptor.digest, name);
+    }
+  });
+
+  it("a manifest with a subject: subjectIndexed says whether the registry answered OCI-Subject with it", async (t) => {
+    const registry = await startRegistry(t);
+    const proxy = await startFaultProxy(t, registry);
+    const session = newSession(t, { insecure: true });
+    const repo = repositoryAt(session, proxy.host, "subject/app", {});
+    const image = makeImage("subject", 1_000);
+    await pushImage(repo, image, "v1");
+    const referrer = (n: number) =>
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: MEDIA_TYPES.manifest,
+          artifactType: "application/vnd.example.sbom",
+          config: image.config.descriptor,
+          layers: [image.small.descriptor],
+          subject: image.manifest.descriptor,
+          annotations: { n: String(n) },
+        }),
+      );
+    const upload = (n: number) => ({ bytes: referrer(n), mediaType: MEDIA_TYPES.manifest });
+    const manifestPuts = /^\/v2\/subject\/app\/manifests\/sha256:/;
+
+    // docker-registry 2.8 knows nothing of referrers: no OCI-Subject.
+    const plain = await repo.putManifest(upload(1));
+    assert.deepEqual(plain, {
+      ...blobOf(MEDIA_TYPES.manifest, referrer(1)).descriptor,
+      subjectIndexed: false,
+    });
+
+    // A registry that indexes the subject names it in OCI-Subject (distribution-spec 1.1).
+    for (const [n, announced, indexed] of [
+      [2, image.manifest.descriptor.digest, true],
+      [3, image.config.descriptor.digest, false],
+    ] as const) {
+      proxy.add({
+        method: "PUT",
+        path: manifestPuts,
+        times: 1,
+        fault: {
+          kind: "replace",
+          response: ({ upstream }) => ({
+            status: upstream.status,
+            headers: {
+              "docker-content-digest": String(upstream.headers["docker-content-digest"]),
+              "oci-subject": announced,
+            },
+          }),
+        },
+      });
+      const stored = await repo.putManifest(upload(n));
+      assert.equal(stored.digest, sha256(referrer(n)));
+      assert.equal(stored.subjectIndexed, indexed, `OCI-Subject: ${announced}`);
+    }
+
+    // Without a subject, nothing is said of one.
+    const again = await repo.putManifest(
+      { bytes: image.manifest.bytes, mediaType: MEDIA_TYPES.manifest },
+      "v2",
+    );
+    assert.deepEqual(again, image.manifest.descriptor);
+    assert.equal("subjectIndexed" in again, false);
+  });
+
+  it("a configured chunk size still chunks, in chunks no smaller than the registry's minimum", async (t) => {
+    const registry = await startRegistry(t);
+    const proxy = await startFaultProxy(t, registry, [
+      {
+        method: "POST",
+        path: /^\/v2\/minimum\/app\/blobs\/uploads\/$/,
+        fault: announcingChunkMin(256 * 1024),
+      },
+    ]);
+    const session = newSession(t, { insecure: true });
+    const blob = await generatedBlob("chunked", MiB);
+
+    const configured = repositoryAt(session, proxy.host, "configured/app", {
+      uploadChunkSize: 300 * 1024,
+    });
+    assert.equal(await configured.putBlob(blob.descriptor, blob.open), "uploaded");
+    assert.deepEqual(blobRequests(proxy), [
+      "HEAD",
+      "POST",
+      "PATCH",
+      "PATCH",
+      "PATCH",
+      "PATCH",
+      "PUT",
+    ]);
+    assert.deepEqual(patchRanges(proxy), [
+      "0-307199",
+      "307200-614399",
+      "614400-921599",
+      "921600-1048575",
+    ]);
+    assert.equal(await servedDigest(configured, blob.descriptor), blob.descriptor.digest);
+
+    const minimum = repositoryAt(session, proxy.host, "minimum/app", {
+      uploadChunkSize: 64 * 1024,
+    });
+    const from = proxy.requests.length;
+    assert.equal(await minimum.putBlob(blob.descriptor, blob.open), "uploaded");
+    assert.deepEqual(patchRanges(proxy, from), [
+      "0-262143",
+      "262144-524287",
+      "524288-786431",
+      "786432-1048575",
+    ]);
+    assert.equal(await servedDigest(minimum, blob.descriptor), blob.descriptor.digest);
+    assert.equal(session.transport.stats.snapshot()[proxy.host]?.bytesSent, 2 * MiB);
   });
 });

@@ -2,9 +2,10 @@
  * A reverse proxy on 127.0.0.1 in front of a real registry that injects
  * faults the registry cannot be made to produce: dropped connections,
  * scripted statuses, truncated or corrupted bodies, missing headers and
- * scripted answers (schema 1 manifests, paginated tag lists). Rules match a
- * method and a path pattern and apply to the first N matching requests, or
- * to all; anything unmatched is forwarded unchanged. Every request is
+ * scripted answers (schema 1 manifests, paginated tag lists), and caps on
+ * request bodies. Rules match a method, a path pattern and optionally a
+ * body size, and apply to the first N matching requests, or to all;
+ * anything unmatched is forwarded unchanged. Every request is
  * recorded, so tests count attempts. With a TLS upstream the proxy serves
  * TLS too, with the upstream's certificate (made for 127.0.0.1).
  */
@@ -74,6 +75,12 @@ export interface FaultRule {
   readonly method?: string;
   /** Tested against the path and query. */
   readonly path: RegExp;
+  /**
+   * Only requests announcing a body of more bytes than this in
+   * Content-Length: a cap on request bodies, as a proxy in front of a
+   * registry may enforce.
+   */
+  readonly bodyLargerThan?: number;
   /** The first `times` matching requests get the fault; all of them when absent. */
   readonly times?: number;
   readonly fault: Fault;
@@ -113,7 +120,7 @@ export async function startFaultProxy(
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const method = req.method ?? "GET";
     const path = req.url ?? "/";
-    const match = active.find((a) => a.left > 0 && matches(a.rule, method, path));
+    const match = active.find((a) => a.left > 0 && matches(a.rule, method, path, req.headers));
     if (match !== undefined) match.left--;
     const fault = match?.rule.fault;
     const recorded = {
@@ -164,8 +171,18 @@ export async function startFaultProxy(
   };
 }
 
-function matches(rule: FaultRule, method: string, path: string): boolean {
-  return (rule.method === undefined || rule.method === method) && rule.path.test(path);
+function matches(
+  rule: FaultRule,
+  method: string,
+  path: string,
+  headers: IncomingHttpHeaders,
+): boolean {
+  const length = Number(headers["content-length"] ?? 0);
+  return (
+    (rule.method === undefined || rule.method === method) &&
+    rule.path.test(path) &&
+    (rule.bodyLargerThan === undefined || length > rule.bodyLargerThan)
+  );
 }
 
 /** Answers one request: the fault's way, or forwarded unchanged. */
