@@ -49,7 +49,8 @@ export function declaredMediaType(json: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-function isDescriptor(value: unknown): value is Descriptor {
+/** Whether `value` has the digest, media type and size of a descriptor. */
+export function isDescriptor(value: unknown): value is Descriptor {
   const d = value as Partial<Descriptor> | null;
   return (
     typeof d?.digest === "string" && typeof d.mediaType === "string" && typeof d.size === "number"

@@ -1,0 +1,251 @@
+/**
+ * Mirrors one source image to its destinations (oc image mirror, §10.4,
+ * with D13's platforms): the source manifest is read once and verified, each
+ * destination is asked whether its tag already points at the image (then
+ * only the referrers are checked), the tree is read and filtered, and each
+ * destination gets blobs, manifests and tag in that order. A destination
+ * that fails does not stop the others.
+ */
+import { ReconcilerError } from "../../errors.ts";
+import type { BlobCopier } from "./blob-copier.ts";
+import type { RepositoryEndpoint } from "./endpoint.ts";
+import { readTree, treeBlobs, type Filtering, type ImageNode } from "./image-tree.ts";
+import type { MirrorEvent } from "./mirror-events.ts";
+import { isNotFound } from "./not-found.ts";
+import type { PlatformFilter } from "./platform-filter.ts";
+import { pushManifests, pushTree } from "./push-tree.ts";
+import { copyReferrers } from "./referrer-copy.ts";
+
+/** One destination of an image. */
+export interface MirrorDestination {
+  readonly endpoint: RepositoryEndpoint;
+  /** The tag to point at the image; none pushes by digest only (X4). */
+  readonly tag?: string;
+  /** How the user named it, for messages and results. */
+  readonly display: string;
+}
+
+/** One image to mirror. */
+export interface ImageCopy {
+  readonly source: RepositoryEndpoint;
+  /** The tag or digest to read ("" for a layout's only image). */
+  readonly reference: string;
+  /** How the user named the source. */
+  readonly display: string;
+  readonly destinations: readonly MirrorDestination[];
+}
+
+/** How images are copied. */
+export interface CopyOptions {
+  readonly filter: PlatformFilter;
+  /** Copy referrers with the image (default); `--skip-referrers` turns it off. */
+  readonly referrers: boolean;
+  /** Copy blobs even when the destination holds the manifest (oc's --force). */
+  readonly force: boolean;
+  readonly copier: BlobCopier;
+  readonly emit: (event: MirrorEvent) => void;
+  /** Read the source and ask each destination what it holds; write nothing. */
+  readonly dryRun?: boolean;
+  /** A source that does not exist is a warning, not a failure (oc's --skip-missing). */
+  readonly skipMissing?: boolean;
+}
+
+/** What happened at one destination. */
+export interface DestinationResult {
+  readonly destination: string;
+  readonly tag?: string;
+  /** The digest the destination holds now (the pushed top manifest's), and its media type. */
+  readonly digest?: string;
+  readonly mediaType?: string;
+  /**
+   * copied: something was written; unchanged: the tag already pointed at
+   * the image; planned: a dry run would copy it.
+   */
+  readonly status: "copied" | "unchanged" | "planned" | "failed";
+  /** Referrers copied (0 when none, or when they were there already). */
+  readonly referrers: number;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+/** What happened to one image. */
+export interface ImageResult {
+  readonly source: string;
+  /** The source's digest (its index, for a multi-platform image). */
+  readonly sourceDigest?: string;
+  /** What the platform filter did; anything but "none" means the destination digest differs. */
+  readonly filtering: Filtering;
+  readonly destinations: readonly DestinationResult[];
+  /** The source could not be read: nothing was written anywhere. */
+  readonly error?: { readonly code: string; readonly message: string };
+  /** The source does not exist and --skip-missing said to go on. */
+  readonly missing?: boolean;
+}
+
+/** Mirrors `image` to each of its destinations. */
+export async function copyImage(image: ImageCopy, options: CopyOptions): Promise<ImageResult> {
+  const warn = (message: string): void => {
+    options.emit({ type: "warning", message });
+  };
+  let tree: { root: ImageNode | undefined; filtering: Filtering };
+  let sourceDigest: string | undefined;
+  try {
+    const top = await image.source.repository.getManifest(image.reference);
+    sourceDigest = top.descriptor.digest;
+    tree = await readTree(image.source.repository, top, options.filter, warn);
+  } catch (err) {
+    if (options.skipMissing === true && isNotFound(err)) {
+      warn(`Image ${image.display} does not exist and will not be mirrored`);
+      return { source: image.display, filtering: "none", destinations: [], missing: true };
+    }
+    const error = failure(err);
+    for (const d of image.destinations) emitFailed(options, image, d, error.message);
+    return {
+      source: image.display,
+      ...(sourceDigest === undefined ? {} : { sourceDigest }),
+      filtering: "none",
+      destinations: image.destinations.map((d) => ({
+        destination: d.display,
+        ...tagOf(d),
+        status: "failed",
+        referrers: 0,
+        error,
+      })),
+      error,
+    };
+  }
+  const { root, filtering } = tree;
+  if (root === undefined) {
+    warn(`no platform of ${image.display} matches the filter: nothing copied (ML6)`);
+    return { source: image.display, sourceDigest, filtering, destinations: [] };
+  }
+  const digest = root.manifest.descriptor.digest;
+  const states = await Promise.all(
+    image.destinations.map(async (d) => ({ d, held: await heldState(d, digest, options) })),
+  );
+  const blobs = treeBlobs(root);
+  const copying = options.dryRun === true ? 0 : states.filter((s) => s.held === "missing").length;
+  options.emit({
+    type: "image",
+    source: image.display,
+    destinations: image.destinations.map((d) => d.display),
+    blobs: blobs.length * copying,
+    bytes: blobs.reduce((sum, b) => sum + b.size, 0) * copying,
+  });
+  const destinations = await Promise.all(
+    states.map(({ d, held }) => copyTo(image, d, held, root, options)),
+  );
+  return { source: image.display, sourceDigest, filtering, destinations };
+}
+
+/** tagged: the tag points at the image; manifest: the image is there, the tag is not; missing. */
+type Held = "tagged" | "manifest" | "missing" | { readonly error: unknown };
+
+/** What the destination holds of the image (Y1), asked with one or two HEADs. */
+async function heldState(
+  destination: MirrorDestination,
+  digest: string,
+  options: CopyOptions,
+): Promise<Held> {
+  if (options.force) return "missing";
+  try {
+    const { repository } = destination.endpoint;
+    if (destination.tag !== undefined) {
+      const tagged = await present(() => repository.resolve(destination.tag ?? ""));
+      if (tagged?.digest === digest) return "tagged";
+    }
+    const held = await present(() => repository.resolve(digest));
+    if (held === undefined) return "missing";
+    return destination.tag === undefined ? "tagged" : "manifest";
+  } catch (err) {
+    return { error: err };
+  }
+}
+
+async function present<T>(ask: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await ask();
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+async function copyTo(
+  image: ImageCopy,
+  destination: MirrorDestination,
+  held: Held,
+  root: ImageNode,
+  options: CopyOptions,
+): Promise<DestinationResult> {
+  const { digest, mediaType } = root.manifest.descriptor;
+  const base = { destination: destination.display, ...tagOf(destination) };
+  const target = {
+    source: image.source,
+    destination: destination.endpoint,
+    copier: options.copier,
+  };
+  try {
+    if (typeof held === "object") throw held.error;
+    if (options.dryRun === true) {
+      const status = held === "tagged" ? "unchanged" : "planned";
+      return { ...base, digest, mediaType, status, referrers: 0 };
+    }
+    if (held === "missing") {
+      await pushTree(target, root, destination.tag);
+    } else if (held === "manifest") {
+      // Y1: the destination has the image; only the tag is written.
+      await pushManifests(destination.endpoint, { ...root, children: [] }, destination.tag);
+    }
+    if (held !== "tagged") {
+      options.emit({
+        type: "pushed",
+        source: image.display,
+        destination: destination.display,
+        digest,
+        ...tagOf(destination),
+      });
+    }
+    const referrers = options.referrers
+      ? await copyReferrers(target, subjectsOf(root), (message) => {
+          options.emit({ type: "warning", message });
+        })
+      : 0;
+    const status = held === "tagged" && referrers === 0 ? "unchanged" : "copied";
+    return { ...base, digest, mediaType, status, referrers };
+  } catch (err) {
+    const error = failure(err);
+    emitFailed(options, image, destination, error.message);
+    return { ...base, status: "failed", referrers: 0, error };
+  }
+}
+
+/** The digests whose referrers travel with the image: the top manifest's and its children's. */
+function subjectsOf(root: ImageNode): string[] {
+  return [
+    root.manifest.descriptor.digest,
+    ...root.children.map((c) => c.manifest.descriptor.digest),
+  ];
+}
+
+function emitFailed(
+  options: CopyOptions,
+  image: ImageCopy,
+  destination: MirrorDestination,
+  message: string,
+): void {
+  options.emit({
+    type: "failed",
+    source: image.display,
+    destination: destination.display,
+    message,
+  });
+}
+
+function tagOf(destination: MirrorDestination): { tag?: string } {
+  return destination.tag === undefined ? {} : { tag: destination.tag };
+}
+
+function failure(err: unknown): { code: string; message: string } {
+  if (err instanceof ReconcilerError) return { code: err.code, message: err.message };
+  return { code: "UNKNOWN", message: err instanceof Error ? err.message : String(err) };
+}
