@@ -13,4 +13,9 @@ const out = {
 process.exitCode = await run(process.argv.slice(2), out, {
   env: process.env,
   debug: process.env["ISG_DEBUG"] !== undefined,
+  terminal: {
+    isTTY: process.stderr.isTTY,
+    // columns is undefined at run time when stderr is not a terminal.
+    ...(process.stderr.isTTY ? { columns: process.stderr.columns } : {}),
+  },
 });

@@ -8,6 +8,7 @@ import { exitCodes, type Output } from "./output.ts";
 import { describeHelp, runDescribe } from "./describe.ts";
 import { digestHelp, runDigest } from "./digest.ts";
 import { inspectHelp, runInspect } from "./inspect.ts";
+import { mirrorHelp, runMirror, type TerminalInfo } from "./mirror.ts";
 import { applyHelp, runApply } from "./apply.ts";
 import { importImageHelp, runImportImage } from "./import-image.ts";
 import { planHelp, runPlan } from "./plan-command.ts";
@@ -25,6 +26,8 @@ export interface RunContext {
   readonly debug: boolean;
   /** The clock status items are stamped with; tests fix it. */
   readonly now?: () => Date;
+  /** Whether stderr is a terminal, for live progress. */
+  readonly terminal?: TerminalInfo;
 }
 
 interface Command {
@@ -75,6 +78,11 @@ const commands: Readonly<Record<string, Command>> = {
     run: (args, out, context) => runInspect(args, out, context.env),
     summary: "show an image's digest, platforms, config, layers and referrers",
     help: inspectHelp,
+  },
+  mirror: {
+    run: (args, out, context) => runMirror(args, out, context.env, context.terminal),
+    summary: "copy images between registries and OCI layouts, as 'oc image mirror' does",
+    help: mirrorHelp,
   },
   describe: {
     run: (args, out, context) => runDescribe(args, out, context.env, context.now),

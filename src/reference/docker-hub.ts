@@ -29,3 +29,13 @@ export function registryApiHost(domain: string): string {
     ? DOCKER_HUB_API_HOST
     : domain;
 }
+
+/** Whether `domain` is one of Docker Hub's names (`docker.io`, `index.docker.io`, the API host). */
+export function isDockerHubDomain(domain: string): boolean {
+  const lower = domain.toLowerCase();
+  return (
+    lower === DOCKER_HUB_DOMAIN ||
+    lower === DOCKER_HUB_LEGACY_DOMAIN ||
+    lower === DOCKER_HUB_API_HOST
+  );
+}

@@ -17,6 +17,7 @@ export {
   DOCKER_HUB_DOMAIN,
   DOCKER_HUB_LEGACY_DOMAIN,
   OFFICIAL_REPOSITORY_PREFIX,
+  isDockerHubDomain,
   registryApiHost,
 } from "./docker-hub.ts";
 export { formatReference, formatTagAndDigest, repositoryName } from "./format.ts";

@@ -247,3 +247,29 @@ export function inspectConfigRaw(
     options,
   );
 }
+
+/**
+ * `skopeo copy --all REF dir:DIR`: skopeo pulls every manifest and blob of
+ * `ref` and checks each against its digest; it fails on anything missing or
+ * wrong, so a copy that succeeds shows the image is complete and intact.
+ */
+export async function copyToDir(
+  ref: string,
+  dir: string,
+  options: SkopeoOptions = {},
+): Promise<void> {
+  const files = isolated();
+  await skopeo(
+    [
+      "copy",
+      "--all",
+      "--quiet",
+      "--authfile",
+      files.authFile,
+      ...connectionArgs("src-", options),
+      dockerRef(ref),
+      `dir:${dir}`,
+    ],
+    options,
+  );
+}
