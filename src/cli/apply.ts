@@ -15,6 +15,7 @@ import { planExitCode } from "./plan-command.ts";
 import { planDocument, renderPlanTable } from "./plan-render.ts";
 import { reconcile, reconcileOptions, reconcileOptionsHelp } from "./reconcile-command.ts";
 import { fileChanges, patch, writeChanges } from "./write-files.ts";
+import { copyPlannedMirrors, prefixKeys } from "./apply-mirrors.ts";
 
 /** The command's help text. */
 export const applyHelp = `Usage: imagestream-gitops apply [--repo DIR] [--dry-run] [--json] [options]
@@ -27,15 +28,19 @@ every container whose trigger follows a tag that moved (a DeploymentConfig's
 lastTriggeredImage too; imagePullPolicy never). Only the changed
 nodes of a file change: comments, key order, quoting and indentation stay
 byte for byte, and a file without changes is not rewritten. Failed imports
-are reported and leave the status as it was. Nothing is committed (see the
-publish step).
+are reported and leave the status as it was. Images that tags with
+referencePolicy Local (or the config's mirrors) need at the local registry are
+copied there first, every platform, with their signatures and other referrers;
+a trigger is pointed at the local copy only once it is there, and a copy that
+fails leaves its triggers as they were. Nothing is committed (see the publish
+step).
 
 Options:
 ${reconcileOptionsHelp}
   --dry-run           print the unified diff of what would be written; write nothing
 
-Exit status: 0 done (or nothing to do), 1 an import failed or the local registry
-could not be asked (the rest is still written), 2 invalid input or usage.
+Exit status: 0 done (or nothing to do), 1 an import or a copy failed or the local
+registry could not be asked (the rest is still written), 2 invalid input or usage.
 `;
 
 /** Runs `apply`; returns the exit code. */
@@ -55,8 +60,16 @@ export async function runApply(
     out.stdout(applyHelp);
     return exitCodes.ok;
   }
-  const { plan, diagnostics, registries, mask, loaded } = await reconcile(values, out, env, now);
+  const reconciled = await reconcile(values, out, env, now);
+  const { diagnostics, mask, loaded } = reconciled;
   const { model } = loaded;
+  let { plan, registries } = reconciled;
+  if (!values["dry-run"] && plan.mirrors.some((m) => m.action === "copy")) {
+    // Mirror first: only images now at the destination may be pointed at.
+    const run = await copyPlannedMirrors(plan.mirrors, loaded, values, out, env);
+    plan = { ...reconciled.replan(run.copied), mirrors: run.mirrors };
+    registries = { ...registries, ...prefixKeys("mirror ", run.registries) };
+  }
   const changes = fileChanges(model.files, planEdits(plan, model.config.history));
   const dryRun = values["dry-run"];
   if (!dryRun) await writeChanges(model.root, changes);

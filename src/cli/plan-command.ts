@@ -69,7 +69,8 @@ export function planExitCode(plan: Plan, invalid: boolean, detailed: boolean): n
   if (
     plan.summary.fail > 0 ||
     plan.streams.some((s) => s.repositoryImport?.failure !== undefined) ||
-    plan.workloads.some((w) => w.triggers.some((t) => t.rule === "mirror-unchecked"))
+    plan.workloads.some((w) => w.triggers.some((t) => t.rule === "mirror-unchecked")) ||
+    plan.mirrors.some((m) => m.action === "failed" || m.action === "unchecked")
   )
     return exitCodes.failure;
   return detailed && planHasChanges(plan) ? exitCodes.changesPending : exitCodes.ok;

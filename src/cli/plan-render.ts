@@ -5,6 +5,7 @@
  */
 import type { Diagnostic } from "../model/diagnostic.ts";
 import type { Plan, TagAction, TagPlan } from "../model/plan.ts";
+import { renderMirrors } from "./mirror-render.ts";
 import { alignColumns } from "./columns.ts";
 import { renderTriggers } from "./trigger-render.ts";
 
@@ -55,7 +56,8 @@ export function renderPlanTable(plan: Plan): string {
     }
   }
   const triggers = renderTriggers(plan);
-  return `${lines.join("\n")}\n\n${renderSummaryLine(plan)}\n${triggers === "" ? "" : `\n${triggers}`}`;
+  const mirrors = renderMirrors(plan);
+  return `${lines.join("\n")}\n\n${renderSummaryLine(plan)}\n${mirrors === "" ? "" : `\n${mirrors}`}${triggers === "" ? "" : `\n${triggers}`}`;
 }
 
 const summaryWords: readonly [TagAction, string][] = [
@@ -91,6 +93,7 @@ export function planDocument(
     streams: plan.streams,
     triggerSummary: plan.triggerSummary,
     workloads: plan.workloads,
+    mirrors: plan.mirrors,
     diagnostics,
     registries,
   };

@@ -5,7 +5,8 @@
  */
 import path from "node:path";
 import { makePlan } from "../execute/make-plan.ts";
-import type { PlanInput } from "../plan/plan-repository.ts";
+import { planRepository, type PlanInput } from "../plan/plan-repository.ts";
+import { withCopied } from "../plan/mirror-presence.ts";
 import type { LoadResult } from "../load/load-repository.ts";
 import type { ResolvedConfig } from "../model/config.ts";
 import type { Diagnostic } from "../model/diagnostic.ts";
@@ -51,6 +52,12 @@ export interface ReconcileValues {
   readonly json: boolean;
 }
 
+/** An image the run copied to a mirror destination, by digest. */
+export interface CopiedImage {
+  readonly pullSpec: string;
+  readonly mediaType: string;
+}
+
 /** The run's inputs and its plan. */
 export interface Reconciled {
   readonly loaded: LoadResult;
@@ -59,6 +66,11 @@ export interface Reconciled {
   readonly registries: Record<string, unknown>;
   /** Replaces credentials in text before it is printed. */
   readonly mask: (text: string) => string;
+  /**
+   * The plan again, from the same registry answers, knowing that the run
+   * copied these images (by digest) itself: no registry is asked.
+   */
+  readonly replan: (copied: readonly CopiedImage[]) => Plan;
 }
 
 /** Loads the repository at `--repo`, prints its diagnostics (text mode), and plans it. */
@@ -132,19 +144,16 @@ export async function planStreams(
       : await setUpRegistry({ ...flags, insecure: true }, model.config, configDir, env, root);
   try {
     const progress = progressLines(out, values.json);
-    const { plan } = await makePlan(
-      input,
-      {
-        config: model.config,
-        now: now(),
-        registryInsecure: registryInsecure(model.config, values.insecure),
-        ...(force === undefined ? {} : { force }),
-      },
-      {
-        open: (spec, tls) => (tls && insecure !== undefined ? insecure : secure).open(spec),
-        progress,
-      },
-    );
+    const options = {
+      config: model.config,
+      now: now(),
+      registryInsecure: registryInsecure(model.config, values.insecure),
+      ...(force === undefined ? {} : { force }),
+    };
+    const { plan, observations } = await makePlan(input, options, {
+      open: (spec, tls) => (tls && insecure !== undefined ? insecure : secure).open(spec),
+      progress,
+    });
     // Secrets are collected after the run: a credential helper may have answered during it.
     const mask = masker([
       ...secure.credentials.secrets(),
@@ -154,7 +163,12 @@ export async function planStreams(
       secure.transport.stats.snapshot(),
       insecure?.transport.stats.snapshot() ?? {},
     );
-    return { plan, registries, mask };
+    const replan = (copied: readonly CopiedImage[]): Plan =>
+      planRepository(input, {
+        ...options,
+        observations: withCopied(observations, options, copied),
+      }).plan;
+    return { plan, registries, mask, replan };
   } finally {
     await secure.client.close();
     await insecure?.client.close();

@@ -181,6 +181,36 @@ export interface WorkloadPlan extends PlannedObject {
 /** Counts of trigger decisions, by action. */
 export type TriggerSummary = Readonly<Record<TriggerAction, number>>;
 
+/**
+ * What happens to one image copy a tag needs (D9, the config's mirrors).
+ * - copy: the destination lacks the image; apply copies it before anything
+ *   points at it.
+ * - present: the destination holds it.
+ * - pending: not asked yet (the tags have not settled).
+ * - unchecked: the destination could not be asked.
+ * - copied, failed: what `apply` did with a `copy`.
+ */
+export type MirrorAction = "copy" | "present" | "pending" | "unchecked" | "copied" | "failed";
+
+/** One image copy to the local registry or a configured mirror. */
+export interface MirrorPlan {
+  readonly namespace: string;
+  readonly stream: string;
+  readonly tag: string;
+  /** `local`: the tag's referencePolicy is Local (D9); `mapping`: the config's `mirrors[index]`. */
+  readonly origin: "local" | "mapping";
+  /** The image as the status records it, by digest. */
+  readonly from: string;
+  /** Where it goes, by digest: what consumers of a Local tag are pointed at. */
+  readonly to: string;
+  /** The tag the copy gets at the destination, so registries that collect untagged images keep it. */
+  readonly destinationTag?: string;
+  /** D1: the source is read without TLS verification (the tag or stream says so). */
+  readonly insecure?: boolean;
+  readonly action: MirrorAction;
+  readonly reason: string;
+}
+
 /** Everything one run decided. */
 export interface Plan {
   /** The clock's time when the plan was made (RFC 3339, seconds). */
@@ -190,6 +220,8 @@ export interface Plan {
   /** Workloads with triggers, in file order. */
   readonly workloads: readonly WorkloadPlan[];
   readonly triggerSummary: TriggerSummary;
+  /** Image copies the tags need, in stream and tag order; each destination once. */
+  readonly mirrors: readonly MirrorPlan[];
 }
 
 /** Whether applying `plan` changes anything in the repository. */
@@ -200,6 +232,8 @@ export function planHasChanges(plan: Plan): boolean {
         s.addSpecTags.length > 0 ||
         Object.keys(s.setAnnotations).length > 0 ||
         s.tags.some((t) => t.history !== "none" || t.record !== undefined),
-    ) || plan.workloads.some((w) => w.triggers.some((t) => t.action === "patch"))
+    ) ||
+    plan.workloads.some((w) => w.triggers.some((t) => t.action === "patch")) ||
+    plan.mirrors.some((m) => m.action === "copy")
   );
 }

@@ -31,11 +31,12 @@ import { PlanContext, type PlanOptions } from "./plan-context.ts";
 import { planImportedTag } from "./plan-imported-tag.ts";
 import { planLinkedTag } from "./plan-linked-tag.ts";
 import { planWorkloads, summarizeTriggers } from "./plan-triggers.ts";
+import { planMirrors, type CopySource } from "./plan-mirrors.ts";
 import { consumerPullSpec } from "./pull-spec.ts";
 import { planRepositoryImport, type RepositoryImport } from "./repository-import.ts";
 import { streamScope, type StreamScope } from "./stream-scope.ts";
-import { ReferenceParseError } from "../reference/index.ts";
-import { importMode } from "./import-settings.ts";
+import { parseNormalizedReference, ReferenceParseError } from "../reference/index.ts";
+import { importInsecure, importMode } from "./import-settings.ts";
 import { recordOf, specRecord } from "./spec-record.ts";
 import { describeSource, tagSource, type TagSource } from "./tag-source.ts";
 
@@ -71,16 +72,41 @@ export function planRepository(input: PlanInput, options: PlanOptions): PlanRoun
   const planned = work.map((w) => finishStream(context, w));
   const settled = context.pendingImages.size === 0 && context.pendingListings.size === 0;
   const workloads = planWorkloads(context, input.workloads, planned, settled);
+  const mirrors = planMirrors(context, planned, workloads, sourceOf(work), settled);
   const plan: Plan = {
     time: context.time,
     streams: planned,
     summary: summarize(planned),
     workloads,
     triggerSummary: summarizeTriggers(workloads),
+    mirrors,
   };
   return {
     plan,
     pending: { images: context.pendingImages, listings: context.pendingListings },
+  };
+}
+
+/**
+ * What a copy needs of a spec tag's source: the tag its DockerImage
+ * `from.name` names (not a digest), and whether it is read insecurely (D1).
+ */
+function sourceOf(work: readonly StreamWork[]): CopySource {
+  return (stream, tag) => {
+    const w = work.find(
+      (x) => x.scope.namespace === stream.namespace && x.scope.name === stream.name,
+    );
+    const spec = w?.tags.find((t) => t.name === tag);
+    if (w === undefined || spec?.from?.kind !== "DockerImage") return { insecure: false };
+    const insecure = importInsecure(w.scope.stream, spec, false);
+    try {
+      const ref = parseNormalizedReference(spec.from.name);
+      return ref.digest === undefined && ref.tag !== undefined
+        ? { tag: ref.tag, insecure }
+        : { insecure };
+    } catch {
+      return { insecure };
+    }
   };
 }
 

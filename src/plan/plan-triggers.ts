@@ -20,7 +20,7 @@ import type {
   WorkloadPlan,
 } from "../model/plan.ts";
 import { floatingLatest } from "./floating-tag.ts";
-import { configPlatform } from "./import-settings.ts";
+import { presenceOf } from "./mirror-presence.ts";
 import type { PlanContext } from "./plan-context.ts";
 
 /**
@@ -151,33 +151,30 @@ function withMirror(
     mirror: { ...mirror, present: false },
     targets: standing,
   });
-  if (!settled) return held("pending", "waiting for the tags to settle");
-  const { options } = context;
-  const seen = context.image({
-    from: mirror.to,
-    mode: "PreserveOriginal",
-    platform: configPlatform(options.config),
-    insecure: options.registryInsecure(mirror.to),
-    details: false,
-  });
-  if (seen === undefined) return held("pending", "checking the local registry");
-  if (seen.kind === "image") {
-    return {
-      ...patch,
-      reason: "follows the tag, from the local registry",
-      mirror: { ...mirror, present: true },
-    };
+  const presence = presenceOf(context, mirror.to, settled);
+  switch (presence.kind) {
+    case "pending":
+      return held(
+        "pending",
+        settled ? "checking the local registry" : "waiting for the tags to settle",
+      );
+    case "present":
+      return {
+        ...patch,
+        reason: "follows the tag, from the local registry",
+        mirror: { ...mirror, present: true },
+      };
+    case "missing":
+      return held(
+        "mirror-missing",
+        `the local registry does not hold ${mirror.to} yet: apply copies it from ${mirror.from} first (referencePolicy Local, D9)`,
+      );
+    case "unchecked":
+      return held(
+        "mirror-unchecked",
+        `cannot tell whether the local registry holds the image: ${presence.message}`,
+      );
   }
-  if (seen.failure.reason === "NotFound") {
-    return held(
-      "mirror-missing",
-      `the local registry does not hold ${mirror.to} yet: copy it from ${mirror.from} first (referencePolicy Local, D9)`,
-    );
-  }
-  return held(
-    "mirror-unchecked",
-    `cannot tell whether the local registry holds the image: ${seen.failure.message}`,
-  );
 }
 
 /** Rules under which a trigger's tag cannot be resolved. */

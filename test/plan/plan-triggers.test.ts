@@ -391,7 +391,7 @@ describe("trigger patches: referencePolicy Local (D9, L3)", () => {
     assert.equal(trigger.rule, "mirror-missing");
     assert.match(
       trigger.reason,
-      /does not hold mirror\.example\/demo\/app@sha256:1{64} yet: copy it from quay\.io\/o\/l@/,
+      /does not hold mirror\.example\/demo\/app@sha256:1{64} yet: apply copies it from quay\.io\/o\/l@/,
     );
     assert.equal(trigger.targets[0]?.next, undefined);
     assert.equal(planEdits(plan, 5).get("workloads.yaml"), undefined);
@@ -442,6 +442,11 @@ describe("trigger patches: referencePolicy Local (D9, L3)", () => {
       [moved],
     );
     assert.equal(only(plan).trigger.targets[0]?.next, moved);
+    // Only the tag that moved needs a copy; `local` keeps its image and nothing newly follows it.
+    assert.deepEqual(
+      plan.mirrors.map((m) => [m.tag, m.to, m.action]),
+      [["stable", moved, "present"]],
+    );
   });
 
   it("asks nothing when the container already points at the local copy", () => {
@@ -452,6 +457,7 @@ describe("trigger patches: referencePolicy Local (D9, L3)", () => {
     );
     assert.equal(only(plan).trigger.action, "unchanged");
     assert.ok(!requests.some((r) => r.startsWith("mirror.example")));
+    assert.deepEqual(plan.mirrors, []);
   });
 
   it("without a local registry, a Local tag resolves as Source (L4)", () => {
