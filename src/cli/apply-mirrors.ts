@@ -8,7 +8,11 @@
 import path from "node:path";
 import { endpointOf } from "../execute/mirror/endpoint.ts";
 import type { ImageCopy } from "../execute/mirror/copy-image.ts";
-import { defaultMaxPerRegistry, mirrorImages } from "../execute/mirror/mirror-images.ts";
+import {
+  defaultMaxPerRegistry,
+  imageSucceeded,
+  mirrorImages,
+} from "../execute/mirror/mirror-images.ts";
 import type { LoadResult } from "../load/load-repository.ts";
 import type { MirrorPlan } from "../model/plan.ts";
 import { everyInterval, formatSummary, startProgress } from "./mirror-progress.ts";
@@ -70,6 +74,9 @@ export async function copyPlannedMirrors(
       force: false,
       maxPerRegistry: defaultMaxPerRegistry,
       emit: progress.onEvent,
+      done: (result) => {
+        progress.imageDone(imageSucceeded(result));
+      },
     });
     progress.stop();
     const landed = new Map<string, string | undefined>();
@@ -98,7 +105,7 @@ export async function copyPlannedMirrors(
       const mediaType = landed.get(m.to);
       if (mediaType !== undefined) {
         copied.push({ pullSpec: m.to, mediaType });
-        return { ...m, action: "copied", reason: `copied from ${m.from}` };
+        return { ...m, action: "copied", reason: "copied, with the digest the plan points at" };
       }
       const why = failures.get(m.to) ?? "the copy landed with another digest";
       return { ...m, action: "failed", reason: mask(`copy failed: ${why}`) };

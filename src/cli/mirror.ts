@@ -29,7 +29,8 @@ import {
 } from "./mirror-mappings.ts";
 import { everyInterval, formatSummary, startProgress } from "./mirror-progress.ts";
 import { exitCodes, type Output } from "./output.ts";
-import { concurrencyArgument, masker } from "./registry-command.ts";
+import { concurrencyArgument, masker, referenceError } from "./registry-command.ts";
+import { isNotFound } from "../execute/mirror/not-found.ts";
 import { setUpRegistry } from "./registry-setup.ts";
 import type { RepositoryName } from "../registry/registry-location.ts";
 import { endpointKey } from "./mirror-endpoint.ts";
@@ -60,11 +61,12 @@ Options:
   --dir DIR                base directory of file:// paths (default: the working directory)
   --filter-by-os REGEX     copy only the platforms whose os/arch[/variant] matches REGEX
                            (unanchored); the destination digest then differs from the source's
-  --keep-manifest-list     with --filter-by-os, push the source index unchanged (as oc does)
+  --keep-manifest-list     accepted for oc compatibility: the source index is kept by default
   --skip-referrers         do not copy signatures, SBOMs and attestations
   --skip-mount             never mount blobs across repositories; send them
   --skip-missing           a source that does not exist is a warning, not a failure
-  --force                  copy blobs even when the destination holds the image
+  --force                  push the manifests and tag even when the destination holds the image
+                           (blobs it holds are still skipped)
   --max-per-registry N     blob transfers in flight per destination registry (default ${String(defaultMaxPerRegistry)})
   --dry-run                read the sources, ask the destinations what they hold, write nothing
   --insecure               skip TLS verification and fall back to plain HTTP, for every registry
@@ -125,6 +127,13 @@ export async function runMirror(
   const mappings = await readMappings(positionals, values.filename ?? []);
   const parsed = mappings.map((m) => parseMapping(m, { dir: values.dir }));
   const filter = filterArgument(values["filter-by-os"]);
+  if (filter !== undefined && values["keep-manifest-list"]) {
+    // oc pushes the source index with only the matching manifests: registries that check an
+    // index's manifests refuse it, and those that do not tag an incomplete image.
+    throw new UsageError(
+      "--keep-manifest-list keeps the source index, which needs every platform it lists: drop --filter-by-os to copy them all, or --keep-manifest-list to copy only the matching ones",
+    );
+  }
   const maxPerRegistry = positiveArgument("--max-per-registry", values["max-per-registry"]);
   const concurrency = concurrencyArgument(values.concurrency);
   const config = values.config === undefined ? undefined : await loadConfigFile(values.config);
@@ -150,9 +159,14 @@ export async function runMirror(
   });
   const started = Date.now();
   try {
-    const expanded = await expandAll(parsed, setup, values["skip-missing"], (message) => {
-      progress.onEvent({ type: "warning", message });
-    });
+    const { expanded, failed: unlisted } = await expandAll(
+      parsed,
+      setup,
+      values["skip-missing"],
+      (message) => {
+        progress.onEvent({ type: "warning", message });
+      },
+    );
     const images = groupBySource(finishMappings(expanded), setup);
     const results = await mirrorImages(images, {
       filter: {
@@ -171,6 +185,7 @@ export async function runMirror(
       },
     });
     progress.stop();
+    results.unshift(...unlisted);
     const failed = results.filter((r) => !imageSucceeded(r));
     const stats = setup.transport.stats.snapshot();
     const requests = Object.values(stats).reduce((sum, s) => sum + s.requests, 0);
@@ -237,8 +252,9 @@ async function expandAll(
   setup: RegistrySetup,
   skipMissing: boolean,
   warn: (message: string) => void,
-): Promise<ParsedMapping[]> {
+): Promise<{ expanded: ParsedMapping[]; failed: ImageResult[] }> {
   const expanded: ParsedMapping[] = [];
+  const failed: ImageResult[] = [];
   for (const mapping of mappings) {
     if (mapping.tagPattern === undefined) {
       expanded.push(mapping);
@@ -249,8 +265,21 @@ async function expandAll(
     try {
       tags = await repository.listTags();
     } catch (err) {
-      if (!skipMissing) throw err;
-      warn(`Image ${mapping.source.text} does not exist and will not be mirrored`);
+      if (skipMissing && isNotFound(err)) {
+        warn(`Image ${mapping.source.text} does not exist and will not be mirrored`);
+        continue;
+      }
+      // One source that cannot be listed fails its mappings, not the others.
+      const error = referenceError(err);
+      warn(`${mapping.source.text}: cannot list its tags: ${error.message}`);
+      failed.push({
+        source: mapping.source.text,
+        filtering: "none",
+        destinations: [
+          { destination: mapping.destination.text, status: "failed", referrers: 0, error },
+        ],
+        error,
+      });
       continue;
     }
     const found = expandMapping(mapping, tags);
@@ -258,7 +287,7 @@ async function expandAll(
       warn(`no tag of ${mapping.source.text} matches "${mapping.tagPattern}"`);
     expanded.push(...found);
   }
-  return expanded;
+  return { expanded, failed };
 }
 
 /** One ImageCopy per source image, with every destination it goes to: the source is read once. */

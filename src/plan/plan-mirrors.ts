@@ -27,10 +27,14 @@ import {
 import { presenceOf } from "./mirror-presence.ts";
 import type { PlanContext } from "./plan-context.ts";
 
-/** What a copy needs of a tag's spec: the source's tag, and whether it is read insecurely (D1). */
+/**
+ * What a copy of `pullSpec` (a tag's image) needs: the tag to give it at a
+ * mapped mirror, and whether its source is read insecurely (D1).
+ */
 export type CopySource = (
   stream: StreamPlan,
   tag: string,
+  pullSpec: string,
 ) => { readonly tag?: string; readonly insecure: boolean };
 
 /** A copy before its destination is asked about. */
@@ -71,7 +75,7 @@ function copiesOf(
 ): Wanted[] {
   const head = tag.history === "none" ? tag.current : tag.next;
   if (head === undefined || head.image === "" || tag.action === "fail") return [];
-  const source = sourceOf(stream, tag.tag);
+  const source = sourceOf(stream, tag.tag, head.dockerImageReference);
   const base = {
     namespace: stream.namespace,
     stream: stream.name,
@@ -124,8 +128,8 @@ function normalizedPrefix(prefix: string): string {
   return slash === -1 ? domain : `${domain}${trimmed.slice(slash)}`;
 }
 
-/** `domain/path` of a pull spec, Docker Hub names spelled out. */
-function normalizedRepository(name: string): string | undefined {
+/** `domain/path` of a pull spec, Docker Hub names spelled out; undefined when it does not parse. */
+export function normalizedRepository(name: string): string | undefined {
   try {
     const ref = parseNormalizedReference(name);
     return `${ref.domain ?? DOCKER_HUB_DOMAIN}/${ref.path}`;
@@ -140,7 +144,7 @@ function decide(context: PlanContext, want: Wanted, settled: boolean): MirrorPla
     case "present":
       return { ...want, action: "present", reason: "the destination holds the image" };
     case "missing":
-      return { ...want, action: "copy", reason: `copy ${want.from} to ${want.to}` };
+      return { ...want, action: "copy", reason: "the destination lacks the image" };
     case "pending":
       return { ...want, action: "pending", reason: "waiting for the tags to settle" };
     case "unchecked":

@@ -17,6 +17,7 @@
  * source is new, is current in the same run. (OpenShift moves an alias chain
  * one hop per stream update; this is where those updates end.)
  */
+import type { ResolvedConfig } from "../model/config.ts";
 import type { TagEvent, TagReference } from "../model/generated/imagestream.ts";
 import {
   type Plan,
@@ -31,7 +32,7 @@ import { PlanContext, type PlanOptions } from "./plan-context.ts";
 import { planImportedTag } from "./plan-imported-tag.ts";
 import { planLinkedTag } from "./plan-linked-tag.ts";
 import { planWorkloads, summarizeTriggers } from "./plan-triggers.ts";
-import { planMirrors, type CopySource } from "./plan-mirrors.ts";
+import { normalizedRepository, planMirrors, type CopySource } from "./plan-mirrors.ts";
 import { consumerPullSpec } from "./pull-spec.ts";
 import { planRepositoryImport, type RepositoryImport } from "./repository-import.ts";
 import { streamScope, type StreamScope } from "./stream-scope.ts";
@@ -72,7 +73,13 @@ export function planRepository(input: PlanInput, options: PlanOptions): PlanRoun
   const planned = work.map((w) => finishStream(context, w));
   const settled = context.pendingImages.size === 0 && context.pendingListings.size === 0;
   const workloads = planWorkloads(context, input.workloads, planned, settled);
-  const mirrors = planMirrors(context, planned, workloads, sourceOf(work), settled);
+  const mirrors = planMirrors(
+    context,
+    planned,
+    workloads,
+    sourceOf(work, context.options.config),
+    settled,
+  );
   const plan: Plan = {
     time: context.time,
     streams: planned,
@@ -88,24 +95,35 @@ export function planRepository(input: PlanInput, options: PlanOptions): PlanRoun
 }
 
 /**
- * What a copy needs of a spec tag's source: the tag its DockerImage
- * `from.name` names (not a digest), and whether it is read insecurely (D1).
+ * What a copy needs of a tag's source: the tag its DockerImage `from.name`
+ * names, unless a Legacy import recorded one platform's manifest (the copy
+ * is then pushed by digest, so the mirror's tag never names less than the
+ * source's); and whether the image's repository is read insecurely (D1):
+ * any tag or stream importing from that repository insecurely makes it so,
+ * which covers tags that follow another (an alias takes its source's image).
  */
-function sourceOf(work: readonly StreamWork[]): CopySource {
-  return (stream, tag) => {
-    const w = work.find(
-      (x) => x.scope.namespace === stream.namespace && x.scope.name === stream.name,
-    );
-    const spec = w?.tags.find((t) => t.name === tag);
-    if (w === undefined || spec?.from?.kind !== "DockerImage") return { insecure: false };
-    const insecure = importInsecure(w.scope.stream, spec, false);
+function sourceOf(work: readonly StreamWork[], config: ResolvedConfig): CopySource {
+  const insecure = new Set<string>();
+  const specs = new Map<string, TagReference>();
+  for (const w of work) {
+    for (const tag of w.tags) {
+      specs.set(`${w.scope.namespace}/${w.scope.name}:${tag.name}`, tag);
+      if (tag.from?.kind === "DockerImage" && importInsecure(w.scope.stream, tag, false)) {
+        const repository = normalizedRepository(tag.from.name);
+        if (repository !== undefined) insecure.add(repository);
+      }
+    }
+  }
+  return (stream, tag, pullSpec) => {
+    const repository = normalizedRepository(pullSpec);
+    const base = { insecure: repository !== undefined && insecure.has(repository) };
+    const spec = specs.get(`${stream.namespace}/${stream.name}:${tag}`);
+    if (spec?.from?.kind !== "DockerImage" || importMode(spec, config) === "Legacy") return base;
     try {
       const ref = parseNormalizedReference(spec.from.name);
-      return ref.digest === undefined && ref.tag !== undefined
-        ? { tag: ref.tag, insecure }
-        : { insecure };
+      return ref.digest === undefined && ref.tag !== undefined ? { ...base, tag: ref.tag } : base;
     } catch {
-      return { insecure };
+      return base;
     }
   };
 }

@@ -10,20 +10,23 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import type { Descriptor } from "../../src/registry/manifest.ts";
 import { RemoteRepository } from "../../src/registry/remote-repository.ts";
+import { startFaultProxy } from "../support/fault-proxy.ts";
 import { generatedBlob } from "../support/generated-blob.ts";
 import { startRegistry } from "../support/registry-server.ts";
 import { inspectRaw } from "../support/skopeo.ts";
 import { newTestClient } from "../support/test-session.ts";
 
 const MiB = 1024 * 1024;
-/** Node's own footprint is about 50 MiB; a whole layer would be 1024. */
-const boundMiB = 160;
+/** Node alone takes about 50 MiB and lazy collection about as much again; a whole layer would be 1024. */
+const boundMiB = 192;
 const main = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 
 /** Runs the CLI; resolves with its exit code, output and the highest VmHWM seen. */
 function runSampled(
   args: readonly string[],
+  timeoutMs = 300_000,
 ): Promise<{ code: number; stderr: string; peakKiB: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [main, ...args], { stdio: ["ignore", "ignore", "pipe"] });
@@ -40,12 +43,45 @@ function runSampled(
       }
     };
     const timer = setInterval(() => void sample(), 25);
+    // A process that never exits (a connection held open) fails the test instead of hanging it.
+    const killer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("error", reject);
     child.on("exit", (code) => {
       clearInterval(timer);
+      clearTimeout(killer);
       resolve({ code: code ?? -1, stderr, peakKiB });
     });
   });
+}
+
+/** Pushes a config and a manifest over `layer`, tagged 1.0; returns the manifest's bytes. */
+async function pushManifestFor(repo: RemoteRepository, layer: Descriptor): Promise<Buffer> {
+  const configBytes = Buffer.from(
+    JSON.stringify({
+      architecture: "amd64",
+      os: "linux",
+      rootfs: { type: "layers", diff_ids: [layer.digest] },
+    }),
+  );
+  const config = {
+    mediaType: "application/vnd.oci.image.config.v1+json",
+    digest: `sha256:${createHash("sha256").update(configBytes).digest("hex")}`,
+    size: configBytes.length,
+  };
+  assert.equal(await repo.putBlob(config, () => configBytes), "uploaded");
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      config,
+      layers: [layer],
+    }),
+  );
+  await repo.putManifest(
+    { bytes: manifest, mediaType: "application/vnd.oci.image.manifest.v1+json" },
+    "1.0",
+  );
+  return manifest;
 }
 
 describe("mirror memory", () => {
@@ -63,31 +99,7 @@ describe("mirror memory", () => {
       "application/vnd.oci.image.layer.v1.tar",
     );
     assert.equal(await repo.putBlob(layer.descriptor, layer.open), "uploaded");
-    const configBytes = Buffer.from(
-      JSON.stringify({
-        architecture: "amd64",
-        os: "linux",
-        rootfs: { type: "layers", diff_ids: [layer.descriptor.digest] },
-      }),
-    );
-    const config = {
-      mediaType: "application/vnd.oci.image.config.v1+json",
-      digest: `sha256:${createHash("sha256").update(configBytes).digest("hex")}`,
-      size: configBytes.length,
-    };
-    assert.equal(await repo.putBlob(config, () => configBytes), "uploaded");
-    const manifest = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: "application/vnd.oci.image.manifest.v1+json",
-        config,
-        layers: [layer.descriptor],
-      }),
-    );
-    await repo.putManifest(
-      { bytes: manifest, mediaType: "application/vnd.oci.image.manifest.v1+json" },
-      "1.0",
-    );
+    const manifest = await pushManifestFor(repo, layer.descriptor);
 
     const run = await runSampled([
       "mirror",
@@ -106,5 +118,35 @@ describe("mirror memory", () => {
     assert.match(run.stderr, /mirrored 1 image, 0 failed: 2 blobs copied.*1\.0 GiB/);
     // skopeo: the destination serves the same manifest bytes.
     assert.ok((await inspectRaw(`${dst.host}/big/app:1.0`)).equals(manifest));
+  });
+});
+
+describe("mirror: an upload that is cut and retried", () => {
+  it("releases the source's download, so the process exits", async (t) => {
+    const [src, dst] = await Promise.all([startRegistry(t), startRegistry(t)]);
+    const client = newTestClient(t, { insecure: true });
+    const repo = new RemoteRepository(client.session, {
+      host: src.host,
+      repository: "cut/app",
+      display: `${src.host}/cut/app`,
+    });
+    // Large enough that the source's response cannot sit whole in socket buffers.
+    const layer = await generatedBlob("cut", 64 * MiB, "application/vnd.oci.image.layer.v1.tar");
+    assert.equal(await repo.putBlob(layer.descriptor, layer.open), "uploaded");
+    const manifest = await pushManifestFor(repo, layer.descriptor);
+    const proxy = await startFaultProxy(t, { url: dst.url }, [
+      {
+        method: "PUT",
+        path: new RegExp(encodeURIComponent(layer.descriptor.digest)),
+        times: 1,
+        fault: { kind: "reset" },
+      },
+    ]);
+    const run = await runSampled(
+      ["mirror", "--insecure", `${src.host}/cut/app:1.0`, `${proxy.host}/cut/app:1.0`],
+      60_000,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok((await inspectRaw(`${dst.host}/cut/app:1.0`)).equals(manifest));
   });
 });

@@ -242,6 +242,25 @@ describe("imagestream-gitops mirror", { concurrency: true }, () => {
         `${dst.host}/signed/app@${artifact.digest}`,
       );
     }
+    // A referrer the source lists but no longer holds is a warning; the image is still copied.
+    const deleted = await fetch(`${src.url}/v2/signed/app/manifests/${sbom.digest}`, {
+      method: "DELETE",
+    });
+    assert.equal(deleted.status, 202);
+    const partial = await mirror([
+      "--insecure",
+      `${src.host}/signed/app:v1`,
+      `${dst.host}/partial/app:v1`,
+    ]);
+    assert.equal(partial.code, 0, partial.stderr);
+    assert.equal(partial.json.images[0]?.destinations[0]?.status, "copied");
+    assert.match(partial.stderr, /warning: .*referrers not copied: .*404/);
+    assert.ok(
+      (await inspectRaw(`${dst.host}/partial/app:v1`)).equals(
+        await inspectRaw(`${src.host}/signed/app:v1`),
+      ),
+    );
+
     // Nothing new: the re-run leaves the tag alone; --skip-referrers never asks.
     const again = await mirror([
       "--insecure",
@@ -299,6 +318,30 @@ describe("imagestream-gitops mirror", { concurrency: true }, () => {
     );
     const dir = await tempRepo(t, {});
     await copyToDir(`${dst.host}/team/app:arm`, path.join(dir, "arm"));
+    // A filter every platform matches keeps the index, and its digest: nothing to warn about.
+    const all = await runInProcess([
+      "mirror",
+      "--insecure",
+      "--filter-by-os",
+      ".*",
+      `${src.host}/team/app:1.0`,
+      `${dst.host}/team/app:all`,
+    ]);
+    assert.equal(all.code, 0, all.stderr);
+    assert.equal(all.stdout, `${multi.digest} ${dst.host}/team/app:all\n`);
+    assert.doesNotMatch(all.stderr, /digests differ/);
+    // oc's --keep-manifest-list with a filter pushes an index missing platforms: refused.
+    const keep = await runInProcess([
+      "mirror",
+      "--insecure",
+      "--keep-manifest-list",
+      "--filter-by-os",
+      "linux/arm64",
+      `${src.host}/team/app:1.0`,
+      `${dst.host}/team/app:kept`,
+    ]);
+    assert.equal(keep.code, 2);
+    assert.match(keep.stderr, /--keep-manifest-list keeps the source index/);
   });
 
   it("resumes an interrupted copy: the tag is pushed only once everything is there", async (t) => {
@@ -401,6 +444,20 @@ describe("imagestream-gitops mirror", { concurrency: true }, () => {
     const all = await mirror(["--insecure", `${src.host}/team/app`, `${dst.host}/all/app`]);
     assert.equal(all.code, 0, all.stderr);
     assert.deepEqual((await listTags(`${dst.host}/all/app`)).sort(), ["1.0", "1.1", "2.0"]);
+    // A source whose tags cannot be listed fails its own mappings; the others are mirrored.
+    const mixed = await mirror([
+      "--insecure",
+      `127.0.0.1:1/gone/app=${dst.host}/gone/app`,
+      `${src.host}/team/app:2.0=${dst.host}/mixed/app:2.0`,
+    ]);
+    assert.equal(mixed.code, 1);
+    assert.deepEqual(
+      mixed.json.images.map((i) => [i.source, i.destinations[0]?.status]),
+      [
+        ["127.0.0.1:1/gone/app", "failed"],
+        [`${src.host}/team/app:2.0`, "copied"],
+      ],
+    );
   });
 
   it("refuses bad mappings with oc's words and exit 2; a missing source fails unless --skip-missing", async (t) => {
@@ -426,6 +483,16 @@ describe("imagestream-gitops mirror", { concurrency: true }, () => {
       skipped.stderr,
       /warning: Image .*no\/such:1 does not exist and will not be mirrored/,
     );
+    // An unreachable registry is not a missing image.
+    const unreachable = await runInProcess([
+      "mirror",
+      "--insecure",
+      "--skip-missing",
+      "127.0.0.1:1/no/such",
+      `${src.host}/copy/such`,
+    ]);
+    assert.equal(unreachable.code, 1, unreachable.stderr);
+    assert.match(unreachable.stderr, /cannot list its tags/);
   });
 });
 

@@ -54,7 +54,7 @@ describe("planMirrors: referencePolicy Local (D9)", () => {
         to: `mirror.example/lab/demo/app@${D1}`,
         destinationTag: "1.2",
         action: "copy",
-        reason: `copy quay.io/o/app@${D1} to mirror.example/lab/demo/app@${D1}`,
+        reason: "the destination lacks the image",
       },
     ]);
     // The destination is asked once, by digest, after the tags settled.
@@ -103,6 +103,29 @@ describe("planMirrors: referencePolicy Local (D9)", () => {
   });
 });
 
+describe("planMirrors: D1 follows the image, not the tag", () => {
+  it("reads an alias tag's copy insecurely when the tag it follows imports insecurely", () => {
+    const streams = streamsOf(
+      stream(`  - name: "1.0"
+    from: {kind: DockerImage, name: plain.example/o/app:1.0}
+    importPolicy: {insecure: true}
+  - name: stable
+    from: {kind: ImageStreamTag, name: "1.0"}
+    referencePolicy: {type: Local}
+`),
+    );
+    const { plan } = planAgainst(
+      streams,
+      { images: { "plain.example/o/app:1.0": image(D1) } },
+      { config: { localRegistry: "mirror.example" } },
+    );
+    assert.deepEqual(
+      plan.mirrors.map((m) => [m.tag, m.from, m.insecure]),
+      [["stable", `plain.example/o/app@${D1}`, true]],
+    );
+  });
+});
+
 describe("planMirrors: the config's mirrors", () => {
   const mirrors = [
     { from: "quay.io/o", to: "mirror.example/quay/o" },
@@ -114,12 +137,23 @@ describe("planMirrors: the config's mirrors", () => {
     const { plan } = planAgainst(
       streams,
       { images: { "quay.io/o/app:2.0": image(D2) } },
-      { config: { mirrors } },
+      { config: { mirrors, importMode: "PreserveOriginal" } },
     );
     assert.deepEqual(
       plan.mirrors.map((m) => [m.origin, m.from, m.to, m.destinationTag, m.action]),
       [["mapping", `quay.io/o/app@${D2}`, `mirror.example/app-only@${D2}`, "2.0", "copy"]],
     );
+  });
+
+  it("pushes a Legacy import by digest alone: the mirror's tag never names one platform of an index", () => {
+    const streams = streamsOf(stream(sourceTag));
+    const { plan } = planAgainst(
+      streams,
+      { images: { "quay.io/o/app:2.0": image(D2) } },
+      { config: { mirrors, importMode: "Legacy" } },
+    );
+    assert.equal(plan.mirrors.length, 1);
+    assert.equal(plan.mirrors[0]?.destinationTag, undefined);
   });
 
   it("maps Docker Hub names written either way, and leaves unmapped repositories alone", () => {

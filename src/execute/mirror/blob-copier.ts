@@ -7,7 +7,7 @@
  * repository on the same registry) is mounted instead of sent. Transfers
  * are bounded per destination registry (`maxPerRegistry`, oc's 6).
  */
-import { Transform, type Readable } from "node:stream";
+import { pipeline, Transform, type Readable } from "node:stream";
 import type { PutBlobResult } from "../../registry/image-repository.ts";
 import { Limiter } from "../../registry/limiter.ts";
 import type { Descriptor } from "../../registry/manifest.ts";
@@ -133,8 +133,10 @@ export class BlobCopier {
         done(null, chunk);
       },
     });
-    stream.on("error", (err) => counter.destroy(err));
-    return stream.pipe(counter);
+    // pipeline, not pipe: an upload that gives up destroys the counter, and with it the
+    // source's response, which would otherwise hold its connection (and the process) open.
+    pipeline(stream, counter, () => undefined);
+    return counter;
   }
 }
 

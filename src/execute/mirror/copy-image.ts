@@ -7,13 +7,14 @@
  * that fails does not stop the others.
  */
 import { ReconcilerError } from "../../errors.ts";
+import { indexManifests, type Manifest } from "../../registry/manifest.ts";
 import type { BlobCopier } from "./blob-copier.ts";
 import type { RepositoryEndpoint } from "./endpoint.ts";
 import { readTree, treeBlobs, type Filtering, type ImageNode } from "./image-tree.ts";
 import type { MirrorEvent } from "./mirror-events.ts";
 import { isNotFound } from "./not-found.ts";
 import type { PlatformFilter } from "./platform-filter.ts";
-import { pushManifests, pushTree } from "./push-tree.ts";
+import { pushManifests, pushTree, type PushTarget } from "./push-tree.ts";
 import { copyReferrers } from "./referrer-copy.ts";
 
 /** One destination of an image. */
@@ -64,6 +65,8 @@ export interface DestinationResult {
   readonly status: "copied" | "unchanged" | "planned" | "failed";
   /** Referrers copied (0 when none, or when they were there already). */
   readonly referrers: number;
+  /** Why the referrers could not be copied; the image itself was. */
+  readonly referrersError?: string;
   readonly error?: { readonly code: string; readonly message: string };
 }
 
@@ -86,42 +89,54 @@ export async function copyImage(image: ImageCopy, options: CopyOptions): Promise
   const warn = (message: string): void => {
     options.emit({ type: "warning", message });
   };
-  let tree: { root: ImageNode | undefined; filtering: Filtering };
-  let sourceDigest: string | undefined;
+  let top: Manifest;
   try {
-    const top = await image.source.repository.getManifest(image.reference);
-    sourceDigest = top.descriptor.digest;
+    top = await image.source.repository.getManifest(image.reference);
+  } catch (err) {
+    return sourceFailed(image, options, err, undefined);
+  }
+  const sourceDigest = top.descriptor.digest;
+  // Unfiltered, the digest pushed is the source's: a destination holding it needs nothing
+  // more read (a no-op re-run costs one GET at the source and one HEAD per destination).
+  if (options.filter.pattern === undefined) {
+    const states = await heldStates(image, sourceDigest, options);
+    if (states.every((s) => s.held === "tagged")) {
+      const root = { manifest: top, blobs: [], children: [] };
+      return finish(image, options, root, "none", states, sourceDigest);
+    }
+  }
+  let tree: { root: ImageNode | undefined; filtering: Filtering };
+  try {
     tree = await readTree(image.source.repository, top, options.filter, warn);
   } catch (err) {
-    if (options.skipMissing === true && isNotFound(err)) {
-      warn(`Image ${image.display} does not exist and will not be mirrored`);
-      return { source: image.display, filtering: "none", destinations: [], missing: true };
-    }
-    const error = failure(err);
-    for (const d of image.destinations) emitFailed(options, image, d, error.message);
-    return {
-      source: image.display,
-      ...(sourceDigest === undefined ? {} : { sourceDigest }),
-      filtering: "none",
-      destinations: image.destinations.map((d) => ({
-        destination: d.display,
-        ...tagOf(d),
-        status: "failed",
-        referrers: 0,
-        error,
-      })),
-      error,
-    };
+    return sourceFailed(image, { ...options, skipMissing: false }, err, sourceDigest);
   }
   const { root, filtering } = tree;
   if (root === undefined) {
     warn(`no platform of ${image.display} matches the filter: nothing copied (ML6)`);
     return { source: image.display, sourceDigest, filtering, destinations: [] };
   }
-  const digest = root.manifest.descriptor.digest;
-  const states = await Promise.all(
+  const states = await heldStates(image, root.manifest.descriptor.digest, options);
+  return finish(image, options, root, filtering, states, sourceDigest);
+}
+
+type States = readonly { readonly d: MirrorDestination; readonly held: Held }[];
+
+async function heldStates(image: ImageCopy, digest: string, options: CopyOptions): Promise<States> {
+  return Promise.all(
     image.destinations.map(async (d) => ({ d, held: await heldState(d, digest, options) })),
   );
+}
+
+/** Announces the work, then copies to every destination at once. */
+async function finish(
+  image: ImageCopy,
+  options: CopyOptions,
+  root: ImageNode,
+  filtering: Filtering,
+  states: States,
+  sourceDigest: string,
+): Promise<ImageResult> {
   const blobs = treeBlobs(root);
   const copying = options.dryRun === true ? 0 : states.filter((s) => s.held === "missing").length;
   options.emit({
@@ -135,6 +150,37 @@ export async function copyImage(image: ImageCopy, options: CopyOptions): Promise
     states.map(({ d, held }) => copyTo(image, d, held, root, options)),
   );
   return { source: image.display, sourceDigest, filtering, destinations };
+}
+
+/** The source could not be read: every destination fails, or with --skip-missing a warning. */
+function sourceFailed(
+  image: ImageCopy,
+  options: CopyOptions,
+  err: unknown,
+  sourceDigest: string | undefined,
+): ImageResult {
+  if (options.skipMissing === true && isNotFound(err)) {
+    options.emit({
+      type: "warning",
+      message: `Image ${image.display} does not exist and will not be mirrored`,
+    });
+    return { source: image.display, filtering: "none", destinations: [], missing: true };
+  }
+  const error = failure(err);
+  for (const d of image.destinations) emitFailed(options, image, d, error.message);
+  return {
+    source: image.display,
+    ...(sourceDigest === undefined ? {} : { sourceDigest }),
+    filtering: "none",
+    destinations: image.destinations.map((d) => ({
+      destination: d.display,
+      ...tagOf(d),
+      status: "failed",
+      referrers: 0,
+      error,
+    })),
+    error,
+  };
 }
 
 /** tagged: the tag points at the image; manifest: the image is there, the tag is not; missing. */
@@ -179,11 +225,7 @@ async function copyTo(
 ): Promise<DestinationResult> {
   const { digest, mediaType } = root.manifest.descriptor;
   const base = { destination: destination.display, ...tagOf(destination) };
-  const target = {
-    source: image.source,
-    destination: destination.endpoint,
-    copier: options.copier,
-  };
+  const target = pushTarget(image, destination, options);
   try {
     if (typeof held === "object") throw held.error;
     if (options.dryRun === true) {
@@ -205,13 +247,16 @@ async function copyTo(
         ...tagOf(destination),
       });
     }
-    const referrers = options.referrers
-      ? await copyReferrers(target, subjectsOf(root), (message) => {
-          options.emit({ type: "warning", message });
-        })
-      : 0;
+    const { referrers, referrersError } = await withReferrers(image, destination, root, options);
     const status = held === "tagged" && referrers === 0 ? "unchanged" : "copied";
-    return { ...base, digest, mediaType, status, referrers };
+    return {
+      ...base,
+      digest,
+      mediaType,
+      status,
+      referrers,
+      ...(referrersError === undefined ? {} : { referrersError }),
+    };
   } catch (err) {
     const error = failure(err);
     emitFailed(options, image, destination, error.message);
@@ -219,12 +264,44 @@ async function copyTo(
   }
 }
 
-/** The digests whose referrers travel with the image: the top manifest's and its children's. */
+/**
+ * Copies the image's referrers, once the image is in place. A referrer that
+ * cannot be copied (deleted at the source, a Referrers API failing) is a
+ * warning, not a failed image: the image is complete, and failing it would
+ * fail every later run too and hold back the triggers that wait for it.
+ */
+async function withReferrers(
+  image: ImageCopy,
+  destination: MirrorDestination,
+  root: ImageNode,
+  options: CopyOptions,
+): Promise<{ referrers: number; referrersError?: string }> {
+  if (!options.referrers) return { referrers: 0 };
+  const target = pushTarget(image, destination, options);
+  const warn = (message: string): void => {
+    options.emit({ type: "warning", message });
+  };
+  try {
+    return { referrers: await copyReferrers(target, subjectsOf(root), warn) };
+  } catch (err) {
+    const { message } = failure(err);
+    warn(`${image.display} -> ${destination.display}: referrers not copied: ${message}`);
+    return { referrers: 0, referrersError: message };
+  }
+}
+
+function pushTarget(
+  image: ImageCopy,
+  destination: MirrorDestination,
+  options: CopyOptions,
+): PushTarget {
+  return { source: image.source, destination: destination.endpoint, copier: options.copier };
+}
+
+/** The digests whose referrers travel with the image: the top manifest's and those it lists. */
 function subjectsOf(root: ImageNode): string[] {
-  return [
-    root.manifest.descriptor.digest,
-    ...root.children.map((c) => c.manifest.descriptor.digest),
-  ];
+  const { descriptor, json } = root.manifest;
+  return [descriptor.digest, ...indexManifests(descriptor.mediaType, json).map((m) => m.digest)];
 }
 
 function emitFailed(

@@ -74,7 +74,7 @@ export async function readTree(
         filtering:
           filtered.kind === "new-index"
             ? "new-index"
-            : filter.pattern === undefined
+            : filtered.manifests.length === listed.length
               ? "none"
               : "platform",
       };
