@@ -13,7 +13,7 @@ import type { Descriptor } from "./manifest.ts";
 import { responseError } from "./response-error.ts";
 import type { RegistrySession, RepositoryTarget, SessionRequest } from "./session.ts";
 import type { HttpResponse } from "./transport.ts";
-import { verifiedStream } from "./verified-stream.ts";
+import { isVerifiedAs, verifiedStream } from "./verified-stream.ts";
 
 /** Where requests of one upload go, and with which token scopes. */
 export interface UploadContext {
@@ -63,8 +63,13 @@ export async function uploadLocation(
   return new URL(location, response.url);
 }
 
-/** `content` as a stream that errors instead of ending unless it is the descriptor's. */
+/**
+ * `content` as a stream that errors instead of ending unless it is the
+ * descriptor's; a stream already verified as that content (another
+ * repository's openBlob) is used as it is.
+ */
 export function verify(context: UploadContext, content: BlobContent): Readable {
+  if (!(content instanceof Uint8Array) && isVerifiedAs(content, context.descriptor)) return content;
   const verified = verifiedStream(context.descriptor, `blob ${context.where} to upload`);
   if (content instanceof Uint8Array) {
     verified.end(content);

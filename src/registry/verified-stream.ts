@@ -23,13 +23,37 @@ export interface ExpectedContent {
   readonly size: number;
 }
 
+/**
+ * Streams that end only if their content is the one recorded here: what a
+ * copy reads from one registry and sends to another is hashed once, on the
+ * way in, not again on the way out.
+ */
+const verifiedContent = new WeakMap<object, ExpectedContent>();
+
 /** A pass-through stream that fails unless the content is `expected`; `what` names it in errors. */
 export function verifiedStream(expected: ExpectedContent, what: string): Transform {
   const algorithm = algorithms[expected.digest.slice(0, expected.digest.indexOf(":"))];
   if (algorithm === undefined) {
     throw new DigestMismatchError(what, expected.digest, "an unsupported digest algorithm", 0);
   }
-  return new VerifyingTransform(createHash(algorithm), expected, what);
+  const stream = new VerifyingTransform(createHash(algorithm), expected, what);
+  verifiedContent.set(stream, { digest: expected.digest, size: expected.size });
+  return stream;
+}
+
+/** Whether `stream` ends only if its content is `expected` (a verifiedStream, or one passed on from it). */
+export function isVerifiedAs(stream: object, expected: ExpectedContent): boolean {
+  const known = verifiedContent.get(stream);
+  return known !== undefined && known.digest === expected.digest && known.size === expected.size;
+}
+
+/**
+ * Records that `through`, which passes `from`'s bytes on unchanged and
+ * errors when `from` errors (a pipeline), ends only if `from` does.
+ */
+export function passVerification(from: object, through: object): void {
+  const known = verifiedContent.get(from);
+  if (known !== undefined) verifiedContent.set(through, known);
 }
 
 class VerifyingTransform extends Transform {

@@ -45,7 +45,13 @@ interface JsonResult {
     source: string;
     sourceDigest?: string;
     filtering: string;
-    destinations: { destination: string; digest?: string; status: string; referrers: number }[];
+    destinations: {
+      destination: string;
+      digest?: string;
+      status: string;
+      referrers: number;
+      error?: { code: string; message: string };
+    }[];
   }[];
   summary: Summary;
 }
@@ -378,6 +384,27 @@ describe("imagestream-gitops mirror", { concurrency: true }, () => {
     assert.equal(resumed.json.summary.blobsUploaded, 1);
     assert.equal(resumed.json.summary.blobsSkipped, 4);
     await assertSameImage(t, `${src.host}/team/app:1.0`, `${dst.host}/team/app:1.0`);
+  });
+
+  it("never lands a blob whose bytes the source corrupts, though the upload no longer hashes them again", async (t) => {
+    const [src, dst] = await Promise.all([startRegistry(t), startRegistry(t)]);
+    const [image] = await pushed(t, src, "team/app", [{ tag: "1.0", layers: 2 }]);
+    assert.ok(image !== undefined);
+    const layer = image.manifests[0]?.layerDigests[1] ?? "";
+    // Every read of one layer gets a flipped byte: the source's digest check must stop it.
+    const proxy = await startFaultProxy(t, { url: src.url }, [
+      { method: "GET", path: new RegExp(`/blobs/${layer}$`), fault: { kind: "corrupt" } },
+    ]);
+    const bad = await mirror([
+      "--insecure",
+      `${proxy.host}/team/app:1.0`,
+      `${dst.host}/team/app:1.0`,
+    ]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.json.images[0]?.destinations[0]?.error?.message ?? "", /digest/i);
+    await assert.rejects(inspectRaw(`${dst.host}/team/app:1.0`), /manifest unknown/i);
+    const blob = await fetch(`${dst.url}/v2/team/app/blobs/${layer}`, { method: "HEAD" });
+    assert.equal(blob.status, 404, "the corrupted layer is not in the destination");
   });
 
   it("reaches a TLS registry with htpasswd auth, credentials from a file and the CA from the config", async (t) => {

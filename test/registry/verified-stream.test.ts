@@ -10,7 +10,11 @@ import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { describe, it } from "node:test";
 import { DigestMismatchError } from "../../src/registry/errors.ts";
-import { verifiedStream } from "../../src/registry/verified-stream.ts";
+import {
+  isVerifiedAs,
+  passVerification,
+  verifiedStream,
+} from "../../src/registry/verified-stream.ts";
 
 const content = Buffer.from("the quick brown fox jumps over the lazy dog\n".repeat(100));
 
@@ -165,5 +169,25 @@ describe("verifiedStream", () => {
         digest,
       );
     }
+  });
+});
+
+describe("isVerifiedAs", () => {
+  const expected = { digest: digestOf("sha256", content), size: content.length };
+
+  it("knows a verified stream, and one that passes its bytes on, by digest and size", () => {
+    const verified = verifiedStream(expected, "blob");
+    assert.ok(isVerifiedAs(verified, expected));
+    assert.ok(!isVerifiedAs(verified, { ...expected, size: expected.size + 1 }));
+    assert.ok(!isVerifiedAs(verified, { digest: digestOf("sha256", Buffer.from("x")), size: 1 }));
+    const through = Readable.from([content]);
+    assert.ok(!isVerifiedAs(through, expected));
+    passVerification(verified, through);
+    assert.ok(isVerifiedAs(through, expected));
+    // Nothing is vouched for from a stream that was never verified.
+    const plain = Readable.from([content]);
+    const other = Readable.from([content]);
+    passVerification(plain, other);
+    assert.ok(!isVerifiedAs(other, expected));
   });
 });

@@ -10,6 +10,7 @@
 import { pipeline, Transform, type Readable } from "node:stream";
 import type { PutBlobResult } from "../../registry/image-repository.ts";
 import { Limiter } from "../../registry/limiter.ts";
+import { passVerification } from "../../registry/verified-stream.ts";
 import type { Descriptor } from "../../registry/manifest.ts";
 import type { RepositoryEndpoint } from "./endpoint.ts";
 import type { BlobOutcome, MirrorEvent } from "./mirror-events.ts";
@@ -136,6 +137,8 @@ export class BlobCopier {
     // pipeline, not pipe: an upload that gives up destroys the counter, and with it the
     // source's response, which would otherwise hold its connection (and the process) open.
     pipeline(stream, counter, () => undefined);
+    // The counter ends only when the verified source does: the upload need not hash again.
+    passVerification(stream, counter);
     return counter;
   }
 }
