@@ -19,6 +19,7 @@ import {
   type WrittenImage,
 } from "../support/oci-image.ts";
 import { startRegistry, type Registry } from "../support/registry-server.ts";
+import { startTokenRegistry } from "../support/token-registry.ts";
 import { runInProcess, type CliResult } from "../support/run-cli.ts";
 import {
   copyToDir,
@@ -444,6 +445,68 @@ describe("imagestream-gitops mirror", { concurrency: true }, () => {
     await assertSameImage(t, `${src.host}/team/app:1.0`, `${dst.host}/team/app:1.0`, {
       copy: { certDir: dst.caDir, creds: `bob:${password}` },
     });
+  });
+
+  it("mounts within a token-auth registry, asking one token for push on the destination and pull on the source", async (t) => {
+    const password = "canary-2b9c-token:pass";
+    const { certs, tokens, registry } = await startTokenRegistry(t, {
+      users: { alice: password },
+      issuer: "isg-issuer",
+      service: "isg-registry",
+      // Pull on team/*, push only on copy/*: a mount needs both in one token.
+      grant: (user, scope) =>
+        user === undefined
+          ? []
+          : scope.actions.filter((a) => a === "pull" || scope.name.startsWith("copy/")),
+    });
+    const skopeo = { certDir: certs.caDir, creds: `alice:${password}` };
+    const layout = await tempRepo(t, {});
+    const image = await writeImage(layout, { tag: "1.0", layers: 3 });
+    await pushLayout(layout, "1.0", `${registry.host}/copy/seed:1.0`, skopeo);
+    const dir = await tempRepo(t, { "ca.pem": certs.ca.certPem });
+    const config = path.join(dir, "config.yaml");
+    // The token server is another origin under the same test CA.
+    await writeFile(
+      config,
+      `registries:\n  "${registry.host}": {ca: ca.pem}\n  "${tokens.host}": {ca: ca.pem}\n`,
+    );
+    const authFile = path.join(dir, "auth.json");
+    await writeFile(
+      authFile,
+      JSON.stringify({
+        auths: { [registry.host]: { auth: Buffer.from(`alice:${password}`).toString("base64") } },
+      }),
+    );
+    tokens.requests.length = 0;
+    const result = await runInProcess([
+      "mirror",
+      "--json",
+      "--config",
+      config,
+      "--authfile",
+      authFile,
+      `${registry.host}/copy/seed:1.0`,
+      `${registry.host}/copy/app:1.0`,
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const json = JSON.parse(result.stdout) as JsonResult;
+    assert.equal(json.summary.blobsMounted, 4);
+    assert.equal(json.summary.bytes, 0);
+    assert.ok(!`${result.stdout}${result.stderr}`.includes(password));
+    // The mounts' token grants push on the destination and pull on the source together.
+    assert.ok(
+      tokens.requests.some(
+        (r) =>
+          r.granted.some((g) => g.name === "copy/app" && g.actions.includes("push")) &&
+          r.granted.some((g) => g.name === "copy/seed" && g.actions.includes("pull")),
+      ),
+      JSON.stringify(tokens.requests.map((r) => r.granted)),
+    );
+    await assertSameImage(t, `${registry.host}/copy/seed:1.0`, `${registry.host}/copy/app:1.0`, {
+      source: skopeo,
+      copy: skopeo,
+    });
+    assert.equal(image.tag, "1.0");
   });
 
   it("reads a mapping file, expands a tag-less source to every tag, and --dry-run writes nothing", async (t) => {
