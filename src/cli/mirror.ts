@@ -15,7 +15,6 @@ import {
   mirrorImages,
 } from "../execute/mirror/mirror-images.ts";
 import type { RegistrySetup } from "./registry-setup.ts";
-import { loadConfigFile } from "./config-file.ts";
 import {
   expandMapping,
   finishMappings,
@@ -29,9 +28,8 @@ import {
 } from "./mirror-mappings.ts";
 import { everyInterval, formatSummary, startProgress } from "./mirror-progress.ts";
 import { exitCodes, type Output } from "./output.ts";
-import { concurrencyArgument, masker, referenceError } from "./registry-command.ts";
+import { masker, positiveArgument, referenceError, registryFromFlags } from "./registry-command.ts";
 import { isNotFound } from "../execute/mirror/not-found.ts";
-import { setUpRegistry } from "./registry-setup.ts";
 import type { RepositoryName } from "../registry/registry-location.ts";
 import { endpointKey } from "./mirror-endpoint.ts";
 
@@ -135,18 +133,7 @@ export async function runMirror(
     );
   }
   const maxPerRegistry = positiveArgument("--max-per-registry", values["max-per-registry"]);
-  const concurrency = concurrencyArgument(values.concurrency);
-  const config = values.config === undefined ? undefined : await loadConfigFile(values.config);
-  const setup = await setUpRegistry(
-    {
-      insecure: values.insecure,
-      concurrency,
-      ...(values.authfile === undefined ? {} : { authFile: values.authfile }),
-    },
-    config?.config,
-    config?.dir ?? ".",
-    env,
-  );
+  const { setup } = await registryFromFlags(values, env);
   const mask = masker(setup.credentials.secrets());
   const progress = startProgress({
     write: (text) => {
@@ -341,11 +328,4 @@ function filterArgument(text: string | undefined): RegExp | undefined {
   } catch (err) {
     throw new UsageError(`--filter-by-os: ${(err as Error).message}`);
   }
-}
-
-function positiveArgument(flag: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new UsageError(`${flag} must be a positive integer, got "${text}"`);
-  return value;
 }

@@ -51,6 +51,15 @@ export async function openRegistryCommand(
   if (positionals.length === 0) throw new UsageError("give at least one image reference");
   const references = positionals.map((text) => ({ text, name: parseNameArgument(text) }));
   const platform = values.platform === undefined ? undefined : platformArgument(values.platform);
+  const { config, setup } = await registryFromFlags(values, env);
+  return { references, platform, config, setup };
+}
+
+/** The config file `--config` names, if any, and a registry client built from it and the flags. */
+export async function registryFromFlags(
+  values: Omit<RegistryCommandValues, "platform">,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<{ config: ResolvedConfig | undefined; setup: RegistrySetup }> {
   const concurrency = concurrencyArgument(values.concurrency);
   const config = values.config === undefined ? undefined : await loadConfigFile(values.config);
   const setup = await setUpRegistry(
@@ -63,7 +72,7 @@ export async function openRegistryCommand(
     config?.dir ?? ".",
     env,
   );
-  return { references, platform, config: config?.config, setup };
+  return { config: config?.config, setup };
 }
 
 /** A failure of one reference, as results report it. */
@@ -86,10 +95,15 @@ export function masker(secrets: readonly string[]): (text: string) => string {
 
 /** The value of `--concurrency`: requests in flight per registry. */
 export function concurrencyArgument(text: string): number {
-  const concurrency = Number(text);
-  if (!Number.isInteger(concurrency) || concurrency < 1)
-    throw new UsageError(`--concurrency must be a positive integer, got "${text}"`);
-  return concurrency;
+  return positiveArgument("--concurrency", text);
+}
+
+/** A flag's value that must be a positive integer. */
+export function positiveArgument(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new UsageError(`${flag} must be a positive integer, got "${text}"`);
+  return value;
 }
 
 function parseNameArgument(text: string): RepositoryName {
