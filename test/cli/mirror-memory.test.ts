@@ -27,10 +27,12 @@ const main = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 function runSampled(
   args: readonly string[],
   timeoutMs = 300_000,
-): Promise<{ code: number; stderr: string; peakKiB: number }> {
+): Promise<{ code: number; stdout: string; stderr: string; peakKiB: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [main, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [main, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
     let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
     let peakKiB = 0;
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
     const sample = async (): Promise<void> => {
@@ -49,7 +51,7 @@ function runSampled(
     child.on("exit", (code) => {
       clearInterval(timer);
       clearTimeout(killer);
-      resolve({ code: code ?? -1, stderr, peakKiB });
+      resolve({ code: code ?? -1, stdout, stderr, peakKiB });
     });
   });
 }
@@ -143,10 +145,15 @@ describe("mirror: an upload that is cut and retried", () => {
       },
     ]);
     const run = await runSampled(
-      ["mirror", "--insecure", `${src.host}/cut/app:1.0`, `${proxy.host}/cut/app:1.0`],
+      ["mirror", "--insecure", "--json", `${src.host}/cut/app:1.0`, `${proxy.host}/cut/app:1.0`],
       60_000,
     );
     assert.equal(run.code, 0, run.stderr);
     assert.ok((await inspectRaw(`${dst.host}/cut/app:1.0`)).equals(manifest));
+    // The bytes of the attempt that was cut are not counted: only what landed.
+    const { summary } = JSON.parse(run.stdout) as {
+      summary: { bytes: number; bytesTotal: number };
+    };
+    assert.equal(summary.bytes, summary.bytesTotal);
   });
 });

@@ -93,13 +93,28 @@ export class BlobCopier {
     const holders = this.#held.get(destination.registry)?.get(descriptor.digest);
     if (holders?.has(destination.path) === true) return "skipped";
     const mountFrom = this.#mountSource(source, destination, holders);
-    const result = await this.#limiter(destination.registry).run(() =>
-      destination.repository.putBlob(
-        descriptor,
-        async () => this.#counted(await source.repository.openBlob(descriptor)),
-        mountFrom === undefined ? undefined : { mountFrom },
-      ),
-    );
+    // Bytes of an attempt that failed are taken back: the count is of bytes that landed.
+    const attempt = { bytes: 0 };
+    const takeBack = (): void => {
+      if (attempt.bytes > 0) this.#options.emit({ type: "bytes", count: -attempt.bytes });
+      attempt.bytes = 0;
+    };
+    const open = async (): Promise<Readable> => {
+      takeBack();
+      return this.#counted(await source.repository.openBlob(descriptor), attempt);
+    };
+    const result = await this.#limiter(destination.registry)
+      .run(() =>
+        destination.repository.putBlob(
+          descriptor,
+          open,
+          mountFrom === undefined ? undefined : { mountFrom },
+        ),
+      )
+      .catch((err: unknown) => {
+        takeBack();
+        throw err;
+      });
     this.record(destination, descriptor.digest);
     return outcomeOf(result);
   }
@@ -125,11 +140,12 @@ export class BlobCopier {
     return limiter;
   }
 
-  /** `stream`, reporting the bytes that pass. */
-  #counted(stream: Readable): Readable {
+  /** `stream`, reporting the bytes that pass (and adding them to `attempt`). */
+  #counted(stream: Readable, attempt: { bytes: number }): Readable {
     const emit = this.#options.emit;
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
+        attempt.bytes += chunk.length;
         emit({ type: "bytes", count: chunk.length });
         done(null, chunk);
       },

@@ -33,7 +33,10 @@ export type MirrorEvent =
       readonly size: number;
       readonly outcome: BlobOutcome;
     }
-  /** Bytes streamed into a destination since the last such event. */
+  /**
+   * Bytes streamed into a destination since the last such event; negative
+   * when an upload attempt failed and its bytes are sent again.
+   */
   | { readonly type: "bytes"; readonly count: number }
   /** An image's top-level manifest was stored (its tag, when it has one, points at it now). */
   | {
