@@ -7,7 +7,6 @@ import { ReconcilerError, UsageError } from "../errors.ts";
 import type { ResolvedConfig } from "../model/config.ts";
 import { parsePlatform, type Platform } from "../registry/manifest.ts";
 import { parseRepositoryName, type RepositoryName } from "../registry/registry-location.ts";
-import { loadConfigFile } from "./config-file.ts";
 import { setUpRegistry, type RegistrySetup } from "./registry-setup.ts";
 
 /** The parseArgs options every image-reading command takes. */
@@ -61,7 +60,11 @@ export async function registryFromFlags(
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<{ config: ResolvedConfig | undefined; setup: RegistrySetup }> {
   const concurrency = concurrencyArgument(values.concurrency);
-  const config = values.config === undefined ? undefined : await loadConfigFile(values.config);
+  // Loaded only when asked for: the config loader brings the YAML and schema machinery.
+  const config =
+    values.config === undefined
+      ? undefined
+      : await (await import("./config-file.ts")).loadConfigFile(values.config);
   const setup = await setUpRegistry(
     {
       insecure: values.insecure,

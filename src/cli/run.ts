@@ -5,16 +5,7 @@
  */
 import { InputError, ReconcilerError, UsageError } from "../errors.ts";
 import { exitCodes, type Output } from "./output.ts";
-import { describeHelp, runDescribe } from "./describe.ts";
-import { digestHelp, runDigest } from "./digest.ts";
-import { inspectHelp, runInspect } from "./inspect.ts";
-import { mirrorHelp, runMirror, type TerminalInfo } from "./mirror.ts";
-import { applyHelp, runApply } from "./apply.ts";
-import { importImageHelp, runImportImage } from "./import-image.ts";
-import { planHelp, runPlan } from "./plan-command.ts";
-import { runSetTriggers, setTriggersHelp } from "./set-triggers.ts";
-import { runTag, tagHelp } from "./tag.ts";
-import { runValidate, validateHelp } from "./validate.ts";
+import type { TerminalInfo } from "./mirror.ts";
 
 /** The program's version, as package.json says. */
 export const version = "0.1.0";
@@ -30,64 +21,119 @@ export interface RunContext {
   readonly terminal?: TerminalInfo;
 }
 
-interface Command {
+interface LoadedCommand {
   readonly run: (args: readonly string[], out: Output, context: RunContext) => Promise<number>;
-  readonly summary: string;
   readonly help: string;
 }
 
+interface Command {
+  readonly summary: string;
+  readonly load: () => Promise<LoadedCommand>;
+}
+
+/**
+ * The commands, each loaded when it runs: a command pays only for its own
+ * modules (mirror needs no YAML loader unless --config is given), which is
+ * most of a short run's time.
+ */
 const commands: Readonly<Record<string, Command>> = {
   validate: {
-    run: (args, out) => runValidate(args, out),
     summary: "check image streams and triggers against the schemas and OpenShift's rules",
-    help: validateHelp,
+    load: async () => {
+      const m = await import("./validate.ts");
+      return { run: (args, out) => m.runValidate(args, out), help: m.validateHelp };
+    },
   },
   digest: {
-    run: (args, out, context) => runDigest(args, out, context.env),
     summary: "print the digest of image references, as the registries serve them",
-    help: digestHelp,
+    load: async () => {
+      const m = await import("./digest.ts");
+      return {
+        run: (args, out, context) => m.runDigest(args, out, context.env),
+        help: m.digestHelp,
+      };
+    },
   },
   plan: {
-    run: (args, out, context) => runPlan(args, out, context.env, context.now ?? (() => new Date())),
     summary: "show what apply would import and change, with the reason for each tag",
-    help: planHelp,
+    load: async () => {
+      const m = await import("./plan-command.ts");
+      return {
+        run: (args, out, context) =>
+          m.runPlan(args, out, context.env, context.now ?? (() => new Date())),
+        help: m.planHelp,
+      };
+    },
   },
   apply: {
-    run: (args, out, context) =>
-      runApply(args, out, context.env, context.now ?? (() => new Date())),
     summary: "import what the plan says and write the status into the repository's files",
-    help: applyHelp,
+    load: async () => {
+      const m = await import("./apply.ts");
+      return {
+        run: (args, out, context) =>
+          m.runApply(args, out, context.env, context.now ?? (() => new Date())),
+        help: m.applyHelp,
+      };
+    },
   },
   tag: {
-    run: (args, out, context) => runTag(args, out, context.env, context.now ?? (() => new Date())),
     summary: "set or delete a spec tag in the repository, as 'oc tag' does, and import it",
-    help: tagHelp,
+    load: async () => {
+      const m = await import("./tag.ts");
+      return {
+        run: (args, out, context) =>
+          m.runTag(args, out, context.env, context.now ?? (() => new Date())),
+        help: m.tagHelp,
+      };
+    },
   },
   "set-triggers": {
-    run: (args, out) => runSetTriggers(args, out),
     summary: "set or remove a workload's image triggers, as 'oc set triggers' does",
-    help: setTriggersHelp,
+    load: async () => {
+      const m = await import("./set-triggers.ts");
+      return { run: (args, out) => m.runSetTriggers(args, out), help: m.setTriggersHelp };
+    },
   },
   "import-image": {
-    run: (args, out, context) =>
-      runImportImage(args, out, context.env, context.now ?? (() => new Date())),
     summary: "import a tag now (or create the stream), as 'oc import-image' does",
-    help: importImageHelp,
+    load: async () => {
+      const m = await import("./import-image.ts");
+      return {
+        run: (args, out, context) =>
+          m.runImportImage(args, out, context.env, context.now ?? (() => new Date())),
+        help: m.importImageHelp,
+      };
+    },
   },
   inspect: {
-    run: (args, out, context) => runInspect(args, out, context.env),
     summary: "show an image's digest, platforms, config, layers and referrers",
-    help: inspectHelp,
+    load: async () => {
+      const m = await import("./inspect.ts");
+      return {
+        run: (args, out, context) => m.runInspect(args, out, context.env),
+        help: m.inspectHelp,
+      };
+    },
   },
   mirror: {
-    run: (args, out, context) => runMirror(args, out, context.env, context.terminal),
     summary: "copy images between registries and OCI layouts, as 'oc image mirror' does",
-    help: mirrorHelp,
+    load: async () => {
+      const m = await import("./mirror.ts");
+      return {
+        run: (args, out, context) => m.runMirror(args, out, context.env, context.terminal),
+        help: m.mirrorHelp,
+      };
+    },
   },
   describe: {
-    run: (args, out, context) => runDescribe(args, out, context.env, context.now),
     summary: "show an image stream as 'oc describe is' does, with a tag's image from the registry",
-    help: describeHelp,
+    load: async () => {
+      const m = await import("./describe.ts");
+      return {
+        run: (args, out, context) => m.runDescribe(args, out, context.env, context.now),
+        help: m.describeHelp,
+      };
+    },
   },
 };
 
@@ -126,10 +172,11 @@ export async function run(
     out.stderr(`imagestream-gitops: unknown command "${name}"\n\n${programHelp()}`);
     return exitCodes.invalid;
   }
+  const loaded = await command.load();
   try {
-    return await command.run(args, out, context);
+    return await loaded.run(args, out, context);
   } catch (err) {
-    return reportFailure(err, name, command.help, out, context.debug);
+    return reportFailure(err, name, loaded.help, out, context.debug);
   }
 }
 
