@@ -5,7 +5,6 @@
  * digest the plan points consumers at; a copy that fails, or lands with
  * another digest, keeps its triggers where they were and fails the run.
  */
-import path from "node:path";
 import { endpointOf } from "../execute/mirror/endpoint.ts";
 import type { ImageCopy } from "../execute/mirror/copy-image.ts";
 import {
@@ -18,8 +17,8 @@ import type { MirrorPlan } from "../model/plan.ts";
 import { everyInterval, formatSummary, startProgress } from "./mirror-progress.ts";
 import type { Output } from "./output.ts";
 import type { CopiedImage, RegistryValues } from "./reconcile-command.ts";
-import { concurrencyArgument, masker } from "./registry-command.ts";
-import { setUpRegistry, type RegistrySetup } from "./registry-setup.ts";
+import { masker } from "./registry-command.ts";
+import { repositoryClients, type RepositoryClients } from "./repository-clients.ts";
 
 /** What the copies did: the plan's mirrors with copy turned into copied or failed. */
 export interface MirrorRun {
@@ -38,26 +37,14 @@ export async function copyPlannedMirrors(
 ): Promise<MirrorRun> {
   const wanted = mirrors.filter((m) => m.action === "copy");
   if (wanted.length === 0) return { mirrors, copied: [], registries: {} };
-  const { model } = loaded;
-  const configDir =
-    values.config === undefined ? model.root : path.dirname(path.resolve(values.config));
-  const flags = {
-    concurrency: concurrencyArgument(values.concurrency),
-    ...(values.authfile === undefined ? {} : { authFile: values.authfile }),
-  };
-  const setup = await setUpRegistry(
-    { ...flags, insecure: values.insecure },
-    model.config,
-    configDir,
+  // D1 sources get the insecure client, as planning gives them: TLS stays verified elsewhere.
+  const clients = await repositoryClients(
+    loaded,
+    values,
     env,
-    model.root,
+    wanted.some((m) => m.insecure === true),
   );
-  // D1 sources get a client of their own, as planning gives them: TLS stays verified elsewhere.
-  const insecure =
-    values.insecure || !wanted.some((m) => m.insecure === true)
-      ? undefined
-      : await setUpRegistry({ ...flags, insecure: true }, model.config, configDir, env, model.root);
-  const mask = masker([...setup.credentials.secrets(), ...(insecure?.credentials.secrets() ?? [])]);
+  const mask = (text: string): string => masker(clients.secrets())(text);
   const progress = startProgress({
     write: (text) => {
       if (!values.json) out.stderr(mask(text));
@@ -68,7 +55,7 @@ export async function copyPlannedMirrors(
   });
   const started = Date.now();
   try {
-    const results = await mirrorImages(imageCopies(wanted, setup.open, insecure?.open), {
+    const results = await mirrorImages(imageCopies(wanted, clients.open), {
       filter: { keepManifestList: false },
       referrers: true,
       force: false,
@@ -86,10 +73,7 @@ export async function copyPlannedMirrors(
         landed.set(d.destination, ok ? (d.mediaType ?? "") : undefined);
       }
     }
-    const stats = {
-      ...setup.transport.stats.snapshot(),
-      ...prefixKeys("(insecure) ", insecure?.transport.stats.snapshot() ?? {}),
-    };
+    const stats = clients.stats();
     if (!values.json) {
       const requests = Object.values(stats).reduce((sum, s) => sum + s.requests, 0);
       out.stderr(mask(formatSummary(progress.counters(), Date.now() - started, requests)) + "\n");
@@ -113,28 +97,25 @@ export async function copyPlannedMirrors(
     return { mirrors: done, copied, registries: stats };
   } finally {
     progress.stop();
-    await setup.client.close();
-    await insecure?.client.close();
+    await clients.close();
   }
 }
 
 /** One copy per source image, with every destination it goes to. */
-function imageCopies(
-  wanted: readonly MirrorPlan[],
-  open: RegistrySetup["open"],
-  openInsecure: RegistrySetup["open"] | undefined,
-): ImageCopy[] {
+function imageCopies(wanted: readonly MirrorPlan[], open: RepositoryClients["open"]): ImageCopy[] {
   const bySource = new Map<string, MirrorPlan[]>();
   for (const m of wanted) bySource.set(m.from, [...(bySource.get(m.from) ?? []), m]);
   return [...bySource].map(([from, targets]) => {
-    const insecureSource = targets.some((m) => m.insecure === true);
-    const source = (insecureSource ? (openInsecure ?? open) : open)(from);
+    const source = open(
+      from,
+      targets.some((m) => m.insecure === true),
+    );
     return {
       source: endpointOf(source.repository),
       reference: source.reference,
       display: from,
       destinations: targets.map((m) => ({
-        endpoint: endpointOf(open(withoutDigest(m.to)).repository),
+        endpoint: endpointOf(open(withoutDigest(m.to), false).repository),
         display: m.to,
         ...(m.destinationTag === undefined ? {} : { tag: m.destinationTag }),
       })),

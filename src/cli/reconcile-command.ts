@@ -3,7 +3,6 @@
  * building the registry client (with the hosts image streams mark insecure),
  * and planning against the registries with the run's clock.
  */
-import path from "node:path";
 import { makePlan } from "../execute/make-plan.ts";
 import { planRepository, type PlanInput } from "../plan/plan-repository.ts";
 import { withCopied } from "../plan/mirror-presence.ts";
@@ -18,7 +17,7 @@ import { DOCKER_HUB_DOMAIN, parseNormalizedReference } from "../reference/index.
 import type { Output } from "./output.ts";
 import { concurrencyArgument, masker } from "./registry-command.ts";
 import { renderDiagnostic } from "./render-diagnostics.ts";
-import { setUpRegistry } from "./registry-setup.ts";
+import { repositoryClients, type ClientValues } from "./repository-clients.ts";
 import { loadRepositoryAt } from "./repository-dir.ts";
 
 /** The parseArgs options of `plan` and `apply`. */
@@ -97,12 +96,7 @@ export async function reconcile(
 }
 
 /** How {@link planStreams} reaches the registries. */
-export interface RegistryValues {
-  readonly config?: string | undefined;
-  readonly authfile?: string | undefined;
-  /** Every registry insecure (TLS unverified, plain HTTP fallback). */
-  readonly insecure: boolean;
-  readonly concurrency: string;
+export interface RegistryValues extends ClientValues {
   /** No progress lines on stderr. */
   readonly json: boolean;
 }
@@ -121,27 +115,13 @@ export async function planStreams(
   env: Readonly<Record<string, string | undefined>>,
   now: () => Date,
 ): Promise<Omit<Reconciled, "loaded" | "diagnostics">> {
-  const concurrency = concurrencyArgument(values.concurrency);
   const { model } = loaded;
-  const { root } = model;
-  const configDir = values.config === undefined ? root : path.dirname(path.resolve(values.config));
-  const flags = {
-    concurrency,
-    ...(values.authfile === undefined ? {} : { authFile: values.authfile }),
-  };
-  // D1 is per tag, TLS settings are per client: tags that import insecurely get a client of
-  // their own, so a secure tag on the same host never loses verification or falls back to HTTP.
-  const secure = await setUpRegistry(
-    { ...flags, insecure: values.insecure },
-    model.config,
-    configDir,
+  const clients = await repositoryClients(
+    loaded,
+    values,
     env,
-    root,
+    insecureSources(input.streams).length > 0,
   );
-  const insecure =
-    values.insecure || insecureSources(input.streams).length === 0
-      ? undefined
-      : await setUpRegistry({ ...flags, insecure: true }, model.config, configDir, env, root);
   try {
     const progress = progressLines(out, values.json);
     const options = {
@@ -151,18 +131,11 @@ export async function planStreams(
       ...(force === undefined ? {} : { force }),
     };
     const { plan, observations } = await makePlan(input, options, {
-      open: (spec, tls) => (tls && insecure !== undefined ? insecure : secure).open(spec),
+      open: clients.open,
       progress,
     });
-    // Secrets are collected after the run: a credential helper may have answered during it.
-    const mask = masker([
-      ...secure.credentials.secrets(),
-      ...(insecure?.credentials.secrets() ?? []),
-    ]);
-    const registries = mergeStats(
-      secure.transport.stats.snapshot(),
-      insecure?.transport.stats.snapshot() ?? {},
-    );
+    const mask = masker(clients.secrets());
+    const registries = clients.stats();
     const replan = (copied: readonly CopiedImage[]): Plan =>
       planRepository(input, {
         ...options,
@@ -170,8 +143,7 @@ export async function planStreams(
       }).plan;
     return { plan, registries, mask, replan };
   } finally {
-    await secure.client.close();
-    await insecure?.client.close();
+    await clients.close();
   }
 }
 
@@ -188,17 +160,6 @@ function hasErrorsIn(
   return diagnostics.some(
     (d) => d.severity === "error" && d.file === file.path && d.line >= line && d.line <= endLine,
   );
-}
-
-/** Counters of the secure and the insecure client, one entry per host and client. */
-function mergeStats(
-  secure: Record<string, unknown>,
-  insecure: Record<string, unknown>,
-): Record<string, unknown> {
-  const merged = { ...secure };
-  for (const [host, stats] of Object.entries(insecure))
-    merged[host in merged ? `${host} (insecure)` : host] = stats;
-  return merged;
 }
 
 function registryInsecure(config: ResolvedConfig, all: boolean): (pullSpec: string) => boolean {
