@@ -54,3 +54,16 @@ export class InputError extends ReconcilerError {
     super("INPUT_INVALID", message);
   }
 }
+
+/** A failure as results report it: its stable code (UNKNOWN when it has none) and message. */
+export interface ErrorSummary {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** The code and message of anything thrown, for results that carry failures as data. */
+export function errorSummary(err: unknown): ErrorSummary {
+  const code = (err as { code?: unknown } | null)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: typeof code === "string" ? code : "UNKNOWN", message };
+}

@@ -3,7 +3,7 @@
  * registry flags, turning those into a registry client, reference and
  * platform arguments, and the per-reference error they report.
  */
-import { ReconcilerError, UsageError } from "../errors.ts";
+import { ReconcilerError, UsageError, errorSummary, type ErrorSummary } from "../errors.ts";
 import type { ResolvedConfig } from "../model/config.ts";
 import { parsePlatform, type Platform } from "../registry/manifest.ts";
 import { parseRepositoryName, type RepositoryName } from "../registry/registry-location.ts";
@@ -79,17 +79,10 @@ export async function registryFromFlags(
 }
 
 /** A failure of one reference, as results report it. */
-export interface ReferenceError {
-  readonly code: string;
-  readonly message: string;
-}
+export type ReferenceError = ErrorSummary;
 
 /** The stable code and message of `err`. */
-export function referenceError(err: unknown): ReferenceError {
-  const code = (err as { code?: unknown } | null)?.code;
-  const message = err instanceof Error ? err.message : String(err);
-  return { code: typeof code === "string" ? code : "UNKNOWN", message };
-}
+export const referenceError = errorSummary;
 
 /** Replaces every secret in text with `***`. */
 export function masker(secrets: readonly string[]): (text: string) => string {

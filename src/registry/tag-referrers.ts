@@ -5,10 +5,10 @@
  * holds the same `<alg>-<hex>` index, read here like any manifest.
  */
 import { parseDigest } from "../reference/index.ts";
-import { RegistryError, UnsupportedManifestError } from "./errors.ts";
+import { UnsupportedManifestError } from "./errors.ts";
 import type { ImageRepository } from "./image-repository.ts";
 import type { Manifest } from "./manifest.ts";
-import { isLayoutNotFound } from "./oci-layout/layout-error.ts";
+import { isNotFound } from "./not-found.ts";
 import { referrersTag, tagIndexReferrers, type Referrer } from "./referrers.ts";
 
 /**
@@ -32,7 +32,7 @@ export async function listReferrersByTag(
     manifest = await repository.getManifest(tag);
   } catch (err) {
     // No tag: nothing refers to the digest yet.
-    if (isLayoutNotFound(err) || (err instanceof RegistryError && err.status === 404)) return [];
+    if (isNotFound(err)) return [];
     throw err;
   }
   const referrers = tagIndexReferrers(manifest, artifactType);

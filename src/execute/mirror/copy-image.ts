@@ -6,7 +6,7 @@
  * destination gets blobs, manifests and tag in that order. A destination
  * that fails does not stop the others.
  */
-import { ReconcilerError } from "../../errors.ts";
+import { errorSummary } from "../../errors.ts";
 import { indexManifests, type Manifest } from "../../registry/manifest.ts";
 import type { BlobCopier } from "./blob-copier.ts";
 import type { RepositoryEndpoint } from "./endpoint.ts";
@@ -166,7 +166,7 @@ function sourceFailed(
     });
     return { source: image.display, filtering: "none", destinations: [], missing: true };
   }
-  const error = failure(err);
+  const error = errorSummary(err);
   for (const d of image.destinations) emitFailed(options, image, d, error.message);
   return {
     source: image.display,
@@ -258,7 +258,7 @@ async function copyTo(
       ...(referrersError === undefined ? {} : { referrersError }),
     };
   } catch (err) {
-    const error = failure(err);
+    const error = errorSummary(err);
     emitFailed(options, image, destination, error.message);
     return { ...base, status: "failed", referrers: 0, error };
   }
@@ -284,7 +284,7 @@ async function withReferrers(
   try {
     return { referrers: await copyReferrers(target, subjectsOf(root), warn) };
   } catch (err) {
-    const { message } = failure(err);
+    const { message } = errorSummary(err);
     warn(`${image.display} -> ${destination.display}: referrers not copied: ${message}`);
     return { referrers: 0, referrersError: message };
   }
@@ -320,9 +320,4 @@ function emitFailed(
 
 function tagOf(destination: MirrorDestination): { tag?: string } {
   return destination.tag === undefined ? {} : { tag: destination.tag };
-}
-
-function failure(err: unknown): { code: string; message: string } {
-  if (err instanceof ReconcilerError) return { code: err.code, message: err.message };
-  return { code: "UNKNOWN", message: err instanceof Error ? err.message : String(err) };
 }

@@ -1,15 +1,11 @@
-/** Whether a failure means "no such manifest or tag", on a registry or in a layout. */
-import { RegistryError } from "../../registry/errors.ts";
-import { isLayoutNotFound, OciLayoutError } from "../../registry/oci-layout/layout-error.ts";
+/** Whether a failure means "not there", for a copy's source or destination. */
+import { isNotFound as isMissing } from "../../registry/not-found.ts";
+import { OciLayoutError } from "../../registry/oci-layout/layout-error.ts";
 
 /**
- * True for a 404 from a registry, a missing tag or digest in a layout, and
- * a layout not created yet: a destination layout is written on first use.
+ * True for a registry's 404, a missing tag or digest in a layout, and a
+ * layout not created yet: a destination layout is written on first use.
  */
 export function isNotFound(err: unknown): boolean {
-  return (
-    (err instanceof RegistryError && err.status === 404) ||
-    isLayoutNotFound(err) ||
-    (err instanceof OciLayoutError && err.reason === "LAYOUT_MISSING")
-  );
+  return isMissing(err) || (err instanceof OciLayoutError && err.reason === "LAYOUT_MISSING");
 }
