@@ -17,7 +17,10 @@ export type ErrorCode =
   | "IMAGE_CONFIG_INVALID"
   | "OCI_LAYOUT"
   | "CREDENTIALS"
-  | "FILE_WRITE";
+  | "FILE_WRITE"
+  | "GIT"
+  | "FORGE"
+  | "PUBLISH_BLOCKED";
 
 /** Base of every error the project throws on purpose. */
 export class ReconcilerError extends Error {
