@@ -1,0 +1,140 @@
+/**
+ * Makes the temporary work tree a workspace runs in: a detached `git
+ * worktree` of a local checkout (its index, branch and files untouched), or
+ * a shallow single-branch clone of a remote.
+ */
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { runGit, type GitCommandContext } from "./git-command.ts";
+import { GitError, redactGitText, rephraseGitError } from "./git-error.ts";
+
+/** A work tree at the remote base's tip, and how to reach that remote. */
+export interface PlacedWorkTree {
+  readonly dir: string;
+  /** What pushes and fetches name: a remote of the checkout, or the clone's `origin`. */
+  readonly remote: string;
+  /** The remote's URL without credentials. */
+  readonly remoteUrl: string;
+  readonly baseSha: string;
+  /** Whether fetches must stay shallow (a clone, or a shallow checkout such as a CI's). */
+  readonly shallow: boolean;
+  /** Undoes what git recorded outside `dir` (the checkout's worktree entry). */
+  readonly unregister: () => Promise<void>;
+}
+
+/** Where to place it. */
+export interface PlaceRequest {
+  readonly repo: string;
+  readonly remote: string;
+  readonly base: string;
+  /** Must not exist yet. */
+  readonly dir: string;
+}
+
+/**
+ * Places the work tree for `request.repo`: a local non-bare checkout gets a
+ * worktree, anything else (URL, bare repository) is cloned. Runs git; rejects
+ * with a GitError (GIT) when the repo or the base branch cannot be reached.
+ */
+export async function placeWorkTree(
+  request: PlaceRequest,
+  context: GitCommandContext,
+): Promise<PlacedWorkTree> {
+  return (await isCheckout(request.repo, context))
+    ? addWorktree(request, context)
+    : cloneShallow(request, context);
+}
+
+async function isDirectory(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function isCheckout(repo: string, context: GitCommandContext): Promise<boolean> {
+  if (!(await isDirectory(repo))) return false;
+  try {
+    return (await runGit(repo, ["rev-parse", "--is-bare-repository"], context)).trim() === "false";
+  } catch (err) {
+    if (!(err instanceof GitError)) throw err;
+    const message = `"${repo}" is neither a git checkout nor a git repository`;
+    throw rephraseGitError(err, message, context.secrets);
+  }
+}
+
+async function addWorktree(
+  request: PlaceRequest,
+  context: GitCommandContext,
+): Promise<PlacedWorkTree> {
+  const { repo, remote, base, dir } = request;
+  const url = await remoteUrlOf(repo, remote, context);
+  const shallow =
+    (await runGit(repo, ["rev-parse", "--is-shallow-repository"], context)).trim() === "true";
+  const depth = shallow ? ["--depth=1"] : [];
+  await runGit(repo, ["fetch", "--no-tags", ...depth, "--", remote, `refs/heads/${base}`], context);
+  const baseSha = (
+    await runGit(repo, ["rev-parse", "--verify", "FETCH_HEAD^{commit}"], context)
+  ).trim();
+  // --no-checkout, then reset: `worktree add` would run the checkout's post-checkout hook.
+  await runGit(repo, ["worktree", "add", "--detach", "--no-checkout", "--", dir, baseSha], context);
+  const unregister = async () => {
+    await runGit(repo, ["worktree", "remove", "--force", "--", dir], context).catch(() =>
+      runGit(repo, ["worktree", "prune"], context),
+    );
+  };
+  try {
+    await runGit(dir, ["reset", "--hard", "--quiet", baseSha], context);
+  } catch (err) {
+    await unregister().catch(() => undefined);
+    throw err;
+  }
+  return {
+    dir,
+    remote,
+    remoteUrl: redactGitText(url, context.secrets),
+    baseSha,
+    shallow,
+    unregister,
+  };
+}
+
+async function remoteUrlOf(
+  repo: string,
+  remote: string,
+  context: GitCommandContext,
+): Promise<string> {
+  try {
+    return (await runGit(repo, ["remote", "get-url", "--", remote], context)).trim();
+  } catch (err) {
+    if (!(err instanceof GitError)) throw err;
+    const message = `checkout "${repo}" has no remote "${remote}" to fetch and push`;
+    throw rephraseGitError(err, message, context.secrets);
+  }
+}
+
+async function cloneShallow(
+  request: PlaceRequest,
+  context: GitCommandContext,
+): Promise<PlacedWorkTree> {
+  const { repo, base, dir } = request;
+  // A plain path would make a local clone, where git ignores --depth.
+  const source = (await isDirectory(repo)) ? pathToFileURL(path.resolve(repo)).href : repo;
+  const parent = path.dirname(dir);
+  await runGit(
+    parent,
+    ["clone", "--depth=1", `--branch=${base}`, "--single-branch", "--no-tags", "--", source, dir],
+    context,
+  );
+  const baseSha = (await runGit(dir, ["rev-parse", "--verify", "HEAD^{commit}"], context)).trim();
+  return {
+    dir,
+    remote: "origin",
+    remoteUrl: redactGitText(repo, context.secrets),
+    baseSha,
+    shallow: true,
+    unregister: () => Promise.resolve(),
+  };
+}
