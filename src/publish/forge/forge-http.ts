@@ -55,8 +55,7 @@ export class ForgeHttp {
 
   constructor(options: ForgeHttpOptions) {
     this.#options = options;
-    this.#dispatcher =
-      options.dispatcher ?? new Agent({ keepAliveTimeout: 4_000, connections: 4 });
+    this.#dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 4_000, connections: 4 });
   }
 
   /**
@@ -189,7 +188,7 @@ function parseBody(text: string): unknown {
   }
 }
 
-/** The forge's own words for a failure: GitHub's and Gitea's `message`, GitLab's `message` or `error`. */
+/** The forge's own words for a failure: GitHub's and Gitea's `message`, GitLab's `message` (a string, a list or a field map) or `error`. */
 function forgeMessage(response: ForgeResponse): string {
   const json = response.json;
   if (typeof json === "string") return json.slice(0, 300);
@@ -200,11 +199,18 @@ function forgeMessage(response: ForgeResponse): string {
         ? message
         : typeof error === "string"
           ? error
-          : JSON.stringify(message ?? error ?? json);
+          : isStrings(message)
+            ? message.join("; ")
+            : JSON.stringify(message ?? error ?? json);
     const extra = errors === undefined ? "" : ` ${JSON.stringify(errors)}`;
     return (main + extra).slice(0, 500);
   }
   return "no message";
+}
+
+/** GitLab answers a conflict with `{"message": ["Another open merge request ..."]}`. */
+function isStrings(value: unknown): value is readonly string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === "string");
 }
 
 function describe(err: unknown): string {
