@@ -9,13 +9,12 @@
  */
 import { parseArgs } from "node:util";
 import { hasErrors } from "../model/diagnostic.ts";
-import { planEdits } from "../write/plan-edits.ts";
 import { exitCodes, type Output } from "./output.ts";
 import { planExitCode } from "./plan-command.ts";
 import { planDocument, renderPlanTable } from "./plan-render.ts";
-import { reconcile, reconcileOptions, reconcileOptionsHelp } from "./reconcile-command.ts";
-import { fileChanges, patch, writeChanges } from "./write-files.ts";
-import { copyPlannedMirrors, prefixKeys } from "./apply-mirrors.ts";
+import { reconcileOptions, reconcileOptionsHelp } from "./reconcile-command.ts";
+import { patch, writeChanges } from "./write-files.ts";
+import { applyRun } from "./apply-run.ts";
 
 /** The command's help text. */
 export const applyHelp = `Usage: imagestream-gitops apply [--repo DIR] [--dry-run] [--json] [options]
@@ -60,19 +59,10 @@ export async function runApply(
     out.stdout(applyHelp);
     return exitCodes.ok;
   }
-  const reconciled = await reconcile(values, out, env, now);
-  const { diagnostics, mask, loaded } = reconciled;
-  const { model } = loaded;
-  let { plan, registries } = reconciled;
-  if (!values["dry-run"] && plan.mirrors.some((m) => m.action === "copy")) {
-    // Mirror first: only images now at the destination may be pointed at.
-    const run = await copyPlannedMirrors(plan.mirrors, loaded, values, out, env);
-    plan = { ...reconciled.replan(run.copied), mirrors: run.mirrors };
-    registries = { ...registries, ...prefixKeys("mirror ", run.registries) };
-  }
-  const changes = fileChanges(model.files, planEdits(plan, model.config.history));
   const dryRun = values["dry-run"];
-  if (!dryRun) await writeChanges(model.root, changes);
+  const { reconciled, plan, registries, changes } = await applyRun(values, out, env, now, dryRun);
+  const { diagnostics, mask, loaded } = reconciled;
+  if (!dryRun) await writeChanges(loaded.model.root, changes);
   if (values.json) {
     const written = changes.map((c) => c.file.path);
     const document = { ...planDocument(plan, diagnostics, registries), dryRun, files: written };

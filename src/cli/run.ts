@@ -76,6 +76,18 @@ const commands: Readonly<Record<string, Command>> = {
       };
     },
   },
+  reconcile: {
+    summary:
+      "plan, mirror and write in a clean work tree, then commit, push and open the pull request",
+    load: async () => {
+      const m = await import("./reconcile.ts");
+      return {
+        run: (args, out, context) =>
+          m.runReconcile(args, out, context.env, context.now ?? (() => new Date())),
+        help: m.reconcileHelp,
+      };
+    },
+  },
   tag: {
     summary: "set or delete a spec tag in the repository, as 'oc tag' does, and import it",
     load: async () => {

@@ -20,7 +20,9 @@ export interface ResolvedConfig {
   readonly minimumAge: string;
   readonly history: number;
   readonly schedule: string;
-  readonly pullRequest: Required<PullRequestSettings>;
+  /** Every key defaulted but where the forge is, which comes from the CI's environment when absent. */
+  readonly pullRequest: Required<Omit<PullRequestSettings, "apiUrl" | "repository">> &
+    Pick<PullRequestSettings, "apiUrl" | "repository">;
   /** Repository-relative path of the file it came from; undefined when there is none. */
   readonly source: string | undefined;
 }

@@ -76,5 +76,25 @@ export interface PullRequestSettings {
   readonly branch?: string;
   readonly perStream?: boolean;
   readonly labels?: readonly string[];
+  /**
+   * Users (and, on GitHub, org/team) asked for a review when the pull request is opened.
+   */
   readonly reviewers?: readonly string[];
+  readonly assignees?: readonly string[];
+  /**
+   * Turn on the forge's own auto-merge, with this method, when the pull request is opened.
+   */
+  readonly autoMerge?: false | "merge" | "squash" | "rebase";
+  /**
+   * Author and committer of the tool's commits, as 'Name <email>'.
+   */
+  readonly author?: string;
+  /**
+   * The forge's API root (default: GitHub's, or GITHUB_API_URL / CI_API_V4_URL in CI); for GitHub Enterprise https://HOST/api/v3.
+   */
+  readonly apiUrl?: string;
+  /**
+   * owner/name on the forge (GitLab: the project's full path); default: GITHUB_REPOSITORY / CI_PROJECT_PATH, else the origin remote's URL.
+   */
+  readonly repository?: string;
 }

@@ -84,7 +84,9 @@ export class ForgeHttp {
       if (isOk(response.status, req.ok)) return response;
       const wait = this.#waitFor(response, attempt);
       if (wait === undefined || attempt >= attempts) {
-        throw new ForgeError(this.#options.forge, shown, response.status, forgeMessage(response));
+        throw new ForgeError(this.#options.forge, shown, response.status, forgeMessage(response), {
+          transient: response.status >= 500 || isRateLimited(response),
+        });
       }
       await this.#sleep(wait);
     }
@@ -130,11 +132,7 @@ export class ForgeHttp {
   #waitFor(response: ForgeResponse, attempt: number): number | undefined {
     const { status, headers } = response;
     const maxWait = this.#options.maxWaitMs ?? 60_000;
-    const limited =
-      status === 429 ||
-      (status === 403 &&
-        (headers["retry-after"] !== undefined || headers["x-ratelimit-remaining"] === "0"));
-    if (limited) {
+    if (isRateLimited(response)) {
       const ms = rateLimitWait(headers, this.#options.now?.() ?? Date.now()) ?? backoff(attempt);
       return ms <= maxWait ? ms : undefined;
     }
@@ -168,6 +166,15 @@ export function rateLimitWait(
     return Math.max(0, Number(reset) * 1000 - nowMs);
   }
   return undefined;
+}
+
+/** 429, or GitHub's 403 of a primary (`x-ratelimit-remaining: 0`) or secondary (`Retry-After`) limit. */
+function isRateLimited({ status, headers }: ForgeResponse): boolean {
+  return (
+    status === 429 ||
+    (status === 403 &&
+      (headers["retry-after"] !== undefined || headers["x-ratelimit-remaining"] === "0"))
+  );
 }
 
 function isOk(status: number, ok: readonly number[] | undefined): boolean {

@@ -68,6 +68,8 @@ export interface Forge {
   enableAutoMerge(number: number, method: MergeMethod): Promise<void>;
   closePullRequest(number: number): Promise<void>;
   comment(number: number, body: string): Promise<void>;
+  /** Closes the forge's connections. */
+  close(): Promise<void>;
 }
 
 /** Where a forge's API is and which repository it acts on. */
@@ -105,6 +107,7 @@ export class ForgeError extends ReconcilerError {
     this.method = request.method;
     this.url = request.url;
     this.status = status;
-    this.transient = options?.transient ?? (status === undefined || status === 429 || status >= 500);
+    this.transient =
+      options?.transient ?? (status === undefined || status === 429 || status >= 500);
   }
 }

@@ -129,6 +129,10 @@ class GiteaForge implements Forge {
     this.#repo = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
   }
 
+  close(): Promise<void> {
+    return this.#http.close();
+  }
+
   async listPullRequests(headBranch: string): Promise<readonly PullRequest[]> {
     // The list endpoint has no head filter, so filter here. "newest" is not in
     // the swagger enum of `sort`; newest first is the default order.

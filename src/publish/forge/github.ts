@@ -50,11 +50,15 @@ export function createGitHubForge(
   const common = { forge: "github" as const, headers, dispatcher, ...pick(options) };
   const rest_ = new ForgeHttp({ ...common, baseUrl: settings.apiUrl.replace(/\/+$/, "") });
   const graphql = new ForgeHttp({ ...common, baseUrl: graphqlRoot(settings.apiUrl) });
+  const close = async (): Promise<void> => {
+    if (options.dispatcher === undefined) await dispatcher.close();
+  };
   return new GitHubForge(
     rest_,
     graphql,
     `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`,
     owner,
+    close,
   );
 }
 
@@ -82,12 +86,20 @@ class GitHubForge implements Forge {
   readonly #graphql: ForgeHttp;
   readonly #repoPath: string;
   readonly #owner: string;
+  readonly close: () => Promise<void>;
 
-  constructor(rest: ForgeHttp, graphql: ForgeHttp, repoPath: string, owner: string) {
+  constructor(
+    rest: ForgeHttp,
+    graphql: ForgeHttp,
+    repoPath: string,
+    owner: string,
+    close: () => Promise<void>,
+  ) {
     this.#rest = rest;
     this.#graphql = graphql;
     this.#repoPath = repoPath;
     this.#owner = owner;
+    this.close = close;
   }
 
   async listPullRequests(headBranch: string): Promise<readonly PullRequest[]> {

@@ -105,6 +105,10 @@ class GitLabForge implements Forge {
     this.#project = `/projects/${encodeURIComponent(settings.repository)}`;
   }
 
+  close(): Promise<void> {
+    return this.#http.close();
+  }
+
   listPullRequests(headBranch: string): Promise<readonly PullRequest[]> {
     const query = {
       source_branch: headBranch,

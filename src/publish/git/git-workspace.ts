@@ -134,6 +134,23 @@ class GitWorkspace implements Workspace {
     return parseCommitObject(sha, await this.#git(["cat-file", "commit", sha]));
   }
 
+  async readFile(sha: string, file: string): Promise<string | undefined> {
+    if (!/^[0-9a-f]{40,64}$/.test(sha))
+      throw new GitError({
+        subcommand: "show",
+        exitCode: undefined,
+        stderr: "",
+        message: `invalid commit sha "${sha}"`,
+      });
+    try {
+      // cat-file blob keeps the bytes as committed (no textconv, no CRLF conversion).
+      return await this.#git(["cat-file", "blob", `${sha}:${file}`]);
+    } catch (err) {
+      if (err instanceof GitError && err.exitCode === 128) return undefined;
+      throw err;
+    }
+  }
+
   /** The remote's sha for `ref`, or undefined when it has none. */
   async #lsRemote(ref: string): Promise<string | undefined> {
     try {

@@ -85,6 +85,11 @@ export interface Workspace {
   /** The branch as the remote holds it now, fetched (tip commit only); undefined when it does not exist. */
   remoteBranch(branch: string): Promise<RemoteBranch | undefined>;
   /**
+   * A file's text at commit `sha` (fetched already, as {@link remoteBranch}
+   * fetches the tip); undefined when the commit has no such file.
+   */
+  readFile(sha: string, file: string): Promise<string | undefined>;
+  /**
    * Commits every change in the work tree (added, modified, deleted) as one
    * commit whose parent is `baseSha`; returns its sha and tree. Undefined
    * when the work tree has no change.

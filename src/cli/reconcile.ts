@@ -1,0 +1,265 @@
+/**
+ * `imagestream-gitops reconcile`: the main job. In a temporary work tree at
+ * the tip of the remote's base branch it loads, plans, mirrors and writes
+ * as `apply` does, then publishes: one commit on a deterministic branch,
+ * pushed with a lease, and a pull request opened or updated on the forge
+ * (or, with `--forge local`, the branch pushed and the pull request's text
+ * printed). The user's checkout is never modified.
+ */
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { UsageError } from "../errors.ts";
+import { observeImageFacts } from "../execute/image-details.ts";
+import type { ResolvedConfig } from "../model/config.ts";
+import { configFileName } from "../model/config.ts";
+import { hasErrors } from "../model/diagnostic.ts";
+import { parsePlatform } from "../model/platform.ts";
+import { forgeKinds, type ForgeKind } from "../publish/forge/forge.ts";
+import { openWorkspace } from "../publish/git/git-workspace.ts";
+import type { GitIdentity, Workspace } from "../publish/git/workspace.ts";
+import { proposalFromPlan } from "../publish/proposal-from-plan.ts";
+import { publishProposal, type PublishResult } from "../publish/publish.ts";
+import { loadRepositoryConfig } from "../load/load-repository.ts";
+import { applyRun, type AppliedRun } from "./apply-run.ts";
+import { forgeSettings, forgeToken, gitTokenUsers, openForge } from "./forge-setup.ts";
+import { exitCodes, type Output } from "./output.ts";
+import { planExitCode } from "./plan-command.ts";
+import { planDocument, renderPlanTable } from "./plan-render.ts";
+import { reconcileOptions, reconcileOptionsHelp } from "./reconcile-command.ts";
+import { masker } from "./registry-command.ts";
+import { repositoryClients } from "./repository-clients.ts";
+import { renderPublishResult } from "./reconcile-render.ts";
+import { patch, writeChanges } from "./write-files.ts";
+
+/** The command's help text. */
+export const reconcileHelp = `Usage: imagestream-gitops reconcile [--repo DIR|URL] [--forge github|gitlab|gitea|local] [--dry-run] [options]
+
+The whole job: in a temporary work tree at the tip of the remote's base
+branch, plan as 'plan' does, copy what Local tags and the config's mirrors
+need, write the status and trigger patches as 'apply' does, commit them on
+one branch (pullRequest.branch, default imagestream-gitops/update), push it
+with a lease, and open or update the pull request. Your checkout is never
+modified. A run that finds the branch already holding the same change pushes
+nothing; a change that is no longer needed closes its pull request; a branch
+with someone else's commit on it is never force-pushed over; a pull request
+closed without merging is not proposed again with the same images.
+
+Options:
+  --repo DIR|URL      a local checkout (its remote is fetched and pushed to) or a
+                      repository URL to clone (default: the current directory)
+  --remote NAME       the checkout's remote (default origin)
+  --base BRANCH       the branch to propose against (default: pullRequest.base, main)
+  --forge KIND        github, gitlab, gitea or local (default: pullRequest.forge);
+                      local opens no pull request: it pushes the branch and prints
+                      the pull request's title and body
+  --body-file FILE    with --forge local, write the body to FILE instead of stdout
+  --dry-run           print the pull request it would open (branch, title, body,
+                      diff); change nothing anywhere, copy nothing
+${reconcileOptionsHelp}
+
+Tokens: ISG_FORGE_TOKEN, else GITHUB_TOKEN (github), GITLAB_TOKEN (gitlab),
+GITEA_TOKEN (gitea). git pushes to a cloned URL with the same token
+(ISG_GIT_TOKEN overrides it); a local checkout pushes with its own credentials
+unless ISG_GIT_TOKEN is set.
+
+Exit status: 0 done (or nothing to do), 1 a failure (an import or a copy failed,
+git or the forge refused, the branch moved during the run), 2 invalid input or usage.
+`;
+
+const options = {
+  ...reconcileOptions,
+  remote: { type: "string", default: "origin" },
+  base: { type: "string" },
+  forge: { type: "string" },
+  "body-file": { type: "string" },
+  "dry-run": { type: "boolean", default: false },
+} as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Runs `reconcile`; returns the exit code. */
+export async function runReconcile(
+  args: readonly string[],
+  out: Output,
+  env: Env,
+  now: () => Date,
+): Promise<number> {
+  const { values } = parseArgs({ args: [...args], options, allowPositionals: false, strict: true });
+  if (values.help) {
+    out.stdout(reconcileHelp);
+    return exitCodes.ok;
+  }
+  const config = values.config === undefined ? undefined : path.resolve(values.config);
+  const base = values.base ?? (await configuredBase(values.repo, config)) ?? "main";
+  const forgeFlag = parseForge(values.forge);
+  const local = await isDirectory(values.repo);
+  const gitToken =
+    env["ISG_GIT_TOKEN"] ?? (local ? undefined : forgeToken(forgeFlag ?? "github", env));
+  const workspace = await openWorkspace({
+    repo: values.repo,
+    remote: values.remote,
+    base,
+    ...(gitToken === undefined ? {} : { token: gitToken }),
+    tokenUser: env["ISG_GIT_USER"] ?? gitTokenUsers[forgeFlag ?? "github"],
+    env,
+  });
+  try {
+    const run = { ...values, repo: workspace.dir, ...(config === undefined ? {} : { config }) };
+    const dryRun = values["dry-run"];
+    const applied = await applyRun(run, out, env, now, dryRun);
+    const { model } = applied.reconciled.loaded;
+    if (!dryRun) await writeChanges(model.root, applied.changes);
+    const kind = forgeFlag ?? model.config.pullRequest.forge;
+    const result = await publish(applied, workspace, kind, base, env, run, dryRun);
+    const secrets = [gitToken, forgeToken(kind, env)].filter((s): s is string => s !== undefined);
+    const mask = (text: string): string => masker(secrets)(applied.reconciled.mask(text));
+    await report(
+      applied,
+      result,
+      { kind, dryRun, json: values.json, bodyFile: values["body-file"] },
+      out,
+      mask,
+    );
+    return planExitCode(applied.plan, hasErrors(applied.reconciled.diagnostics), false);
+  } finally {
+    await workspace.dispose();
+  }
+}
+
+async function publish(
+  applied: AppliedRun,
+  workspace: Workspace,
+  kind: ForgeKind,
+  base: string,
+  env: Env,
+  values: Parameters<typeof repositoryClients>[1] & { readonly repo: string },
+  dryRun: boolean,
+): Promise<PublishResult> {
+  const { loaded } = applied.reconciled;
+  const settings = loaded.model.config.pullRequest;
+  const details = await imageFacts(applied, values, env);
+  const proposal = proposalFromPlan({
+    plan: applied.plan,
+    files: applied.changes.map((c) => ({ path: c.file.path, before: c.file.text, after: c.text })),
+    details,
+    branch: settings.branch,
+    base,
+    reproduce: "imagestream-gitops plan --repo .",
+  });
+  const forge =
+    kind === "local"
+      ? undefined
+      : openForge(forgeSettings(kind, settings, env, workspace.remoteUrl));
+  try {
+    return await publishProposal(proposal, workspace, forge, publishSettings(settings), dryRun);
+  } finally {
+    await forge?.close();
+  }
+}
+
+/** Created time, platforms, size and labels of the images the tags move from and to. */
+async function imageFacts(
+  applied: AppliedRun,
+  values: Parameters<typeof repositoryClients>[1],
+  env: Env,
+): Promise<
+  Map<string, { platforms: readonly string[]; labels: Readonly<Record<string, string>> }>
+> {
+  const specs = applied.plan.streams.flatMap((s) =>
+    s.tags
+      .filter((t) => t.history !== "none" && t.next !== undefined && t.next.image !== "")
+      .flatMap((t) => [t.next?.dockerImageReference, t.current?.dockerImageReference]),
+  );
+  const wanted = specs.filter((s): s is string => s !== undefined && s.includes("@"));
+  if (wanted.length === 0) return new Map();
+  const { loaded } = applied.reconciled;
+  const clients = await repositoryClients(loaded, values, env, false);
+  try {
+    const platform = parsePlatform(loaded.model.config.platform) ?? {
+      os: "linux",
+      architecture: "amd64",
+    };
+    const observed = await observeImageFacts(wanted, (name) => clients.open(name, false), platform);
+    return new Map(observed.facts);
+  } finally {
+    await clients.close();
+  }
+}
+
+function publishSettings(
+  settings: ResolvedConfig["pullRequest"],
+): Parameters<typeof publishProposal>[3] {
+  return {
+    author: parseIdentity(settings.author),
+    labels: settings.labels,
+    reviewers: settings.reviewers,
+    assignees: settings.assignees,
+    autoMerge: settings.autoMerge,
+  };
+}
+
+/** `Name <email>` (the schema's pattern) as a git identity. */
+function parseIdentity(text: string): GitIdentity {
+  const match = /^(.+?)\s*<([^<>]+)>$/.exec(text);
+  return { name: match?.[1] ?? text, email: match?.[2] ?? "" };
+}
+
+async function report(
+  applied: AppliedRun,
+  result: PublishResult,
+  how: { kind: ForgeKind; dryRun: boolean; json: boolean; bodyFile: string | undefined },
+  out: Output,
+  mask: (text: string) => string,
+): Promise<void> {
+  const { plan, registries, changes, reconciled } = applied;
+  if (how.json) {
+    const document = {
+      ...planDocument(plan, reconciled.diagnostics, registries),
+      dryRun: how.dryRun,
+      files: changes.map((c) => c.file.path),
+      publish: { forge: how.kind, ...result },
+    };
+    out.stdout(mask(JSON.stringify(document, null, 2)) + "\n");
+    return;
+  }
+  out.stdout(mask(renderPlanTable(plan)));
+  if (how.dryRun) for (const c of changes) out.stdout(mask(patch(c)));
+  await renderPublishResult(result, how, out, mask);
+}
+
+function parseForge(value: string | undefined): ForgeKind | undefined {
+  if (value === undefined) return undefined;
+  if (!(forgeKinds as readonly string[]).includes(value)) {
+    throw new UsageError(`--forge must be one of ${forgeKinds.join(", ")}, not "${value}"`);
+  }
+  return value as ForgeKind;
+}
+
+/** pullRequest.base of the config named, or of the checkout's own config file. */
+async function configuredBase(
+  repo: string,
+  config: string | undefined,
+): Promise<string | undefined> {
+  const file = config ?? ((await isDirectory(repo)) ? path.join(repo, configFileName) : undefined);
+  if (file === undefined || !(await exists(file))) return undefined;
+  const { config: resolved } = await loadRepositoryConfig(path.dirname(file), file);
+  return resolved.pullRequest.base;
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

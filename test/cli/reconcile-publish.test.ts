@@ -1,0 +1,285 @@
+/**
+ * `reconcile` end to end: a copy of examples/ pushed to a bare git remote
+ * and cloned, every registry served by the real docker-registry, digests
+ * checked with skopeo, and the pull requests opened on a local GitHub API
+ * server that validates every request and response against GitHub's
+ * OpenAPI description, with its branches read from the same bare remote.
+ */
+import assert from "node:assert/strict";
+import { appendFile, readFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, it, type TestContext } from "node:test";
+import { examplesCopy, push, served } from "../support/examples-registry.ts";
+import { GitHubServer } from "../support/github-server.ts";
+import {
+  branchTip,
+  cloneRepo,
+  commitAsHuman,
+  git,
+  gitTestEnv,
+  pushAsSomeoneElse,
+  type GitTestEnv,
+} from "../support/git-repos.ts";
+import { startRegistry, type Registry } from "../support/registry-server.ts";
+import { runInProcess, type CliResult } from "../support/run-cli.ts";
+import { inspectDigest } from "../support/skopeo.ts";
+
+const branch = "imagestream-gitops/update";
+const token = "ghs_canaryTOKEN0123456789abcdef";
+let minute = 0;
+/** Every run gets its own clock: timestamps must not make commits. */
+const tick = (): (() => Date) => {
+  const at = new Date(Date.UTC(2026, 10, 23, 12, minute++));
+  return () => at;
+};
+
+interface Fixture {
+  readonly registry: Registry;
+  readonly genv: GitTestEnv;
+  readonly bare: string;
+  readonly clone: string;
+}
+
+/** The examples after a first apply, committed on main of a bare remote, and a clone of it. */
+async function fixture(t: TestContext, pullRequest = ""): Promise<Fixture> {
+  const genv = await gitTestEnv(t);
+  const registry = await startRegistry(t);
+  await push(t, registry, "quay.io/sclorg/ruby-33-c9s:latest", "ruby33-a");
+  await push(t, registry, "registry.example.com/platform/base:1.1", "base11");
+  await push(t, registry, "docker.io/library/postgres:15", "pg15-a");
+  for (const tag of ["2.0", "latest", "2.2"])
+    await push(t, registry, `docker.io/openshift/ruby-20-centos7:${tag}`, `ruby20-${tag}`);
+  const root = await examplesCopy(t, registry);
+  if (pullRequest !== "") await appendFile(path.join(root, "imagestream-gitops.yaml"), pullRequest);
+  const applied = await runInProcess(["apply", "--repo", root], {}, { now: tick() });
+  assert.equal(applied.code, 0, applied.stdout + applied.stderr);
+  await git(root, ["init", "-q", "-b", "main"], genv.env);
+  await git(root, ["add", "-A"], genv.env);
+  await git(root, ["commit", "-q", "-m", "baseline"], genv.env);
+  const bare = path.join(genv.root, "remote.git");
+  await git(genv.root, ["clone", "-q", "--bare", root, bare], genv.env);
+  return { registry, genv, bare, clone: await cloneRepo(genv, bare) };
+}
+
+async function reconcile(f: Fixture, ...args: string[]): Promise<CliResult> {
+  return runInProcess(
+    ["reconcile", "--repo", f.clone, ...args],
+    { ...f.genv.env, ISG_FORGE_TOKEN: token },
+    { now: tick() },
+  );
+}
+
+/** The remote branch's commits above main. */
+async function branchLog(f: Fixture): Promise<string[]> {
+  const out = await git(f.bare, ["log", "--format=%H %s", `main..${branch}`], f.genv.env);
+  return out.trim() === "" ? [] : out.trim().split("\n");
+}
+
+async function rev(dir: string, ref: string, f: Fixture): Promise<string> {
+  return (await git(dir, ["rev-parse", ref], f.genv.env)).trim();
+}
+
+async function show(f: Fixture, file: string): Promise<string> {
+  return git(f.bare, ["show", `${branch}:${file}`], f.genv.env);
+}
+
+function noSecret(...results: CliResult[]): void {
+  for (const r of results) {
+    assert.ok(!r.stdout.includes(token) && !r.stderr.includes(token), "the token never printed");
+  }
+}
+
+describe("reconcile --forge local", () => {
+  it("pushes one commit on the branch, prints the pull request, and a second run changes nothing", async (t) => {
+    const f = await fixture(t);
+    const headBefore = await rev(f.clone, "HEAD", f);
+    const moved = await push(t, f.registry, "docker.io/library/postgres:15", "pg15-b");
+
+    const first = await reconcile(f, "--forge", "local");
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    assert.match(
+      first.stdout,
+      /Branch imagestream-gitops\/update \(into main\): pushed [0-9a-f]{12}: a new branch\./,
+    );
+    assert.match(first.stdout, /Title: Update shared\/postgresql:15 to sha256:[0-9a-f]{8}/);
+    assert.match(first.stdout, /<!-- imagestream-gitops: fingerprint=[0-9a-f]{64} -->/);
+    const log = await branchLog(f);
+    assert.equal(log.length, 1, "one commit above main");
+    const image = `docker.io/library/postgres@${moved}`;
+    assert.equal(await inspectDigest(served(f.registry, "docker.io/library/postgres:15")), moved);
+    assert.match(await show(f, "apps/payments/ledger-db.yaml"), new RegExp(`image: ${image}`));
+    const parent = await rev(f.bare, `${branch}~1`, f);
+    assert.equal(parent, await rev(f.bare, "main", f), "built on main");
+
+    const second = await reconcile(f, "--forge", "local");
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(
+      second.stdout,
+      /unchanged: the branch already holds this change on the current base/,
+    );
+    assert.deepEqual(await branchLog(f), log, "no new commit");
+
+    assert.equal(await rev(f.clone, "HEAD", f), headBefore);
+    assert.equal(
+      await git(f.clone, ["status", "--porcelain"], f.genv.env),
+      "",
+      "checkout untouched",
+    );
+    noSecret(first, second);
+  });
+
+  it("--dry-run prints the branch, title, body and diff, and pushes nothing", async (t) => {
+    const f = await fixture(t);
+    await push(t, f.registry, "docker.io/library/postgres:15", "pg15-b");
+    const dry = await reconcile(f, "--forge", "local", "--dry-run");
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /would push: a new branch/);
+    assert.match(dry.stdout, /\+\+\+ b?\/?apps\/payments\/ledger-db\.yaml/);
+    assert.match(dry.stdout, /Title: Update shared\/postgresql:15/);
+    assert.equal(await branchTip(f.bare, branch, f.genv.env), undefined);
+  });
+});
+
+describe("reconcile --forge github", () => {
+  async function withGitHub(t: TestContext): Promise<{ f: Fixture; gh: GitHubServer }> {
+    // The server's URL is known only once it listens: the config names it afterwards.
+    const f = await fixture(t);
+    const gh = await GitHubServer.start({ owner: "acme", repo: "gitops", token, gitDir: f.bare });
+    t.after(() => gh.close());
+    const config = `pullRequest:
+  forge: github
+  apiUrl: ${gh.url}
+  repository: acme/gitops
+  labels: [dependencies]
+  reviewers: [mkowalski, acme/platform]
+`;
+    await commitAsHuman(
+      f.clone,
+      {
+        "imagestream-gitops.yaml":
+          (await readFile(path.join(f.clone, "imagestream-gitops.yaml"), "utf8")) + config,
+      },
+      "configure pull requests",
+      f.genv.env,
+    );
+    await git(f.clone, ["push", "-q", "origin", "HEAD:main"], f.genv.env);
+    return { f, gh };
+  }
+
+  it("ten runs give one branch, one pull request and one commit; a new digest updates the same pull request", async (t) => {
+    const { f, gh } = await withGitHub(t);
+    await push(t, f.registry, "docker.io/library/postgres:15", "pg15-b");
+    const runs: CliResult[] = [];
+    for (let i = 0; i < 10; i++) runs.push(await reconcile(f));
+    for (const r of runs) assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(runs[0]?.stdout ?? "", /Pull request #1 created: /);
+    assert.match(runs[9]?.stdout ?? "", /Pull request #1 unchanged/);
+    assert.equal(gh.pulls.length, 1);
+    assert.equal((await branchLog(f)).length, 1);
+    const pr = gh.pulls[0];
+    assert.ok(pr !== undefined);
+    assert.deepEqual(pr.labels, ["dependencies"]);
+    assert.deepEqual(pr.reviewers, ["mkowalski"]);
+    assert.deepEqual(pr.teamReviewers, ["platform"]);
+    const firstTip = await branchTip(f.bare, branch, f.genv.env);
+
+    const newer = await push(t, f.registry, "docker.io/library/postgres:15", "pg15-c");
+    const update = await reconcile(f);
+    assert.equal(update.code, 0, update.stderr);
+    assert.match(update.stdout, /pushed [0-9a-f]{12}: the change is different/);
+    assert.match(update.stdout, /Pull request #1 updated/);
+    assert.equal(gh.pulls.length, 1, "the same pull request");
+    assert.notEqual(await branchTip(f.bare, branch, f.genv.env), firstTip);
+    assert.ok(gh.pulls[0]?.body?.includes(newer.slice(7, 19)), "the body names the new digest");
+    assert.equal((await branchLog(f)).length, 1, "still one commit: rebuilt, not stacked");
+    assert.deepEqual(gh.violations, []);
+    noSecret(...runs, update);
+  });
+
+  it("a pull request closed without merging is not proposed again; a newer digest is", async (t) => {
+    const { f, gh } = await withGitHub(t);
+    await push(t, f.registry, "docker.io/library/postgres:15", "pg15-b");
+    assert.equal((await reconcile(f)).code, 0);
+    const closed = await fetch(`${gh.url}/repos/acme/gitops/pulls/1`, {
+      method: "PATCH",
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: "application/vnd.github+json",
+        "x-github-api-version": "2022-11-28",
+        "user-agent": "a-human",
+      },
+      body: JSON.stringify({ state: "closed" }),
+    });
+    assert.equal(closed.status, 200);
+
+    const again = await reconcile(f);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(
+      again.stderr,
+      /held: pull request #1 proposed these images and was closed without merging/,
+    );
+    assert.equal(gh.pulls.length, 1);
+
+    await push(t, f.registry, "docker.io/library/postgres:15", "pg15-c");
+    const newer = await reconcile(f);
+    assert.equal(newer.code, 0, newer.stderr);
+    assert.match(newer.stdout, /Pull request #2 created/);
+    assert.deepEqual(gh.violations, []);
+  });
+
+  it("a person's commit on the branch is never force-pushed over, and is reported", async (t) => {
+    const { f, gh } = await withGitHub(t);
+    await push(t, f.registry, "docker.io/library/postgres:15", "pg15-b");
+    assert.equal((await reconcile(f)).code, 0);
+    const human = await pushAsSomeoneElse(f.genv, f.bare, branch, {
+      "NOTES.md": "a fix by hand\n",
+    });
+    await push(t, f.registry, "docker.io/library/postgres:15", "pg15-c");
+
+    const held = await reconcile(f);
+    assert.equal(held.code, 0, held.stderr);
+    assert.match(
+      held.stderr,
+      /held: the branch's tip [0-9a-f]{12} \(A Human\) is not a commit of this tool/,
+    );
+    assert.equal(await branchTip(f.bare, branch, f.genv.env), human, "the person's commit stays");
+    assert.deepEqual(gh.violations, []);
+  });
+
+  it("a moved base rebuilds the branch on it; a change no longer needed closes the pull request and deletes the branch", async (t) => {
+    const { f, gh } = await withGitHub(t);
+    const original = await inspectDigest(served(f.registry, "docker.io/library/postgres:15"));
+    await push(t, f.registry, "docker.io/library/postgres:15", "pg15-b");
+    assert.equal((await reconcile(f)).code, 0);
+    const main = await pushAsSomeoneElse(f.genv, f.bare, "main", {
+      "README-ops.md": "unrelated\n",
+    });
+
+    const rebuilt = await reconcile(f);
+    assert.equal(rebuilt.code, 0, rebuilt.stderr);
+    assert.match(rebuilt.stdout, /pushed [0-9a-f]{12}: the base moved/);
+    assert.equal(await rev(f.bare, `${branch}~1`, f), main);
+    // The rebuilt commit stamps its status items anew, so the body's diff follows it.
+    assert.match(rebuilt.stdout, /Pull request #1 updated/);
+    const again = await reconcile(f);
+    assert.match(again.stdout, /unchanged: the branch already holds this change/);
+    assert.match(again.stdout, /Pull request #1 unchanged/);
+
+    // The registry goes back to the image main already records: nothing is left to propose.
+    await push(t, f.registry, "docker.io/library/postgres:15", "pg15-a");
+    assert.equal(
+      await inspectDigest(served(f.registry, "docker.io/library/postgres:15")),
+      original,
+    );
+    const stale = await reconcile(f);
+    assert.equal(stale.code, 0, stale.stderr);
+    assert.match(stale.stdout, /deleted: nothing left to propose/);
+    assert.match(stale.stdout, /Pull request #1 closed/);
+    const closed = gh.pulls[0];
+    assert.ok(closed !== undefined);
+    assert.equal(closed.state, "closed");
+    assert.equal(closed.comments.length, 1);
+    assert.equal(await branchTip(f.bare, branch, f.genv.env), undefined);
+    assert.deepEqual(gh.violations, []);
+  });
+});
