@@ -19,6 +19,9 @@ import { forgeKinds, type ForgeKind } from "../publish/forge/forge.ts";
 import { openWorkspace } from "../publish/git/git-workspace.ts";
 import type { GitIdentity, Workspace } from "../publish/git/workspace.ts";
 import { proposalFromPlan } from "../publish/proposal-from-plan.ts";
+import { splitPlanByStream, streamBranchPrefix } from "../publish/split-plan.ts";
+import type { Plan } from "../model/plan.ts";
+import { planEdits } from "../write/plan-edits.ts";
 import { publishProposal, type PublishResult } from "../publish/publish.ts";
 import { loadRepositoryConfig } from "../load/load-repository.ts";
 import { applyRun, type AppliedRun } from "./apply-run.ts";
@@ -30,7 +33,7 @@ import { reconcileOptions, reconcileOptionsHelp } from "./reconcile-command.ts";
 import { masker } from "./registry-command.ts";
 import { repositoryClients } from "./repository-clients.ts";
 import { renderPublishResult } from "./reconcile-render.ts";
-import { patch, writeChanges } from "./write-files.ts";
+import { fileChanges, patch, writeChanges } from "./write-files.ts";
 
 /** The command's help text. */
 export const reconcileHelp = `Usage: imagestream-gitops reconcile [--repo DIR|URL] [--forge github|gitlab|gitea|local] [--dry-run] [options]
@@ -109,41 +112,83 @@ export async function runReconcile(
     const dryRun = values["dry-run"];
     const applied = await applyRun(run, out, env, now, dryRun);
     const { model } = applied.reconciled.loaded;
-    if (!dryRun) await writeChanges(model.root, applied.changes);
     const kind = forgeFlag ?? model.config.pullRequest.forge;
-    const result = await publish(applied, workspace, kind, base, env, run, dryRun);
+    const context = { applied, workspace, kind, base, env, values: run, dryRun };
+    const results = model.config.pullRequest.perStream
+      ? await publishPerStream(context)
+      : [await publishBranch(context, applied.plan, model.config.pullRequest.branch, true)];
     const secrets = [gitToken, forgeToken(kind, env)].filter((s): s is string => s !== undefined);
     const mask = (text: string): string => masker(secrets)(applied.reconciled.mask(text));
-    await report(
-      applied,
-      result,
-      { kind, dryRun, json: values.json, bodyFile: values["body-file"] },
-      out,
-      mask,
-    );
+    const view = { kind, dryRun, json: values.json, bodyFile: values["body-file"] };
+    await report(applied, results, view, out, mask);
     return planExitCode(applied.plan, hasErrors(applied.reconciled.diagnostics), false);
   } finally {
     await workspace.dispose();
   }
 }
 
-async function publish(
-  applied: AppliedRun,
-  workspace: Workspace,
-  kind: ForgeKind,
-  base: string,
-  env: Env,
-  values: Parameters<typeof repositoryClients>[1] & { readonly repo: string },
-  dryRun: boolean,
+/** What publishing one branch needs. */
+interface PublishContext {
+  readonly applied: AppliedRun;
+  readonly workspace: Workspace;
+  readonly kind: ForgeKind;
+  readonly base: string;
+  readonly env: Env;
+  readonly values: Parameters<typeof repositoryClients>[1] & { readonly repo: string };
+  readonly dryRun: boolean;
+}
+
+/**
+ * One branch per changed stream, each built alone from the base; a
+ * per-stream branch of an earlier run whose stream no longer changes is
+ * published empty, which closes its pull request and deletes it.
+ */
+async function publishPerStream(context: PublishContext): Promise<PublishResult[]> {
+  const { applied, workspace } = context;
+  const branch = applied.reconciled.loaded.model.config.pullRequest.branch;
+  const shares = splitPlanByStream(applied.plan, branch);
+  const results: PublishResult[] = [];
+  for (const share of shares)
+    results.push(await publishBranch(context, share.plan, share.branch, false));
+  const current = new Set(shares.map((s) => s.branch));
+  for (const stale of await workspace.remoteBranches(streamBranchPrefix(branch))) {
+    if (!current.has(stale))
+      results.push(await publishBranch(context, emptyPlan(applied.plan), stale, false));
+  }
+  return results;
+}
+
+/** The plan of a stream that changes nothing any more: no streams, no workloads. */
+function emptyPlan(plan: Plan): Plan {
+  return { ...plan, streams: [], workloads: [], mirrors: [] };
+}
+
+/**
+ * Writes `plan`'s file changes into the work tree (from the base: the tree
+ * is reset first unless `whole` is the run's one plan) and publishes them on
+ * `branch`.
+ */
+async function publishBranch(
+  context: PublishContext,
+  plan: Plan,
+  branch: string,
+  whole: boolean,
 ): Promise<PublishResult> {
-  const { loaded } = applied.reconciled;
-  const settings = loaded.model.config.pullRequest;
-  const details = await imageFacts(applied, values, env);
+  const { applied, workspace, kind, base, env, values, dryRun } = context;
+  const { model } = applied.reconciled.loaded;
+  const changes = whole
+    ? applied.changes
+    : fileChanges(model.files, planEdits(plan, model.config.history));
+  if (!dryRun) {
+    if (!whole) await workspace.reset();
+    await writeChanges(model.root, changes);
+  }
+  const settings = model.config.pullRequest;
   const proposal = proposalFromPlan({
-    plan: applied.plan,
-    files: applied.changes.map((c) => ({ path: c.file.path, before: c.file.text, after: c.text })),
-    details,
-    branch: settings.branch,
+    plan,
+    files: changes.map((c) => ({ path: c.file.path, before: c.file.text, after: c.text })),
+    details: await imageFacts(plan, applied, values, env),
+    branch,
     base,
     reproduce: "imagestream-gitops plan --repo .",
   });
@@ -160,13 +205,14 @@ async function publish(
 
 /** Created time, platforms, size and labels of the images the tags move from and to. */
 async function imageFacts(
+  plan: Plan,
   applied: AppliedRun,
   values: Parameters<typeof repositoryClients>[1],
   env: Env,
 ): Promise<
   Map<string, { platforms: readonly string[]; labels: Readonly<Record<string, string>> }>
 > {
-  const specs = applied.plan.streams.flatMap((s) =>
+  const specs = plan.streams.flatMap((s) =>
     s.tags
       .filter((t) => t.history !== "none" && t.next !== undefined && t.next.image !== "")
       .flatMap((t) => [t.next?.dockerImageReference, t.current?.dockerImageReference]),
@@ -207,7 +253,7 @@ function parseIdentity(text: string): GitIdentity {
 
 async function report(
   applied: AppliedRun,
-  result: PublishResult,
+  results: readonly PublishResult[],
   how: { kind: ForgeKind; dryRun: boolean; json: boolean; bodyFile: string | undefined },
   out: Output,
   mask: (text: string) => string,
@@ -218,14 +264,22 @@ async function report(
       ...planDocument(plan, reconciled.diagnostics, registries),
       dryRun: how.dryRun,
       files: changes.map((c) => c.file.path),
-      publish: { forge: how.kind, ...result },
+      forge: how.kind,
+      publish: results,
     };
     out.stdout(mask(JSON.stringify(document, null, 2)) + "\n");
     return;
   }
   out.stdout(mask(renderPlanTable(plan)));
   if (how.dryRun) for (const c of changes) out.stdout(mask(patch(c)));
-  await renderPublishResult(result, how, out, mask);
+  if (results.length === 0) out.stdout("Nothing to propose: no stream changes.\n");
+  for (const result of results) {
+    const bodyFile =
+      how.bodyFile === undefined || results.length === 1
+        ? how.bodyFile
+        : `${how.bodyFile}.${result.branch.replace(/[^A-Za-z0-9._-]+/g, "_")}`;
+    await renderPublishResult(result, { ...how, bodyFile }, out, mask);
+  }
 }
 
 function parseForge(value: string | undefined): ForgeKind | undefined {

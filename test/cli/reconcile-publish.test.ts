@@ -140,6 +140,58 @@ describe("reconcile --forge local", () => {
   });
 });
 
+describe("reconcile with pullRequest.perStream", () => {
+  it("gives each changed stream its own branch, and deletes the branch of a stream that no longer changes", async (t) => {
+    const f = await fixture(t, "pullRequest: { perStream: true }\n");
+    await push(t, f.registry, "docker.io/library/postgres:15", "pg15-b");
+    await push(t, f.registry, "quay.io/sclorg/ruby-33-c9s:latest", "ruby33-b");
+    const postgres = `${branch}-shared/postgresql`;
+    const ruby = `${branch}-demo/ruby`;
+
+    const first = await reconcile(f, "--forge", "local");
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    const heads = await git(
+      f.bare,
+      ["for-each-ref", "--format=%(refname:short)", "refs/heads"],
+      f.genv.env,
+    );
+    assert.deepEqual(heads.trim().split("\n").sort(), ["main", ruby, postgres].sort());
+    const files = async (b: string): Promise<string[]> =>
+      (await git(f.bare, ["diff", "--name-only", `main...${b}`], f.genv.env)).trim().split("\n");
+    assert.deepEqual(await files(postgres), [
+      "apps/payments/ledger-db.yaml",
+      "imagestreams/shared.yaml",
+    ]);
+    assert.ok((await files(ruby)).includes("imagestreams/ruby.yaml"));
+    assert.ok(
+      !(await files(ruby)).includes("apps/payments/ledger-db.yaml"),
+      "each branch holds only its stream",
+    );
+    const tips = [
+      await branchTip(f.bare, postgres, f.genv.env),
+      await branchTip(f.bare, ruby, f.genv.env),
+    ];
+
+    const second = await reconcile(f, "--forge", "local");
+    assert.equal(second.code, 0, second.stderr);
+    assert.deepEqual(
+      [await branchTip(f.bare, postgres, f.genv.env), await branchTip(f.bare, ruby, f.genv.env)],
+      tips,
+      "a second run pushes nothing",
+    );
+
+    await push(t, f.registry, "docker.io/library/postgres:15", "pg15-a");
+    const third = await reconcile(f, "--forge", "local");
+    assert.equal(third.code, 0, third.stderr);
+    assert.equal(
+      await branchTip(f.bare, postgres, f.genv.env),
+      undefined,
+      "postgres no longer changes",
+    );
+    assert.equal(await branchTip(f.bare, ruby, f.genv.env), tips[1]);
+  });
+});
+
 describe("reconcile --forge github", () => {
   async function withGitHub(t: TestContext): Promise<{ f: Fixture; gh: GitHubServer }> {
     // The server's URL is known only once it listens: the config names it afterwards.

@@ -54,6 +54,9 @@ describe("loadRepository", () => {
       perStream: false,
       labels: [],
       reviewers: [],
+      assignees: [],
+      autoMerge: false,
+      author: "imagestream-gitops <imagestream-gitops@noreply.invalid>",
     });
   });
 

@@ -164,6 +164,22 @@ class GitWorkspace implements Workspace {
     }
   }
 
+  async remoteBranches(prefix: string): Promise<string[]> {
+    const pattern = `refs/heads/${prefix}*`;
+    const out = await this.#git(["ls-remote", "--heads", "--", this.#place.remote, pattern]);
+    return out
+      .split("\n")
+      .map((line) => line.split("\t")[1] ?? "")
+      .filter((ref) => ref.startsWith("refs/heads/"))
+      .map((ref) => ref.slice("refs/heads/".length))
+      .sort();
+  }
+
+  async reset(): Promise<void> {
+    await this.#git(["reset", "--quiet", "--hard", this.baseSha]);
+    await this.#git(["clean", "--quiet", "-d", "--force"]);
+  }
+
   async commit(request: CommitRequest): Promise<{ sha: string; tree: string } | undefined> {
     await this.#git(["add", "--all"]);
     if ((await this.#git(["diff", "--cached", "--name-only", "-z"])) === "") return undefined;

@@ -103,6 +103,10 @@ export interface Workspace {
   push(branch: string, sha: string, expected: string | undefined): Promise<PushResult>;
   /** Deletes the remote branch with the same lease; a branch already gone is success. */
   deleteBranch(branch: string, expected: string): Promise<PushResult>;
+  /** The remote's branches whose names start with `prefix`, sorted. */
+  remoteBranches(prefix: string): Promise<string[]>;
+  /** Puts the work tree back at `baseSha`, every change and untracked file dropped. */
+  reset(): Promise<void>;
   /** Removes the temporary work tree (and clone); safe to call twice. */
   dispose(): Promise<void>;
 }
