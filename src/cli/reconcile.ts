@@ -21,6 +21,7 @@ import type { GitIdentity, Workspace } from "../publish/git/workspace.ts";
 import { proposalFromPlan } from "../publish/proposal-from-plan.ts";
 import { splitPlanByStream, streamBranchPrefix } from "../publish/split-plan.ts";
 import type { Plan } from "../model/plan.ts";
+import type { ImageFacts } from "../model/image-facts.ts";
 import { planEdits } from "../write/plan-edits.ts";
 import { publishProposal, type PublishResult } from "../publish/publish.ts";
 import { loadRepositoryConfig } from "../load/load-repository.ts";
@@ -209,9 +210,7 @@ async function imageFacts(
   applied: AppliedRun,
   values: Parameters<typeof repositoryClients>[1],
   env: Env,
-): Promise<
-  Map<string, { platforms: readonly string[]; labels: Readonly<Record<string, string>> }>
-> {
+): Promise<Map<string, ImageFacts>> {
   const specs = plan.streams.flatMap((s) =>
     s.tags
       .filter((t) => t.history !== "none" && t.next !== undefined && t.next.image !== "")

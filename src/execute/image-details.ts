@@ -10,14 +10,7 @@ import { fetchImageMetadata } from "../registry/fetch-image-metadata.ts";
 import type { OpenedRepository } from "../registry/open-repository.ts";
 import { isIndex } from "../registry/media-types.ts";
 import { errorSummary } from "../errors.ts";
-
-/** An image's facts for a pull request (publish/proposal.ts ImageDetails). */
-export interface ImageFacts {
-  readonly created?: string;
-  readonly platforms: readonly string[];
-  readonly size?: number;
-  readonly labels: Readonly<Record<string, string>>;
-}
+import type { ImageFacts } from "../model/image-facts.ts";
 
 /** The facts found, by pull spec, and the images that could not be read. */
 export interface ObservedFacts {

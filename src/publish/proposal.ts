@@ -4,18 +4,10 @@
  * proposal-from-plan.ts), and it is all the PR body, the commit message and
  * the fingerprint are rendered from. Pure types.
  */
+import type { ImageFacts } from "../model/image-facts.ts";
 
-/** What a registry says of one image, for reviewers (absent fields: unknown). */
-export interface ImageDetails {
-  /** RFC 3339, from the image config. */
-  readonly created?: string;
-  /** `os/arch[/variant]` of every platform: one for an image, each child of an index. */
-  readonly platforms: readonly string[];
-  /** Bytes of the layers (and config): OpenShift's dockerImageMetadata.Size; an index: its largest child. */
-  readonly size?: number;
-  /** The image config's labels; `org.opencontainers.image.*` ones give source links. */
-  readonly labels: Readonly<Record<string, string>>;
-}
+/** What a registry says of one image, for reviewers (model/image-facts.ts). */
+export type ImageDetails = ImageFacts;
 
 /** A tag whose current image moves. */
 export interface TagChange {
