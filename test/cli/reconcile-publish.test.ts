@@ -9,8 +9,10 @@ import assert from "node:assert/strict";
 import { appendFile, readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, it, type TestContext } from "node:test";
-import { examplesCopy, push, served } from "../support/examples-registry.ts";
+import { examplesCopy, push, pushExampleImages, served } from "../support/examples-registry.ts";
 import { GitHubServer } from "../support/github-server.ts";
+import { startGitHttpServer } from "../support/git-http-server.ts";
+import { startGitLabServer } from "../support/gitlab-server.ts";
 import {
   branchTip,
   cloneRepo,
@@ -44,11 +46,7 @@ interface Fixture {
 async function fixture(t: TestContext, pullRequest = ""): Promise<Fixture> {
   const genv = await gitTestEnv(t);
   const registry = await startRegistry(t);
-  await push(t, registry, "quay.io/sclorg/ruby-33-c9s:latest", "ruby33-a");
-  await push(t, registry, "registry.example.com/platform/base:1.1", "base11");
-  await push(t, registry, "docker.io/library/postgres:15", "pg15-a");
-  for (const tag of ["2.0", "latest", "2.2"])
-    await push(t, registry, `docker.io/openshift/ruby-20-centos7:${tag}`, `ruby20-${tag}`);
+  await pushExampleImages(t, registry);
   const root = await examplesCopy(t, registry);
   if (pullRequest !== "") await appendFile(path.join(root, "imagestream-gitops.yaml"), pullRequest);
   const applied = await runInProcess(["apply", "--repo", root], {}, { now: tick() });
@@ -333,5 +331,74 @@ describe("reconcile --forge github", () => {
     assert.equal(closed.comments.length, 1);
     assert.equal(await branchTip(f.bare, branch, f.genv.env), undefined);
     assert.deepEqual(gh.violations, []);
+  });
+});
+
+describe("reconcile --repo URL --forge gitlab", () => {
+  it("clones over HTTP with the token in a header only, opens the merge request with labels, reviewers and auto-merge, and a second run changes nothing", async (t) => {
+    const f = await fixture(t);
+    const gitlab = await startGitLabServer(t, {
+      gitDir: f.bare,
+      projectPath: "platform/gitops",
+      token,
+      users: ["alice"],
+    });
+    const config = `pullRequest:
+  forge: gitlab
+  apiUrl: ${gitlab.apiUrl}
+  repository: platform/gitops
+  labels: [dependencies]
+  reviewers: [alice]
+  autoMerge: squash
+`;
+    const current = await readFile(path.join(f.clone, "imagestream-gitops.yaml"), "utf8");
+    await commitAsHuman(
+      f.clone,
+      { "imagestream-gitops.yaml": current + config },
+      "mr settings",
+      f.genv.env,
+    );
+    await git(f.clone, ["push", "-q", "origin", "HEAD:main"], f.genv.env);
+    const http = await startGitHttpServer(t, f.genv.root, token);
+    await push(t, f.registry, "docker.io/library/postgres:15", "pg15-b");
+
+    const runUrl = (): Promise<CliResult> =>
+      runInProcess(
+        // A URL is cloned before its config is read: --forge says whose token git sends.
+        ["reconcile", "--repo", `${http.origin}/remote.git`, "--forge", "gitlab"],
+        { ...f.genv.env, GITLAB_TOKEN: token },
+        { now: tick() },
+      );
+    const first = await runUrl();
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    assert.match(first.stdout, /Pull request #1 created: /);
+    const mr = gitlab.mergeRequests[0];
+    assert.ok(mr !== undefined);
+    assert.equal(mr.source_branch, branch);
+    assert.deepEqual(mr.labels, ["dependencies"]);
+    assert.equal(mr.reviewer_ids.length, 1);
+    assert.equal(mr.merge_when_pipeline_succeeds, true);
+    assert.equal(mr.squash, true);
+    assert.match(mr.description, /shared\/postgresql/);
+    const tip = await branchTip(f.bare, branch, f.genv.env);
+    assert.ok(tip !== undefined);
+
+    const second = await runUrl();
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /Pull request #1 unchanged/);
+    assert.equal(await branchTip(f.bare, branch, f.genv.env), tip);
+    assert.equal(gitlab.mergeRequests.length, 1);
+
+    assert.ok(http.requests.length > 0);
+    assert.ok(
+      http.requests.every((r) => r.authorized),
+      "every git request carried the token",
+    );
+    assert.ok(
+      http.requests.every((r) => !r.url.includes(token)),
+      "never in a URL",
+    );
+    assert.deepEqual(gitlab.violations, []);
+    noSecret(first, second);
   });
 });

@@ -13,7 +13,7 @@ import path from "node:path";
 import { describe, it, type TestContext } from "node:test";
 import { promisify } from "node:util";
 import { parseAllDocuments } from "yaml";
-import { examplesCopy, push, served } from "../support/examples-registry.ts";
+import { examplesCopy, push, pushExampleImages, served } from "../support/examples-registry.ts";
 import { startRegistry, type Registry } from "../support/registry-server.ts";
 import { runInProcess } from "../support/run-cli.ts";
 import { inspectDigest } from "../support/skopeo.ts";
@@ -84,11 +84,7 @@ async function valueAt(root: string, file: string, kind: string, dotted: string)
  */
 async function baseline(t: TestContext): Promise<{ registry: Registry; root: string }> {
   const registry = await startRegistry(t);
-  await push(t, registry, "quay.io/sclorg/ruby-33-c9s:latest", "ruby33-a");
-  await push(t, registry, "registry.example.com/platform/base:1.1", "base11");
-  await push(t, registry, "docker.io/library/postgres:15", "pg15-a");
-  for (const tag of ["2.0", "latest", "2.2"])
-    await push(t, registry, `docker.io/openshift/ruby-20-centos7:${tag}`, `ruby20-${tag}`);
+  await pushExampleImages(t, registry);
   const root = await examplesCopy(t, registry);
   const applied = await runInProcess(["apply", "--repo", root], {}, { now: () => first });
   assert.equal(applied.code, 0, applied.stdout + applied.stderr);

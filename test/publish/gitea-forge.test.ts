@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it, type TestContext } from "node:test";
-import { ForgeError, type Forge } from "../../src/publish/forge/forge.ts";
+import type { Forge } from "../../src/publish/forge/forge.ts";
 import { createGiteaForge } from "../../src/publish/forge/gitea.ts";
 import { createForgeGitRepo, type ForgeGitRepo } from "../support/forge-git-repo.ts";
+import { assertNoToken, recordingSleep, rejection } from "../support/forge-assertions.ts";
 import {
   startGiteaServer,
   type GiteaServer,
@@ -39,29 +40,9 @@ async function setup(
     users: ["alice", "bob", "carol"],
     ...options,
   });
-  const waits: number[] = [];
   const settings = { kind: "gitea", apiUrl: server.apiUrl, repository, token: forgeToken } as const;
-  const sleep = (ms: number): Promise<void> => {
-    waits.push(ms);
-    return Promise.resolve();
-  };
+  const { waits, sleep } = recordingSleep();
   return { repo, server, forge: createGiteaForge(settings, { sleep }), waits };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ForgeError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof ForgeError, `expected a ForgeError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail("expected a rejection");
-}
-
-function assertNoToken(err: ForgeError): void {
-  for (const text of [err.message, err.url, String(err.stack), JSON.stringify(err)]) {
-    assert.ok(!text.includes(token), `token leaked: ${text}`);
-  }
 }
 
 describe("Gitea forge", () => {
@@ -221,7 +202,7 @@ describe("Gitea forge", () => {
     assert.equal(err.status, 409);
     assert.equal(err.transient, false);
     assert.match(err.message, /pull request already exists for these targets/);
-    assertNoToken(err);
+    assertNoToken(err, token);
     assert.deepEqual(server.violations, []);
   });
 
@@ -239,7 +220,7 @@ describe("Gitea forge", () => {
     const err = await rejection(forge.comment(1, "hello"));
     assert.equal(err.status, 401);
     assert.ok(!err.message.includes("gitea-wrong-token"));
-    assertNoToken(err);
+    assertNoToken(err, token);
     assert.deepEqual(server.violations, []);
   });
 

@@ -11,12 +11,12 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { request } from "undici";
 import type { Forge } from "../../src/publish/forge/forge.ts";
-import { ForgeError } from "../../src/publish/forge/forge.ts";
 import {
   createGitHubForge,
   graphqlRoot,
   parsePullRequest,
 } from "../../src/publish/forge/github.ts";
+import { rejection } from "../support/forge-assertions.ts";
 import { GitHubServer } from "../support/github-server.ts";
 
 const token = "ghp_TESTSECRETtoken0123456789";
@@ -89,16 +89,6 @@ const draft = {
   headBranch: "imagestream-gitops/update",
   baseBranch: "main",
 };
-
-async function rejection(promise: Promise<unknown>): Promise<ForgeError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof ForgeError, String(err));
-    return err;
-  }
-  assert.fail("expected a ForgeError");
-}
 
 describe("GitHub forge", () => {
   it("creates a pull request whose head sha is the branch's in git", () =>

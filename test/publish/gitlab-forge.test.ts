@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it, type TestContext } from "node:test";
-import { ForgeError, type Forge } from "../../src/publish/forge/forge.ts";
+import type { Forge } from "../../src/publish/forge/forge.ts";
 import { createGitLabForge } from "../../src/publish/forge/gitlab.ts";
 import { createForgeGitRepo, type ForgeGitRepo } from "../support/forge-git-repo.ts";
+import { assertNoToken, recordingSleep, rejection } from "../support/forge-assertions.ts";
 import { startGitLabServer, type GitLabServer } from "../support/gitlab-server.ts";
 
 const token = "glpat-secret-0123456789";
@@ -30,34 +31,14 @@ async function setup(t: TestContext, forgeToken = token): Promise<Setup> {
     token,
     users: ["alice", "bob"],
   });
-  const waits: number[] = [];
   const settings = {
     kind: "gitlab",
     apiUrl: server.apiUrl,
     repository: project,
     token: forgeToken,
   } as const;
-  const sleep = (ms: number): Promise<void> => {
-    waits.push(ms);
-    return Promise.resolve();
-  };
+  const { waits, sleep } = recordingSleep();
   return { repo, server, forge: createGitLabForge(settings, { sleep }), waits };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ForgeError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof ForgeError, `expected a ForgeError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail("expected a rejection");
-}
-
-function assertNoToken(err: ForgeError): void {
-  for (const text of [err.message, err.url, String(err.stack), JSON.stringify(err)]) {
-    assert.ok(!text.includes(token), `token leaked: ${text}`);
-  }
 }
 
 describe("GitLab forge", () => {
@@ -215,7 +196,7 @@ describe("GitLab forge", () => {
       err.message,
       /Another open merge request already exists for this source branch: !1/,
     );
-    assertNoToken(err);
+    assertNoToken(err, token);
     assert.deepEqual(server.violations, []);
   });
 
@@ -234,7 +215,7 @@ describe("GitLab forge", () => {
     assert.equal(err.status, 401);
     assert.match(err.message, /401 Unauthorized/);
     assert.ok(!err.message.includes("glpat-wrong-token"));
-    assertNoToken(err);
+    assertNoToken(err, token);
     assert.deepEqual(server.violations, []);
   });
 

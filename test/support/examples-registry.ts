@@ -58,6 +58,15 @@ export async function push(
   return inspectDigest(target);
 }
 
+/** Pushes an image for every tag the examples import, each from its own seed. */
+export async function pushExampleImages(t: TestContext, registry: Registry): Promise<void> {
+  await push(t, registry, "quay.io/sclorg/ruby-33-c9s:latest", "ruby33-a");
+  await push(t, registry, "registry.example.com/platform/base:1.1", "base11");
+  await push(t, registry, "docker.io/library/postgres:15", "pg15-a");
+  for (const tag of ["2.0", "latest", "2.2"])
+    await push(t, registry, `docker.io/openshift/ruby-20-centos7:${tag}`, `ruby20-${tag}`);
+}
+
 export async function examplesCopy(t: TestContext, registry: Registry): Promise<string> {
   const root = await tempRepo(t, {});
   await cp(path.join(projectRoot, "examples"), root, { recursive: true });
