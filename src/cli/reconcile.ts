@@ -25,6 +25,8 @@ import type { ImageFacts } from "../model/image-facts.ts";
 import { planEdits } from "../write/plan-edits.ts";
 import { publishProposal, type PublishResult } from "../publish/publish.ts";
 import { loadRepositoryConfig } from "../load/load-repository.ts";
+import { defaultConfig } from "../load/config.ts";
+import type { ForgeSettings } from "../publish/forge/forge.ts";
 import { applyRun, type AppliedRun } from "./apply-run.ts";
 import { forgeSettings, forgeToken, gitTokenUsers, openForge } from "./forge-setup.ts";
 import { exitCodes, type Output } from "./output.ts";
@@ -60,7 +62,10 @@ Options:
   --body-file FILE    with --forge local, write the body to FILE instead of stdout
   --dry-run           print the pull request it would open (branch, title, body,
                       diff); change nothing anywhere, copy nothing
-${reconcileOptionsHelp}
+${reconcileOptionsHelp
+  .split("\n")
+  .filter((line) => !line.startsWith("  --repo "))
+  .join("\n")}
 
 Tokens: ISG_FORGE_TOKEN, else GITHUB_TOKEN (github), GITLAB_TOKEN (gitlab),
 GITEA_TOKEN (gitea). git pushes to a cloned URL with the same token
@@ -111,10 +116,14 @@ export async function runReconcile(
   try {
     const run = { ...values, repo: workspace.dir, ...(config === undefined ? {} : { config }) };
     const dryRun = values["dry-run"];
+    // The forge and its token are checked before any registry is asked or copied to.
+    const pullRequest = (await configAt(workspace.dir, config)).pullRequest;
+    const kind = forgeFlag ?? pullRequest.forge;
+    const forge =
+      kind === "local" ? undefined : forgeSettings(kind, pullRequest, env, workspace.remoteUrl);
     const applied = await applyRun(run, out, env, now, dryRun);
     const { model } = applied.reconciled.loaded;
-    const kind = forgeFlag ?? model.config.pullRequest.forge;
-    const context = { applied, workspace, kind, base, env, values: run, dryRun };
+    const context = { applied, workspace, kind, forge, base, env, values: run, dryRun };
     const results = model.config.pullRequest.perStream
       ? await publishPerStream(context)
       : [await publishBranch(context, applied.plan, model.config.pullRequest.branch, true)];
@@ -133,6 +142,8 @@ interface PublishContext {
   readonly applied: AppliedRun;
   readonly workspace: Workspace;
   readonly kind: ForgeKind;
+  /** Undefined for the local forge. */
+  readonly forge: ForgeSettings | undefined;
   readonly base: string;
   readonly env: Env;
   readonly values: Parameters<typeof repositoryClients>[1] & { readonly repo: string };
@@ -175,7 +186,7 @@ async function publishBranch(
   branch: string,
   whole: boolean,
 ): Promise<PublishResult> {
-  const { applied, workspace, kind, base, env, values, dryRun } = context;
+  const { applied, workspace, base, env, values, dryRun } = context;
   const { model } = applied.reconciled.loaded;
   const changes = whole
     ? applied.changes
@@ -193,10 +204,7 @@ async function publishBranch(
     base,
     reproduce: "imagestream-gitops plan --repo .",
   });
-  const forge =
-    kind === "local"
-      ? undefined
-      : openForge(forgeSettings(kind, settings, env, workspace.remoteUrl));
+  const forge = context.forge === undefined ? undefined : openForge(context.forge);
   try {
     return await publishProposal(proposal, workspace, forge, publishSettings(settings), dryRun);
   } finally {
@@ -290,6 +298,13 @@ function parseForge(value: string | undefined): ForgeKind | undefined {
 }
 
 /** pullRequest.base of the config named, or of the checkout's own config file. */
+/** The config the run will use: `config` if named, else the work tree's file, else the defaults. */
+async function configAt(dir: string, config: string | undefined): Promise<ResolvedConfig> {
+  const file = config ?? path.join(dir, configFileName);
+  if (!(await exists(file))) return defaultConfig();
+  return (await loadRepositoryConfig(path.dirname(file), file)).config;
+}
+
 async function configuredBase(
   repo: string,
   config: string | undefined,

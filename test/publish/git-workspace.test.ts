@@ -105,6 +105,51 @@ describe("git workspace on a bare repository", () => {
     assert.ok(after.index.equals(before.index), "the checkout's index is unchanged");
   });
 
+  it("works from a checkout whose remote is a relative path", async (t) => {
+    const genv = await gitTestEnv(t);
+    const bare = await bareRepo(genv, seedFiles);
+    const checkout = await cloneRepo(genv, bare);
+    await git(checkout, ["remote", "set-url", "origin", path.relative(checkout, bare)], genv.env);
+    const workspace = await open(t, genv, { repo: checkout });
+    const commit = await commitChange(workspace, "relative\n");
+    assert.deepEqual(await workspace.push("isg/update", commit.sha, undefined), { pushed: true });
+    assert.equal(await branchTip(bare, "isg/update", genv.env), commit.sha);
+    assert.equal((await workspace.remoteBranch("isg/update"))?.sha, commit.sha);
+  });
+
+  it("lists branches by prefix, reads a file at a commit, and resets to the base", async (t) => {
+    const genv = await gitTestEnv(t);
+    const bare = await bareRepo(genv, seedFiles);
+    const workspace = await open(t, genv, { repo: bare });
+    const first = await commitChange(workspace, "one\n");
+    await workspace.push("isg/update-a/x", first.sha, undefined);
+    await workspace.push("isg/update-b/y", first.sha, undefined);
+    await workspace.push("isg/other", first.sha, undefined);
+    assert.deepEqual(await workspace.remoteBranches("isg/update-"), [
+      "isg/update-a/x",
+      "isg/update-b/y",
+    ]);
+    assert.equal(await workspace.readFile(first.sha, "streams/app.yaml"), "one\n");
+    assert.equal(await workspace.readFile(first.sha, "missing.yaml"), undefined);
+
+    await writeFile(path.join(workspace.dir, "untracked.txt"), "x\n");
+    await workspace.reset();
+    assert.equal(
+      await readFile(path.join(workspace.dir, "streams/app.yaml"), "utf8"),
+      seedFiles["streams/app.yaml"],
+    );
+    await assert.rejects(readFile(path.join(workspace.dir, "untracked.txt")), { code: "ENOENT" });
+    const second = await commitChange(workspace, "two\n");
+    const tip = await workspace.remoteBranch("isg/other");
+    assert.ok(tip !== undefined);
+    await workspace.push("isg/next", second.sha, undefined);
+    assert.deepEqual(
+      (await workspace.remoteBranch("isg/next"))?.parents,
+      [workspace.baseSha],
+      "after a reset, commits sit on the base",
+    );
+  });
+
   it("pushes again with the right lease, and reports a stale lease without overwriting", async (t) => {
     const genv = await gitTestEnv(t);
     const bare = await bareRepo(genv, seedFiles);

@@ -93,12 +93,19 @@ async function addWorktree(
   }
   return {
     dir,
-    remote,
+    // git resolves a relative path remote from the current directory, which the
+    // work tree is not: name it by its absolute path instead.
+    remote: isRelativePath(url) ? path.resolve(repo, url) : remote,
     remoteUrl: redactGitText(url, context.secrets),
     baseSha,
     shallow,
     unregister,
   };
+}
+
+/** A remote URL that is a relative file system path: no scheme, no scp-like `host:`, not absolute. */
+function isRelativePath(url: string): boolean {
+  return !url.includes("://") && !/^[^/]+:/.test(url) && !path.isAbsolute(url);
 }
 
 async function remoteUrlOf(

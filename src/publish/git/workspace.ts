@@ -91,8 +91,8 @@ export interface Workspace {
   readFile(sha: string, file: string): Promise<string | undefined>;
   /**
    * Commits every change in the work tree (added, modified, deleted) as one
-   * commit whose parent is `baseSha`; returns its sha and tree. Undefined
-   * when the work tree has no change.
+   * commit on the work tree's HEAD: `baseSha` after opening or {@link reset};
+   * returns its sha and tree. Undefined when the work tree has no change.
    */
   commit(request: CommitRequest): Promise<{ sha: string; tree: string } | undefined>;
   /**
