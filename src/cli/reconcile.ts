@@ -123,12 +123,12 @@ export async function runReconcile(
       kind === "local" ? undefined : forgeSettings(kind, pullRequest, env, workspace.remoteUrl);
     const applied = await applyRun(run, out, env, now, dryRun);
     const { model } = applied.reconciled.loaded;
-    const context = { applied, workspace, kind, forge, base, env, values: run, dryRun };
+    const secrets = [gitToken, forge?.token].filter((t): t is string => t !== undefined);
+    const mask = (text: string): string => masker(secrets)(applied.reconciled.mask(text));
+    const context = { applied, workspace, kind, forge, base, env, values: run, dryRun, mask };
     const results = model.config.pullRequest.perStream
       ? await publishPerStream(context)
       : [await publishBranch(context, applied.plan, model.config.pullRequest.branch, true)];
-    const secrets = [gitToken, forgeToken(kind, env)].filter((s): s is string => s !== undefined);
-    const mask = (text: string): string => masker(secrets)(applied.reconciled.mask(text));
     const view = { kind, dryRun, json: values.json, bodyFile: values["body-file"] };
     await report(applied, results, view, out, mask);
     return planExitCode(applied.plan, hasErrors(applied.reconciled.diagnostics), false);
@@ -144,6 +144,8 @@ interface PublishContext {
   readonly kind: ForgeKind;
   /** Undefined for the local forge. */
   readonly forge: ForgeSettings | undefined;
+  /** Replaces every credential of the run (registries, git, forge) in text. */
+  readonly mask: (text: string) => string;
   readonly base: string;
   readonly env: Env;
   readonly values: Parameters<typeof repositoryClients>[1] & { readonly repo: string };
@@ -206,7 +208,8 @@ async function publishBranch(
   });
   const forge = context.forge === undefined ? undefined : openForge(context.forge);
   try {
-    return await publishProposal(proposal, workspace, forge, publishSettings(settings), dryRun);
+    const how = { ...publishSettings(settings), mask: context.mask };
+    return await publishProposal(proposal, workspace, forge, how, dryRun);
   } finally {
     await forge?.close();
   }

@@ -22,6 +22,12 @@ export interface PublishSettings {
   readonly reviewers: readonly string[];
   readonly assignees: readonly string[];
   readonly autoMerge: MergeMethod | false;
+  /**
+   * Replaces credentials in the title, body and commit message before they
+   * leave the process (a registry's error message in a failure's reason,
+   * say); the identity when absent.
+   */
+  readonly mask?: (text: string) => string;
 }
 
 /** The body length used when there is no forge to limit it. */
@@ -72,9 +78,10 @@ export async function publishProposal(
     pullRequests: pullRequests.map((pr) => ({ ...pr, fingerprint: parseMarker(pr.body) })),
   });
   const shown = await asPushed(proposal, decision, remote, workspace);
-  const title = shown.fingerprint === "" ? "" : renderTitle(shown);
+  const mask = settings.mask ?? ((text: string) => text);
+  const title = shown.fingerprint === "" ? "" : mask(renderTitle(shown));
   const maxLength = forge?.maxBodyLength ?? localBodyLength;
-  const body = shown.fingerprint === "" ? "" : renderPullRequestBody(shown, { maxLength });
+  const body = shown.fingerprint === "" ? "" : mask(renderPullRequestBody(shown, { maxLength }));
   const result = { branch, base: proposal.base, decision, title, body, pushed: false };
   if (dryRun) return { ...result, warnings: [] };
   const pushed = await executeBranchStep(decision, proposal, workspace, settings);
@@ -131,7 +138,7 @@ async function executeBranchStep(
     leased(await workspace.deleteBranch(proposal.branch, step.expected), proposal.branch);
     return undefined;
   }
-  const message = renderCommitMessage(proposal);
+  const message = (settings.mask ?? ((text: string) => text))(renderCommitMessage(proposal));
   const commit = await workspace.commit({ message, author: settings.author });
   if (commit === undefined) return undefined;
   leased(await workspace.push(proposal.branch, commit.sha, step.expected), proposal.branch);

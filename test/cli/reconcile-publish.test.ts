@@ -242,6 +242,10 @@ describe("reconcile --forge github", () => {
     assert.notEqual(await branchTip(f.bare, branch, f.genv.env), firstTip);
     assert.ok(gh.pulls[0]?.body?.includes(newer.slice(7, 19)), "the body names the new digest");
     assert.equal((await branchLog(f)).length, 1, "still one commit: rebuilt, not stacked");
+    const log = await git(f.bare, ["log", "--format=%B", "--all"], f.genv.env);
+    for (const text of [log, ...gh.pulls.map((p) => `${p.title} ${p.body ?? ""}`)]) {
+      assert.ok(!text.includes(token), "no token in a commit message or a pull request");
+    }
     assert.deepEqual(gh.violations, []);
     noSecret(...runs, update);
   });
