@@ -5,6 +5,7 @@
  * with the problems, and each failure, request or response, is recorded in
  * `violations`, which a test asserts empty. Also serves the GraphQL
  * auto-merge mutation (validated by hand: it is not in the description),
+ * the Git database operations on the bare repository (github-git-store.ts),
  * the GitHub Enterprise `/api/v3` and `/api/graphql` prefixes, Bearer-token
  * auth, and injected faults (5xx, 429, rate-limit 403s).
  */
@@ -14,6 +15,7 @@ import type { Operation } from "openapi-backend";
 import { loadGitHubApi, type ApiRequest, type GitHubApi } from "./github-openapi.ts";
 import { errorReply, PullStore, type Reply, type StoredPull } from "./github-pull-store.ts";
 import { autoMergeReply } from "./github-graphql.ts";
+import { GitStore } from "./github-git-store.ts";
 
 /** Where the server's state lives. */
 export interface GitHubServerOptions {
@@ -62,6 +64,7 @@ export class GitHubServer {
   readonly #server: Server;
   readonly #api: GitHubApi;
   readonly #store: PullStore;
+  readonly #git: GitStore;
   readonly #token: string;
   readonly #faults = new Map<string, Fault[]>();
 
@@ -70,6 +73,7 @@ export class GitHubServer {
     this.specLoadMs = specLoadMs;
     this.#token = options.token;
     this.#store = new PullStore(api, options, () => this.url);
+    this.#git = new GitStore(options, () => this.url);
     this.#server = createServer((req, res) => {
       void this.#handle(req, res);
     });
@@ -180,7 +184,7 @@ export class GitHubServer {
     if (problems.length > 0)
       return { status: 400, json: { message: "Invalid request", errors: problems } };
     const operationId = operation.operationId ?? "";
-    const handler = this.#store.handlers()[operationId];
+    const handler = { ...this.#store.handlers(), ...this.#git.handlers() }[operationId];
     if (handler === undefined) {
       violate("request", [`${operationId} is GitHub's but this test server does not serve it`]);
       return errorReply(404, "Not Found");

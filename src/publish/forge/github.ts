@@ -7,6 +7,7 @@
 import { Agent, type Dispatcher } from "undici";
 import type { Forge, ForgeSettings, MergeMethod, PullRequest, PullRequestDraft } from "./forge.ts";
 import { ForgeError } from "./forge.ts";
+import { gitHubHeaders, gitHubRepository } from "./github-api.ts";
 import { ForgeHttp, type ForgeRequest, type ForgeResponse } from "./forge-http.ts";
 
 /** What tests and callers may swap in a {@link createGitHubForge}. */
@@ -31,22 +32,9 @@ export function createGitHubForge(
   settings: ForgeSettings,
   options: GitHubForgeOptions = {},
 ): Forge {
-  const [owner, repo, ...rest] = settings.repository.split("/");
-  if (owner === undefined || owner === "" || repo === undefined || repo === "" || rest.length > 0) {
-    throw new ForgeError(
-      "github",
-      { method: "-", url: settings.apiUrl },
-      undefined,
-      `repository "${settings.repository}" is not owner/name`,
-    );
-  }
+  const { owner, repo } = gitHubRepository(settings);
   const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 4_000, connections: 4 });
-  const headers = {
-    accept: "application/vnd.github+json",
-    "x-github-api-version": "2022-11-28",
-    authorization: `Bearer ${settings.token}`,
-    "user-agent": "imagestream-gitops",
-  };
+  const headers = gitHubHeaders(settings.token);
   const common = { forge: "github" as const, headers, dispatcher, ...pick(options) };
   const rest_ = new ForgeHttp({ ...common, baseUrl: settings.apiUrl.replace(/\/+$/, "") });
   const graphql = new ForgeHttp({ ...common, baseUrl: graphqlRoot(settings.apiUrl) });
