@@ -17,6 +17,7 @@ import { hasErrors } from "../model/diagnostic.ts";
 import { parsePlatform } from "../model/platform.ts";
 import { forgeKinds, type ForgeKind } from "../publish/forge/forge.ts";
 import { openWorkspace } from "../publish/git/git-workspace.ts";
+import { createGitHubCommitter } from "../publish/forge/github-commit.ts";
 import type { GitIdentity, Workspace } from "../publish/git/workspace.ts";
 import { proposalFromPlan } from "../publish/proposal-from-plan.ts";
 import { splitPlanByStream, streamBranchPrefix } from "../publish/split-plan.ts";
@@ -121,6 +122,11 @@ export async function runReconcile(
     const kind = forgeFlag ?? pullRequest.forge;
     const forge =
       kind === "local" ? undefined : forgeSettings(kind, pullRequest, env, workspace.remoteUrl);
+    if (pullRequest.commitVia === "api" && forge?.kind !== "github") {
+      throw new UsageError(
+        `pullRequest.commitVia: api commits through GitHub's API; the forge is ${kind}`,
+      );
+    }
     const applied = await applyRun(run, out, env, now, dryRun);
     const { model } = applied.reconciled.loaded;
     const secrets = [gitToken, forge?.token].filter((t): t is string => t !== undefined);
@@ -207,11 +213,20 @@ async function publishBranch(
     reproduce: "imagestream-gitops plan --repo .",
   });
   const forge = context.forge === undefined ? undefined : openForge(context.forge);
+  const committer =
+    settings.commitVia === "api" && context.forge !== undefined
+      ? createGitHubCommitter(context.forge)
+      : undefined;
   try {
-    const how = { ...publishSettings(settings), mask: context.mask };
+    const how = {
+      ...publishSettings(settings),
+      mask: context.mask,
+      ...(committer === undefined ? {} : { apiCommitter: committer }),
+    };
     return await publishProposal(proposal, workspace, forge, how, dryRun);
   } finally {
     await forge?.close();
+    await committer?.close();
   }
 }
 

@@ -8,7 +8,8 @@
 import { ReconcilerError } from "../errors.ts";
 import { renderCommitMessage } from "./commit-message.ts";
 import { ForgeError, type Forge, type MergeMethod, type PullRequest } from "./forge/forge.ts";
-import type { GitIdentity, RemoteBranch, Workspace } from "./git/workspace.ts";
+import type { GitIdentity, PushResult, RemoteBranch, Workspace } from "./git/workspace.ts";
+import type { ApiCommitRequest, ApiCommitResult } from "./forge/github-commit.ts";
 import { parseFingerprintTrailer, parseMarker } from "./marker.ts";
 import { renderPullRequestBody } from "./pr-body.ts";
 import { renderTitle } from "./pr-title.ts";
@@ -28,6 +29,13 @@ export interface PublishSettings {
    * say); the identity when absent.
    */
   readonly mask?: (text: string) => string;
+  /**
+   * Commits through the forge's API instead of git (GitHub's Git database
+   * API, whose commits GitHub signs); the work tree is then only read.
+   */
+  readonly apiCommitter?: {
+    commitFiles(request: ApiCommitRequest): Promise<ApiCommitResult>;
+  };
 }
 
 /** The body length used when there is no forge to limit it. */
@@ -139,13 +147,20 @@ async function executeBranchStep(
     return undefined;
   }
   const message = (settings.mask ?? ((text: string) => text))(renderCommitMessage(proposal));
+  if (settings.apiCommitter !== undefined) {
+    const files = proposal.files.map((f) => ({ path: f.path, content: f.after }));
+    const request = { branch: proposal.branch, baseSha: workspace.baseSha, message, files };
+    const result = await settings.apiCommitter.commitFiles({ ...request, expected: step.expected });
+    leased(result, proposal.branch);
+    return result.pushed ? result.sha : undefined;
+  }
   const commit = await workspace.commit({ message, author: settings.author });
   if (commit === undefined) return undefined;
   leased(await workspace.push(proposal.branch, commit.sha, step.expected), proposal.branch);
   return commit.sha;
 }
 
-function leased(result: Awaited<ReturnType<Workspace["push"]>>, branch: string): void {
+function leased(result: PushResult | ApiCommitResult, branch: string): void {
   if (!result.pushed) {
     throw new ReconcilerError(
       "PUBLISH_BLOCKED",

@@ -191,7 +191,7 @@ describe("reconcile with pullRequest.perStream", () => {
 });
 
 describe("reconcile --forge github", () => {
-  async function withGitHub(t: TestContext): Promise<{ f: Fixture; gh: GitHubServer }> {
+  async function withGitHub(t: TestContext, extra = ""): Promise<{ f: Fixture; gh: GitHubServer }> {
     // The server's URL is known only once it listens: the config names it afterwards.
     const f = await fixture(t);
     const gh = await GitHubServer.start({ owner: "acme", repo: "gitops", token, gitDir: f.bare });
@@ -202,7 +202,7 @@ describe("reconcile --forge github", () => {
   repository: acme/gitops
   labels: [dependencies]
   reviewers: [mkowalski, acme/platform]
-`;
+${extra}`;
     await commitAsHuman(
       f.clone,
       {
@@ -248,6 +248,28 @@ describe("reconcile --forge github", () => {
     }
     assert.deepEqual(gh.violations, []);
     noSecret(...runs, update);
+  });
+
+  it("pullRequest.commitVia api: the commit is made by GitHub's API, signed by GitHub, and a second run changes nothing", async (t) => {
+    const { f, gh } = await withGitHub(t, "  commitVia: api\n");
+    await push(t, f.registry, "docker.io/library/postgres:15", "pg15-b");
+    const first = await reconcile(f);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    assert.match(first.stdout, /pushed [0-9a-f]{12}: a new branch/);
+    const committer = await git(f.bare, ["log", "-1", "--format=%cn <%ce>", branch], f.genv.env);
+    assert.equal(committer.trim(), "GitHub <noreply@github.com>", "made by the API, not by git");
+    assert.ok(gh.requests.some((r) => r.operationId === "git/create-commit"));
+    assert.match(await show(f, "apps/payments/ledger-db.yaml"), /postgres@sha256:/);
+    assert.match(
+      await git(f.bare, ["log", "-1", "--format=%B", branch], f.genv.env),
+      /Imagestream-Gitops-Fingerprint: [0-9a-f]{64}/,
+    );
+
+    const second = await reconcile(f);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /unchanged: the branch already holds this change/);
+    assert.match(second.stdout, /Pull request #1 unchanged/);
+    assert.deepEqual(gh.violations, []);
   });
 
   it("a pull request closed without merging is not proposed again; a newer digest is", async (t) => {

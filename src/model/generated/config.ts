@@ -90,6 +90,10 @@ export interface PullRequestSettings {
    */
   readonly author?: string;
   /**
+   * git: commit with git and push with a lease. api (GitHub only): create the commit through GitHub's Git database API, which GitHub signs, so it shows as Verified; the author is the token's identity.
+   */
+  readonly commitVia?: "git" | "api";
+  /**
    * The forge's API root (default: GitHub's, or GITHUB_API_URL / CI_API_V4_URL in CI); for GitHub Enterprise https://HOST/api/v3.
    */
   readonly apiUrl?: string;
