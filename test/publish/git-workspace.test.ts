@@ -5,13 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, it, type TestContext } from "node:test";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { openWorkspace } from "../../src/publish/git/git-workspace.ts";
 import { GitError } from "../../src/publish/git/git-error.ts";
+import { buildGitEnvironment, tokenOrigin } from "../../src/publish/git/git-environment.ts";
 import type { Workspace, WorkspaceOptions } from "../../src/publish/git/workspace.ts";
 import {
   bareRepo,
@@ -404,6 +405,75 @@ describe("git workspace and the user's git configuration", () => {
     const commit = await commitChange(workspace, "via insteadOf\n");
     assert.deepEqual(await workspace.push("isg/update", commit.sha, undefined), { pushed: true });
     assert.equal(await branchTip(bare, "isg/update", genv.env), commit.sha);
+  });
+});
+
+describe("git workspace guards", () => {
+  it("runs none of the checkout's hooks, not even those --no-verify leaves on", async (t) => {
+    const genv = await gitTestEnv(t);
+    const bare = await bareRepo(genv, seedFiles);
+    const checkout = await cloneRepo(genv, bare);
+    const marker = path.join(genv.root, "hook-ran");
+    for (const hook of [
+      "prepare-commit-msg",
+      "commit-msg",
+      "post-commit",
+      "pre-commit",
+      "pre-push",
+    ]) {
+      const file = path.join(checkout, ".git", "hooks", hook);
+      await writeFile(
+        file,
+        `#!/bin/sh\necho ${hook} >> "${marker}"\n[ -n "$1" ] && echo HOOKED >> "$1"\nexit 0\n`,
+      );
+      await chmod(file, 0o755);
+    }
+    const workspace = await open(t, genv, { repo: checkout });
+    const commit = await commitChange(
+      workspace,
+      "hooked?\n",
+      "message\n\nImagestream-Gitops-Fingerprint: abc",
+    );
+    assert.deepEqual(await workspace.push("isg/update", commit.sha, undefined), { pushed: true });
+    const tip = await workspace.remoteBranch("isg/update");
+    assert.equal(
+      tip?.message,
+      "message\n\nImagestream-Gitops-Fingerprint: abc",
+      "the message as written",
+    );
+    await assert.rejects(stat(marker), { code: "ENOENT" }, "no hook ran");
+  });
+
+  it("refuses to send a token over plain http to a host other than loopback, before connecting", async (t) => {
+    const genv = await gitTestEnv(t);
+    await assert.rejects(
+      open(t, genv, { repo: "http://git.example.invalid/app.git", token: "secret-token-1" }),
+      (err: unknown) =>
+        err instanceof GitError &&
+        /refusing to send a token over plain http to git\.example\.invalid/.test(err.message) &&
+        !err.message.includes("secret-token-1"),
+    );
+  });
+
+  it("scopes the token's header to the origin git connects to", () => {
+    assert.deepEqual(tokenOrigin("https://github.com/acme/gitops.git"), {
+      origin: "https://github.com",
+    });
+    assert.deepEqual(tokenOrigin("http://127.0.0.1:8080/x.git"), {
+      origin: "http://127.0.0.1:8080",
+    });
+    assert.equal(tokenOrigin("http://gitlab.example.com/x.git"), "refused");
+    assert.equal(tokenOrigin("git@github.com:acme/gitops.git"), undefined);
+    assert.equal(tokenOrigin("ssh://git@github.com/acme/gitops.git"), undefined);
+    const env = buildGitEnvironment(
+      { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "a.b", GIT_CONFIG_VALUE_0: "c" },
+      { token: "t", user: "x-access-token" },
+      { tokenOrigin: "https://github.com", hooksPath: "/tmp/none" },
+    );
+    assert.equal(env["GIT_CONFIG_KEY_0"], "a.b", "the caller's entry kept");
+    assert.equal(env["GIT_CONFIG_KEY_1"], "core.hooksPath");
+    assert.equal(env["GIT_CONFIG_KEY_2"], "http.https://github.com/.extraHeader");
+    assert.equal(env["GIT_CONFIG_COUNT"], "3");
   });
 });
 

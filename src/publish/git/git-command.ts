@@ -25,8 +25,10 @@ export interface GitCommandContext {
  * CI sets through GIT_CONFIG_KEY_n. The argv side of those checks is held by
  * construction: this module builds every argument itself, and user values
  * (branch names, URLs) only appear after validation or after `--`.
- * Everything else (aliases, hooks paths, filters, upload/receive-pack,
- * protocol overrides, gpg.program) stays refused.
+ * core.hooksPath is opened for the empty directory the workspace sets, so
+ * no hook of a checkout runs on the tool's commits. Everything else
+ * (aliases, filters, upload/receive-pack, protocol overrides, gpg.program)
+ * stays refused.
  */
 const trustedEnvironment: NonNullable<SimpleGitOptions["unsafe"]> = {
   allowUnsafeConfigPaths: true,
@@ -35,6 +37,7 @@ const trustedEnvironment: NonNullable<SimpleGitOptions["unsafe"]> = {
   allowUnsafeAskPass: true,
   allowUnsafeCredentialHelper: true,
   allowUnsafeUrlRewrite: true,
+  allowUnsafeHooksPath: true,
 };
 
 /** The exit code and stderr, kept on simple-git's own error class so its queue does not re-wrap it. */

@@ -31,14 +31,32 @@ export interface GitToken {
   readonly user: string;
 }
 
+/** Where the token may go and which hooks run. */
+export interface GitEnvironmentOptions {
+  /**
+   * The origin (`https://host[:port]`) the token is sent to: the header is
+   * `http.<origin>/.extraHeader`, so git sends it to that origin alone, not
+   * to a redirect target or a submodule elsewhere.
+   */
+  readonly tokenOrigin?: string;
+  /**
+   * An empty directory set as `core.hooksPath`: prepare-commit-msg and
+   * post-commit run despite `--no-verify`, and a checkout's hooks would
+   * rewrite the tool's message or see the token.
+   */
+  readonly hooksPath?: string;
+}
+
 /**
  * Builds the environment from `env` (undefined values and editor/pager
- * variables left out), with GIT_TERMINAL_PROMPT=0 and, for a token, one
- * more GIT_CONFIG_KEY_n/VALUE_n pair appended after the caller's own. Pure.
+ * variables left out), with GIT_TERMINAL_PROMPT=0 and GIT_CONFIG_KEY_n/VALUE_n
+ * pairs appended after the caller's own: the hooks path, and the token's
+ * header scoped to its origin. Pure.
  */
 export function buildGitEnvironment(
   env: Readonly<Record<string, string | undefined>>,
   token: GitToken | undefined,
+  options: GitEnvironmentOptions = {},
 ): GitEnvironment {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
@@ -46,8 +64,13 @@ export function buildGitEnvironment(
   }
   // A prompt would hang a CI job or a cron run: fail instead.
   out.GIT_TERMINAL_PROMPT = "0";
+  if (options.hooksPath !== undefined) appendConfig(out, "core.hooksPath", options.hooksPath);
   if (token !== undefined) {
-    appendConfig(out, "http.extraHeader", `Authorization: Basic ${basicCredential(token)}`);
+    const key =
+      options.tokenOrigin === undefined
+        ? "http.extraHeader"
+        : `http.${options.tokenOrigin}/.extraHeader`;
+    appendConfig(out, key, `Authorization: Basic ${basicCredential(token)}`);
   }
   return out;
 }
@@ -70,4 +93,30 @@ export function basicCredential(token: GitToken): string {
 export function tokenSecrets(token: GitToken | undefined): readonly string[] {
   if (token === undefined || token.token === "") return [];
   return [basicCredential(token), token.token];
+}
+
+/** Where a token may go: an origin, nowhere (undefined), or refused. */
+export type TokenOrigin = { readonly origin: string } | undefined | "refused";
+
+/**
+ * The origin a token may be sent to for `url`: https, or plain http to a
+ * loopback address (test servers, a port-forward); undefined for ssh, file
+ * and scp-like URLs, which a header does not reach anyway.
+ *
+ * @returns "refused" for plain http to any other host: the token would cross
+ *   the network in clear text.
+ */
+export function tokenOrigin(url: string): TokenOrigin {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol === "https:") return { origin: parsed.origin };
+  if (parsed.protocol !== "http:") return undefined;
+  const loopback =
+    ["localhost", "127.0.0.1", "[::1]"].includes(parsed.hostname) ||
+    parsed.hostname.startsWith("127.");
+  return loopback ? { origin: parsed.origin } : "refused";
 }

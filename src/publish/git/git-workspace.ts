@@ -2,7 +2,7 @@
  * The Workspace port on simple-git: a temporary work tree at the remote
  * base's tip, one commit on it, pushes with an explicit lease.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseCommitObject } from "./commit-object.ts";
@@ -10,8 +10,10 @@ import { runGit, type GitCommandContext } from "./git-command.ts";
 import {
   buildGitEnvironment,
   defaultTokenUser,
+  tokenOrigin,
   tokenSecrets,
   type GitEnvironment,
+  type GitToken,
 } from "./git-environment.ts";
 import { GitError } from "./git-error.ts";
 import { placeWorkTree, type PlacedWorkTree } from "./place-work-tree.ts";
@@ -32,20 +34,25 @@ import type {
  * base branch or the checkout's remote is missing.
  */
 export async function openWorkspace(options: WorkspaceOptions): Promise<Workspace> {
-  const token =
-    options.token === undefined
-      ? undefined
-      : { token: options.token, user: options.tokenUser ?? defaultTokenUser };
-  const context: GitCommandContext = {
-    env: buildGitEnvironment(options.env, token),
-    secrets: tokenSecrets(token),
-  };
   const root = await mkdtemp(path.join(options.tmpDir ?? tmpdir(), "isg-git-"));
   try {
+    const hooksPath = path.join(root, "no-hooks");
+    await mkdir(hooksPath);
+    const remote = options.remote ?? "origin";
+    const plain = { env: buildGitEnvironment(options.env, undefined, { hooksPath }), secrets: [] };
+    const scoped = await scopedToken(options, remote, plain);
+    const token = scoped?.token;
+    const context: GitCommandContext = {
+      env: buildGitEnvironment(options.env, token, {
+        hooksPath,
+        ...(scoped === undefined ? {} : { tokenOrigin: scoped.origin }),
+      }),
+      secrets: tokenSecrets(token),
+    };
     await checkBranchName(root, options.base, context);
     const request = {
       repo: options.repo,
-      remote: options.remote ?? "origin",
+      remote,
       base: options.base,
       dir: path.join(root, "tree"),
     };
@@ -54,6 +61,37 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     await rm(root, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * The token and the one origin it may go to: the URL's, or the checkout
+ * remote's; none for ssh and file remotes.
+ *
+ * @throws GitError (GIT) for plain http to a host other than loopback.
+ */
+async function scopedToken(
+  options: WorkspaceOptions,
+  remote: string,
+  plain: GitCommandContext,
+): Promise<{ token: GitToken; origin: string } | undefined> {
+  if (options.token === undefined) return undefined;
+  const token = { token: options.token, user: options.tokenUser ?? defaultTokenUser };
+  // After the config's insteadOf rewrites: the origin git really connects to.
+  const isUrl = options.repo.includes("://");
+  let url: string;
+  try {
+    const cwd = isUrl ? (options.tmpDir ?? tmpdir()) : options.repo;
+    const name = isUrl ? options.repo : remote;
+    url = (await runGit(cwd, ["ls-remote", "--get-url", "--", name], plain)).trim();
+  } catch {
+    return undefined;
+  }
+  const origin = tokenOrigin(url);
+  if (origin === "refused") {
+    const message = `refusing to send a token over plain http to ${new URL(url).host}: use https`;
+    throw new GitError({ subcommand: "remote", exitCode: undefined, stderr: "", message });
+  }
+  return origin === undefined ? undefined : { token, origin: origin.origin };
 }
 
 /** Rejects names git would refuse, and those that would change a refspec (`a:b`, `+a`). */

@@ -17,7 +17,7 @@ export interface PlacedWorkTree {
   /** The remote's URL without credentials. */
   readonly remoteUrl: string;
   readonly baseSha: string;
-  /** Whether fetches must stay shallow (a clone, or a shallow checkout such as a CI's). */
+  /** Whether fetches must stay shallow: true for the tool's own clone, never in a user's checkout. */
   readonly shallow: boolean;
   /** Undoes what git recorded outside `dir` (the checkout's worktree entry). */
   readonly unregister: () => Promise<void>;
@@ -71,10 +71,10 @@ async function addWorktree(
 ): Promise<PlacedWorkTree> {
   const { repo, remote, base, dir } = request;
   const url = await remoteUrlOf(repo, remote, context);
-  const shallow =
-    (await runGit(repo, ["rev-parse", "--is-shallow-repository"], context)).trim() === "true";
-  const depth = shallow ? ["--depth=1"] : [];
-  await runGit(repo, ["fetch", "--no-tags", ...depth, "--", remote, `refs/heads/${base}`], context);
+  // Never --depth in the user's repository: in a shallow checkout (a CI's)
+  // it would move the shallow boundary and cut the history it has. A fetch
+  // without it brings only the commits since that boundary.
+  await runGit(repo, ["fetch", "--no-tags", "--", remote, `refs/heads/${base}`], context);
   const baseSha = (
     await runGit(repo, ["rev-parse", "--verify", "FETCH_HEAD^{commit}"], context)
   ).trim();
@@ -98,7 +98,7 @@ async function addWorktree(
     remote: isRelativePath(url) ? path.resolve(repo, url) : remote,
     remoteUrl: redactGitText(url, context.secrets),
     baseSha,
-    shallow,
+    shallow: false,
     unregister,
   };
 }
