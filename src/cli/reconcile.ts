@@ -20,7 +20,7 @@ import { openWorkspace } from "../publish/git/git-workspace.ts";
 import { createGitHubCommitter } from "../publish/forge/github-commit.ts";
 import type { GitIdentity, Workspace } from "../publish/git/workspace.ts";
 import { proposalFromPlan } from "../publish/proposal-from-plan.ts";
-import { splitPlanByStream, streamBranchPrefix } from "../publish/split-plan.ts";
+import { isStreamBranch, splitPlanByStream, streamBranchPrefix } from "../publish/split-plan.ts";
 import type { Plan } from "../model/plan.ts";
 import type { ImageFacts } from "../model/image-facts.ts";
 import { planEdits } from "../write/plan-edits.ts";
@@ -69,9 +69,10 @@ ${reconcileOptionsHelp
   .join("\n")}
 
 Tokens: ISG_FORGE_TOKEN, else GITHUB_TOKEN (github), GITLAB_TOKEN (gitlab),
-GITEA_TOKEN (gitea). git pushes to a cloned URL with the same token
-(ISG_GIT_TOKEN overrides it); a local checkout pushes with its own credentials
-unless ISG_GIT_TOKEN is set.
+GITEA_TOKEN (gitea). git sends a token only with ISG_GIT_TOKEN, or to a --repo
+URL with the token of the --forge named, only over https (or http to
+loopback), and only to that URL's origin; a local checkout otherwise pushes
+with its own credentials.
 
 Exit status: 0 done (or nothing to do), 1 a failure (an import or a copy failed,
 git or the forge refused, the branch moved during the run), 2 invalid input or usage.
@@ -94,6 +95,7 @@ export async function runReconcile(
   out: Output,
   env: Env,
   now: () => Date,
+  cleanups?: Set<() => Promise<void>>,
 ): Promise<number> {
   const { values } = parseArgs({ args: [...args], options, allowPositionals: false, strict: true });
   if (values.help) {
@@ -104,8 +106,11 @@ export async function runReconcile(
   const base = values.base ?? (await configuredBase(values.repo, config)) ?? "main";
   const forgeFlag = parseForge(values.forge);
   const local = await isDirectory(values.repo);
+  // The forge token goes to git only for a URL and a forge named on the
+  // command line: never to a host the user did not say it belongs to.
   const gitToken =
-    env["ISG_GIT_TOKEN"] ?? (local ? undefined : forgeToken(forgeFlag ?? "github", env));
+    env["ISG_GIT_TOKEN"] ??
+    (local || forgeFlag === undefined ? undefined : forgeToken(forgeFlag, env));
   const workspace = await openWorkspace({
     repo: values.repo,
     remote: values.remote,
@@ -114,6 +119,8 @@ export async function runReconcile(
     tokenUser: env["ISG_GIT_USER"] ?? gitTokenUsers[forgeFlag ?? "github"],
     env,
   });
+  const dispose = (): Promise<void> => workspace.dispose();
+  cleanups?.add(dispose);
   try {
     const run = { ...values, repo: workspace.dir, ...(config === undefined ? {} : { config }) };
     const dryRun = values["dry-run"];
@@ -139,6 +146,7 @@ export async function runReconcile(
     await report(applied, results, view, out, mask);
     return planExitCode(applied.plan, hasErrors(applied.reconciled.diagnostics), false);
   } finally {
+    cleanups?.delete(dispose);
     await workspace.dispose();
   }
 }
@@ -172,7 +180,7 @@ async function publishPerStream(context: PublishContext): Promise<PublishResult[
     results.push(await publishBranch(context, share.plan, share.branch, false));
   const current = new Set(shares.map((s) => s.branch));
   for (const stale of await workspace.remoteBranches(streamBranchPrefix(branch))) {
-    if (!current.has(stale))
+    if (!current.has(stale) && isStreamBranch(branch, stale))
       results.push(await publishBranch(context, emptyPlan(applied.plan), stale, false));
   }
   return results;
