@@ -5,7 +5,7 @@
  * credentials. Pure.
  */
 import { shortDigest } from "./image-facts.ts";
-import { renderFingerprintTrailer } from "./marker.ts";
+import { renderBranchTrailer, renderFingerprintTrailer } from "./marker.ts";
 import { tagName } from "./proposal-counts.ts";
 import type { Proposal, TagChange, TriggerPatch } from "./proposal.ts";
 import { renderTitle } from "./pr-title.ts";
@@ -53,7 +53,8 @@ function triggerLine(patch: TriggerPatch): string {
  * Renders the commit message: subject ({@link renderTitle}), a blank line,
  * the tags (`ns/stream:tag  old12 → new12  (rule)`), the trigger patches
  * (`file: Kind/name container → image`), wrapped at 72 columns, then a
- * blank line and the `Imagestream-Gitops-Fingerprint` trailer, last.
+ * blank line and the trailers: `Imagestream-Gitops-Branch` and
+ * `Imagestream-Gitops-Fingerprint`, last.
  *
  * @throws InternalError (`INTERNAL`) when the fingerprint is not hex.
  */
@@ -63,7 +64,7 @@ export function renderCommitMessage(proposal: Proposal): string {
     [renderTitle(proposal)],
     proposal.tags.flatMap((tag) => wrap(tagLine(tag, width))),
     proposal.triggers.flatMap((patch) => wrap(triggerLine(patch))),
-    [renderFingerprintTrailer(proposal.fingerprint)],
+    [renderBranchTrailer(proposal.branch), renderFingerprintTrailer(proposal.fingerprint)],
   ].filter((lines) => lines.length > 0);
   return `${paragraphs.map((lines) => lines.join("\n")).join("\n\n")}\n`;
 }

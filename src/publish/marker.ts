@@ -56,28 +56,47 @@ export function renderFingerprintTrailer(fingerprint: string): string {
 const trailerLine = /^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$/;
 
 /**
- * Reads the fingerprint trailer of a commit message by git's rules: trailers
- * are the message's last paragraph, never its subject, and every line of it
- * is a `Key: value` trailer or a whitespace-led continuation. Undefined when
- * the last paragraph is not a trailer block or holds no fingerprint; the last
- * fingerprint trailer wins, as with `git interpret-trailers --parse`.
+ * The trailers of a commit message by git's rules: trailers are the
+ * message's last paragraph, never its subject, and every line of it is a
+ * `Key: value` trailer or a whitespace-led continuation. Keys are lower-cased;
+ * the last value of a key wins, as with `git interpret-trailers --parse`.
+ * Empty when the last paragraph is not a trailer block.
  */
-export function parseFingerprintTrailer(message: string): string | undefined {
+export function parseTrailers(message: string): ReadonlyMap<string, string> {
   const paragraphs = message
     .replace(/\r\n?/g, "\n")
     .trim()
     .split(/\n[ \t]*\n/);
   const last = paragraphs.at(-1);
-  if (paragraphs.length < 2 || last === undefined) return undefined;
-  let found: string | undefined;
+  const found = new Map<string, string>();
+  if (paragraphs.length < 2 || last === undefined) return found;
   for (const line of last.split("\n")) {
     if (/^[ \t]/.test(line)) continue;
     const match = trailerLine.exec(line);
-    if (match === null) return undefined;
-    const value = match[2]?.trim().toLowerCase() ?? "";
-    if (match[1]?.toLowerCase() === fingerprintTrailerKey.toLowerCase() && hex.test(value)) {
-      found = value;
-    }
+    if (match === null) return new Map();
+    found.set(match[1]?.toLowerCase() ?? "", match[2]?.trim() ?? "");
   }
   return found;
+}
+
+/**
+ * Reads the fingerprint trailer of a commit message (see {@link
+ * parseTrailers}); undefined when there is none or it is not hex.
+ */
+export function parseFingerprintTrailer(message: string): string | undefined {
+  const value = parseTrailers(message).get(fingerprintTrailerKey.toLowerCase())?.toLowerCase();
+  return value !== undefined && hex.test(value) ? value : undefined;
+}
+
+/** The trailer naming the branch a commit was made for: a copy on another branch is not the tool's. */
+export const branchTrailerKey = "Imagestream-Gitops-Branch";
+
+/** Renders `Imagestream-Gitops-Branch: <branch>`. */
+export function renderBranchTrailer(branch: string): string {
+  return `${branchTrailerKey}: ${branch}`;
+}
+
+/** The branch trailer's value, if the message has one. */
+export function parseBranchTrailer(message: string): string | undefined {
+  return parseTrailers(message).get(branchTrailerKey.toLowerCase());
 }

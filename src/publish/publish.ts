@@ -10,7 +10,7 @@ import { renderCommitMessage } from "./commit-message.ts";
 import { ForgeError, type Forge, type MergeMethod, type PullRequest } from "./forge/forge.ts";
 import type { GitIdentity, PushResult, RemoteBranch, Workspace } from "./git/workspace.ts";
 import type { ApiCommitRequest, ApiCommitResult } from "./forge/github-commit.ts";
-import { parseFingerprintTrailer, parseMarker } from "./marker.ts";
+import { parseBranchTrailer, parseFingerprintTrailer, parseMarker } from "./marker.ts";
 import { renderPullRequestBody } from "./pr-body.ts";
 import { renderTitle } from "./pr-title.ts";
 import type { Proposal } from "./proposal.ts";
@@ -37,6 +37,9 @@ export interface PublishSettings {
     commitFiles(request: ApiCommitRequest): Promise<ApiCommitResult>;
   };
 }
+
+/** The committer of commits GitHub's API makes (and signs) for a token. */
+const gitHubCommitterEmail = "noreply@github.com";
 
 /** The body length used when there is no forge to limit it. */
 const localBodyLength = 1_000_000;
@@ -77,12 +80,21 @@ export async function publishProposal(
 ): Promise<PublishResult> {
   const { branch } = proposal;
   const remote = await workspace.remoteBranch(branch);
-  const pullRequests = forge === undefined ? [] : await forge.listPullRequests(branch);
+  // Pull requests from the branch into another base are not this run's.
+  const pullRequests = (forge === undefined ? [] : await forge.listPullRequests(branch)).filter(
+    (pr) => pr.baseBranch === proposal.base,
+  );
   const decision = decidePublish({
     fingerprint: proposal.fingerprint,
     baseSha: workspace.baseSha,
+    branch,
+    ownCommitters: [
+      settings.author.email,
+      ...(settings.apiCommitter === undefined ? [] : [gitHubCommitterEmail]),
+    ],
     remote,
     remoteFingerprint: remote === undefined ? undefined : parseFingerprintTrailer(remote.message),
+    remoteBranchTrailer: remote === undefined ? undefined : parseBranchTrailer(remote.message),
     pullRequests: pullRequests.map((pr) => ({ ...pr, fingerprint: parseMarker(pr.body) })),
   });
   const shown = await asPushed(proposal, decision, remote, workspace);
@@ -227,7 +239,11 @@ async function createPullRequest(
   } catch (err) {
     // A create retried after a lost answer meets its own pull request (409/422): adopt it.
     const existing = await openPullRequest(forge, proposal.branch, err);
-    return updatePullRequest(forge, existing.number, { ...context, pullRequests: [existing] });
+    const adopted = { ...context, pullRequests: [existing] };
+    const result = await updatePullRequest(forge, existing.number, adopted);
+    // The lost answer was the create's: the labels and reviewers were never set.
+    await decorate(forge, existing.number, adopted);
+    return result;
   }
   await decorate(forge, created.number, context);
   return { number: created.number, url: created.url, action: "created" };

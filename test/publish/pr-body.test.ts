@@ -379,6 +379,7 @@ describe("commit message", () => {
       "2",
       "tags",
       "Imagestream-Gitops-Fingerprint:",
+      "Imagestream-Gitops-Branch:",
     ]);
     for (const word of renderCommitMessage(p)
       .split(/\s+/)

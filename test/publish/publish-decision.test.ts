@@ -106,6 +106,40 @@ const cases: readonly {
     held: "human-commit",
   },
   {
+    name: "an amended commit of ours (a person as committer) is a person's",
+    state: {
+      remote: remote(base, { committer: { name: "A Human", email: "human@example.com" } }),
+      remoteFingerprint: "f1",
+      pullRequests: [pr(1, "open", "f1")],
+    },
+    branch: "keep",
+    pullRequest: "none",
+    held: "human-commit",
+  },
+  {
+    name: "a copy of our commit on another branch is not ours",
+    state: {
+      remote: remote(base),
+      remoteFingerprint: "f1",
+      remoteBranchTrailer: "imagestream-gitops/other",
+    },
+    branch: "keep",
+    pullRequest: "none",
+    held: "human-commit",
+  },
+  {
+    name: "an open pull request without our marker is a person's: not edited or closed",
+    state: {
+      fingerprint: "",
+      remote: remote(base),
+      remoteFingerprint: "f1",
+      pullRequests: [pr(4, "open", undefined)],
+    },
+    branch: "keep",
+    pullRequest: "none",
+    held: "foreign-pull-request",
+  },
+  {
     name: "closed unmerged with the same fingerprint: declined",
     state: { remote: remote(base), remoteFingerprint: "f1", pullRequests: [pr(1, "closed", "f1")] },
     branch: "keep",
@@ -157,8 +191,11 @@ describe("decidePublish", () => {
       const state: PublishState = {
         fingerprint: "f1",
         baseSha: base,
+        branch: "imagestream-gitops/update",
+        ownCommitters: [tool.email],
         remote: undefined,
         remoteFingerprint: undefined,
+        remoteBranchTrailer: "imagestream-gitops/update",
         pullRequests: [],
         ...c.state,
       };

@@ -217,6 +217,7 @@ describe("publishProposal", () => {
     assert.equal(forge.pulls.length, 1);
     assert.equal(result.pullRequest?.number, 1);
     assert.equal(result.pullRequest.action, "unchanged");
+    assert.ok(forge.calls.includes("labels"), "the adopted pull request still gets its labels");
   });
 
   it("a refused reviewer is a warning: the pull request is opened and labelled", async () => {
