@@ -180,6 +180,22 @@ describe("Gitea forge", () => {
     assert.deepEqual(server.violations, []);
   });
 
+  it("still finds a closed pull request whose branch was deleted (head.ref is then refs/pull/N/head)", async (t) => {
+    const { forge, repo, server } = await setup(t);
+    const pr = await forge.updatePullRequest((await forge.createPullRequest(draft)).number, {
+      title: draft.title,
+      body: "<!-- marker -->",
+    });
+    await forge.closePullRequest(pr.number);
+    await repo.deleteBranch(branch);
+    const listed = await forge.listPullRequests(branch);
+    assert.deepEqual(
+      listed.map((p) => [p.number, p.state, p.headBranch, p.body]),
+      [[pr.number, "closed", branch, "<!-- marker -->"]],
+    );
+    assert.deepEqual(server.violations, []);
+  });
+
   it("retries a 502 with backoff and a 429 after its Retry-After", async (t) => {
     const { forge, server, waits } = await setup(t);
     server.fail("POST", "/repos/:owner/:repo/pulls", { status: 502 });

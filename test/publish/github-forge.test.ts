@@ -240,6 +240,18 @@ describe("GitHub forge", () => {
       assert.equal(server.requests.filter((r) => r.operationId === "pulls/create").length, 2);
     }));
 
+  it("never sends a comment twice: a 502 on it fails without a retry", () =>
+    withGitHub(async ({ server, forge, sleeps }) => {
+      await forge.createPullRequest(draft);
+      server.injectFault("issues/create-comment", { kind: "bad-gateway" });
+      const err = await rejection(forge.comment(1, "closing"));
+      assert.equal(err.status, 502);
+      assert.equal(err.transient, true);
+      assert.deepEqual(sleeps, []);
+      const comments = server.requests.filter((r) => r.operationId === "issues/create-comment");
+      assert.equal(comments.length, 1);
+    }));
+
   it("waits the Retry-After of a 429, and backs off from one without it", () =>
     withGitHub(async ({ server, forge, sleeps }) => {
       server.injectFault("pulls/list", { kind: "too-many-requests", retryAfterSeconds: 1 });

@@ -555,6 +555,9 @@ async function formatPull(
 ): Promise<Readonly<Record<string, unknown>>> {
   const own = pull.headRepo === state.options.repository;
   const headSha = own ? await readBranchSha(state.options.gitDir, pull.head) : "0".repeat(40);
+  // Gitea (services/convert/pull.go): with the head branch gone, head.ref is the
+  // pull request's own ref; head.label keeps the branch's name.
+  const headRef = headSha === undefined ? `refs/pull/${String(pull.number)}/head` : pull.head;
   const baseSha = await readBranchSha(state.options.gitDir, pull.base);
   return {
     id: 2000 + pull.number,
@@ -571,19 +574,20 @@ async function formatPull(
     html_url: htmlUrl(state, pull),
     mergeable: true,
     merged: pull.merged,
-    base: formatBranch(state, pull.base, baseSha, state.options.repository),
-    head: formatBranch(state, pull.head, headSha, pull.headRepo),
+    base: formatBranch(state, pull.base, pull.base, baseSha, state.options.repository),
+    head: formatBranch(state, pull.head, headRef, headSha, pull.headRepo),
   };
 }
 
 /** A `PRBranchInfo`: label, ref, sha, repo_id and repo. */
 function formatBranch(
   state: GiteaState,
+  label: string,
   ref: string,
   sha: string | undefined,
   fullName: string,
 ): Readonly<Record<string, unknown>> {
   const id = fullName === state.options.repository ? 1 : 2;
   const repo = { id, full_name: fullName, name: fullName.split("/")[1] };
-  return { label: ref, ref, sha: sha ?? "", repo_id: id, repo };
+  return { label, ref, sha: sha ?? "", repo_id: id, repo };
 }

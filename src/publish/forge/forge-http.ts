@@ -43,6 +43,14 @@ export interface ForgeRequest {
   readonly body?: unknown;
   /** Statuses that are success; default 200-299. */
   readonly ok?: readonly number[];
+  /**
+   * False for a request that must not happen twice (a comment): it is
+   * retried only when the forge cannot have acted on it (a rate limit, a
+   * refused connection), never after a 5xx or a broken answer. Default true:
+   * creates are retried as Octokit does, their duplicates are answered 422
+   * and adopted by the caller.
+   */
+  readonly repeatable?: boolean;
 }
 
 const defaultSleep = (ms: number): Promise<void> =>
@@ -73,7 +81,7 @@ export class ForgeHttp {
       try {
         response = await this.#once(req, url);
       } catch (err) {
-        if (attempt >= attempts) {
+        if (attempt >= attempts || (req.repeatable === false && !neverSent(err))) {
           throw new ForgeError(this.#options.forge, shown, undefined, describe(err), {
             cause: err,
           });
@@ -82,7 +90,10 @@ export class ForgeHttp {
         continue;
       }
       if (isOk(response.status, req.ok)) return response;
-      const wait = this.#waitFor(response, attempt);
+      const wait =
+        req.repeatable === false && !isRateLimited(response)
+          ? undefined
+          : this.#waitFor(response, attempt);
       if (wait === undefined || attempt >= attempts) {
         throw new ForgeError(this.#options.forge, shown, response.status, forgeMessage(response), {
           transient: response.status >= 500 || isRateLimited(response),
@@ -175,6 +186,12 @@ function isRateLimited({ status, headers }: ForgeResponse): boolean {
     (status === 403 &&
       (headers["retry-after"] !== undefined || headers["x-ratelimit-remaining"] === "0"))
   );
+}
+
+/** A connection that was never made: the forge cannot have seen the request. */
+function neverSent(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === "ECONNREFUSED" || code === "UND_ERR_CONNECT_TIMEOUT";
 }
 
 function isOk(status: number, ok: readonly number[] | undefined): boolean {

@@ -24,7 +24,8 @@ const labelColor = "#ededed";
 export function parseGiteaPullRequest(json: unknown): PullRequest | undefined {
   if (!isRecord(json) || !isRecord(json.head) || !isRecord(json.base)) return undefined;
   const { number, html_url, state, title, body, merged } = json;
-  const { ref: head, sha } = json.head;
+  const head = headBranchOf(json.head);
+  const { sha } = json.head;
   const base = json.base.ref;
   if (typeof number !== "number" || typeof html_url !== "string" || typeof title !== "string") {
     return undefined;
@@ -60,9 +61,26 @@ function parseLabels(json: unknown): readonly GiteaLabel[] {
 }
 
 /** The repository (`owner/name`) a pull request's head lives in; undefined when deleted. */
+/**
+ * The head branch's name. Gitea sets `head.ref` to `refs/pull/N/head` once
+ * the branch is deleted (services/convert/pull.go) and keeps the name in
+ * `head.label`, so a closed pull request whose branch was deleted is still
+ * found (and a declined change still recognised).
+ */
+function headBranchOf(head: Record<string, unknown>): unknown {
+  const { label, ref } = head;
+  return typeof label === "string" && label !== "" && !label.includes(":") ? label : ref;
+}
+
+/** The head repository's full name; the base's when the head's is gone with its branch. */
 function headRepository(json: unknown): string | undefined {
-  if (!isRecord(json) || !isRecord(json.head) || !isRecord(json.head.repo)) return undefined;
-  const name = json.head.repo.full_name;
+  if (!isRecord(json) || !isRecord(json.head)) return undefined;
+  const repo = isRecord(json.head.repo)
+    ? json.head.repo
+    : isRecord(json.base)
+      ? json.base.repo
+      : undefined;
+  const name = isRecord(repo) ? repo.full_name : undefined;
   return typeof name === "string" ? name : undefined;
 }
 
@@ -80,7 +98,7 @@ function parsePullPage(
     (pr: unknown) =>
       isRecord(pr) &&
       isRecord(pr.head) &&
-      pr.head.ref === match.branch &&
+      headBranchOf(pr.head) === match.branch &&
       headRepository(pr)?.toLowerCase() === match.repository.toLowerCase(),
   );
   const prs = ours.map(parseGiteaPullRequest);
@@ -209,7 +227,7 @@ class GiteaForge implements Forge {
 
   async comment(number: number, body: string): Promise<void> {
     const path = `${this.#repo}/issues/${String(number)}/comments`;
-    await this.#http.send({ method: "POST", path, body: { body } });
+    await this.#http.send({ method: "POST", path, body: { body }, repeatable: false });
   }
 
   #editPull(number: number, body: Readonly<Record<string, unknown>>): Promise<PullRequest> {

@@ -203,6 +203,7 @@ class GitHubForge implements Forge {
       method: "POST",
       path: `${this.#issuePath(number)}/comments`,
       body: { body },
+      repeatable: false,
     });
   }
 

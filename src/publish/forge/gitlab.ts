@@ -163,10 +163,11 @@ class GitLabForge implements Forge {
     // deprecated it for auto_merge but still reads it. Grape ignores
     // undeclared parameters, so older versions ignore auto_merge. GitLab
     // rebases per project setting only, so "rebase" merges as configured.
+    // squash only when asked: false would override the project's own setting.
     const body = {
       merge_when_pipeline_succeeds: true,
       auto_merge: true,
-      squash: method === "squash",
+      ...(method === "squash" ? { squash: true } : {}),
     };
     await this.#http.send({ method: "PUT", path: `${this.#mr(number)}/merge`, body });
   }
@@ -176,7 +177,8 @@ class GitLabForge implements Forge {
   }
 
   async comment(number: number, body: string): Promise<void> {
-    await this.#http.send({ method: "POST", path: `${this.#mr(number)}/notes`, body: { body } });
+    const path = `${this.#mr(number)}/notes`;
+    await this.#http.send({ method: "POST", path, body: { body }, repeatable: false });
   }
 
   #mr(number: number): string {
