@@ -28,6 +28,20 @@ export function streamBranchPrefix(branch: string): string {
   return `${branch}-`;
 }
 
+/** A namespace (a DNS label) and a stream name (a DNS subdomain), as Kubernetes allows them. */
+const streamPart = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/**
+ * Whether `candidate` has the shape of a stream branch of `branch`
+ * (`<branch>-<namespace>/<name>`), so that cleaning up stale stream
+ * branches never touches another branch under the same prefix (a second
+ * config's `<branch>-staging`, a person's `<branch>-notes/x/y`).
+ */
+export function isStreamBranch(branch: string, candidate: string): boolean {
+  const prefix = streamBranchPrefix(branch);
+  return candidate.startsWith(prefix) && streamPart.test(candidate.slice(prefix.length));
+}
+
 /** The share of each stream whose tags or followers change anything in Git, in plan order. */
 export function splitPlanByStream(plan: Plan, branch: string): StreamShare[] {
   const shares: StreamShare[] = [];
