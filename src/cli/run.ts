@@ -19,6 +19,12 @@ export interface RunContext {
   readonly now?: () => Date;
   /** Whether stderr is a terminal, for live progress. */
   readonly terminal?: TerminalInfo;
+  /**
+   * What must run if the process is stopped by a signal (a temporary work
+   * tree to remove from the user's checkout): a command adds its cleanup
+   * while it holds the resource and deletes it after.
+   */
+  readonly cleanups?: Set<() => Promise<void>>;
 }
 
 interface LoadedCommand {
@@ -83,7 +89,13 @@ const commands: Readonly<Record<string, Command>> = {
       const m = await import("./reconcile.ts");
       return {
         run: (args, out, context) =>
-          m.runReconcile(args, out, context.env, context.now ?? (() => new Date())),
+          m.runReconcile(
+            args,
+            out,
+            context.env,
+            context.now ?? (() => new Date()),
+            context.cleanups,
+          ),
         help: m.reconcileHelp,
       };
     },
