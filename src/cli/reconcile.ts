@@ -10,34 +10,23 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
-import { observeImageFacts } from "../execute/image-details.ts";
-import type { ResolvedConfig } from "../model/config.ts";
-import { configFileName } from "../model/config.ts";
+import { defaultConfig } from "../load/config.ts";
+import { loadRepositoryConfig } from "../load/load-repository.ts";
+import { configFileName, type ResolvedConfig } from "../model/config.ts";
 import { hasErrors } from "../model/diagnostic.ts";
-import { parsePlatform } from "../model/platform.ts";
 import { forgeKinds, type ForgeKind } from "../publish/forge/forge.ts";
 import { openWorkspace } from "../publish/git/git-workspace.ts";
-import { createGitHubCommitter } from "../publish/forge/github-commit.ts";
-import type { GitIdentity, Workspace } from "../publish/git/workspace.ts";
-import { proposalFromPlan } from "../publish/proposal-from-plan.ts";
-import { isStreamBranch, splitPlanByStream, streamBranchPrefix } from "../publish/split-plan.ts";
-import type { Plan } from "../model/plan.ts";
-import type { ImageFacts } from "../model/image-facts.ts";
-import { planEdits } from "../write/plan-edits.ts";
-import { publishProposal, type PublishResult } from "../publish/publish.ts";
-import { loadRepositoryConfig } from "../load/load-repository.ts";
-import { defaultConfig } from "../load/config.ts";
-import type { ForgeSettings } from "../publish/forge/forge.ts";
+import type { PublishResult } from "../publish/publish.ts";
 import { applyRun, type AppliedRun } from "./apply-run.ts";
-import { forgeSettings, forgeToken, gitTokenUsers, openForge } from "./forge-setup.ts";
+import { forgeSettings, forgeToken, gitTokenUsers } from "./forge-setup.ts";
 import { exitCodes, type Output } from "./output.ts";
 import { planExitCode } from "./plan-command.ts";
 import { planDocument, renderPlanTable } from "./plan-render.ts";
+import { publishBranch, publishPerStream } from "./reconcile-branches.ts";
 import { reconcileOptions, reconcileOptionsHelp } from "./reconcile-command.ts";
-import { masker } from "./registry-command.ts";
-import { repositoryClients } from "./repository-clients.ts";
 import { renderPublishResult } from "./reconcile-render.ts";
-import { fileChanges, patch, writeChanges } from "./write-files.ts";
+import { masker } from "./registry-command.ts";
+import { patch } from "./write-files.ts";
 
 /** The command's help text. */
 export const reconcileHelp = `Usage: imagestream-gitops reconcile [--repo DIR|URL] [--forge github|gitlab|gitea|local] [--dry-run] [options]
@@ -149,139 +138,6 @@ export async function runReconcile(
     cleanups?.delete(dispose);
     await workspace.dispose();
   }
-}
-
-/** What publishing one branch needs. */
-interface PublishContext {
-  readonly applied: AppliedRun;
-  readonly workspace: Workspace;
-  readonly kind: ForgeKind;
-  /** Undefined for the local forge. */
-  readonly forge: ForgeSettings | undefined;
-  /** Replaces every credential of the run (registries, git, forge) in text. */
-  readonly mask: (text: string) => string;
-  readonly base: string;
-  readonly env: Env;
-  readonly values: Parameters<typeof repositoryClients>[1] & { readonly repo: string };
-  readonly dryRun: boolean;
-}
-
-/**
- * One branch per changed stream, each built alone from the base; a
- * per-stream branch of an earlier run whose stream no longer changes is
- * published empty, which closes its pull request and deletes it.
- */
-async function publishPerStream(context: PublishContext): Promise<PublishResult[]> {
-  const { applied, workspace } = context;
-  const branch = applied.reconciled.loaded.model.config.pullRequest.branch;
-  const shares = splitPlanByStream(applied.plan, branch);
-  const results: PublishResult[] = [];
-  for (const share of shares)
-    results.push(await publishBranch(context, share.plan, share.branch, false));
-  const current = new Set(shares.map((s) => s.branch));
-  for (const stale of await workspace.remoteBranches(streamBranchPrefix(branch))) {
-    if (!current.has(stale) && isStreamBranch(branch, stale))
-      results.push(await publishBranch(context, emptyPlan(applied.plan), stale, false));
-  }
-  return results;
-}
-
-/** The plan of a stream that changes nothing any more: no streams, no workloads. */
-function emptyPlan(plan: Plan): Plan {
-  return { ...plan, streams: [], workloads: [], mirrors: [] };
-}
-
-/**
- * Writes `plan`'s file changes into the work tree (from the base: the tree
- * is reset first unless `whole` is the run's one plan) and publishes them on
- * `branch`.
- */
-async function publishBranch(
-  context: PublishContext,
-  plan: Plan,
-  branch: string,
-  whole: boolean,
-): Promise<PublishResult> {
-  const { applied, workspace, base, env, values, dryRun } = context;
-  const { model } = applied.reconciled.loaded;
-  const changes = whole
-    ? applied.changes
-    : fileChanges(model.files, planEdits(plan, model.config.history));
-  if (!dryRun) {
-    if (!whole) await workspace.reset();
-    await writeChanges(model.root, changes);
-  }
-  const settings = model.config.pullRequest;
-  const proposal = proposalFromPlan({
-    plan,
-    files: changes.map((c) => ({ path: c.file.path, before: c.file.text, after: c.text })),
-    details: await imageFacts(plan, applied, values, env),
-    branch,
-    base,
-    reproduce: "imagestream-gitops plan --repo .",
-  });
-  const forge = context.forge === undefined ? undefined : openForge(context.forge);
-  const committer =
-    settings.commitVia === "api" && context.forge !== undefined
-      ? createGitHubCommitter(context.forge)
-      : undefined;
-  try {
-    const how = {
-      ...publishSettings(settings),
-      mask: context.mask,
-      ...(committer === undefined ? {} : { apiCommitter: committer }),
-    };
-    return await publishProposal(proposal, workspace, forge, how, dryRun);
-  } finally {
-    await forge?.close();
-    await committer?.close();
-  }
-}
-
-/** Created time, platforms, size and labels of the images the tags move from and to. */
-async function imageFacts(
-  plan: Plan,
-  applied: AppliedRun,
-  values: Parameters<typeof repositoryClients>[1],
-  env: Env,
-): Promise<Map<string, ImageFacts>> {
-  const specs = plan.streams.flatMap((s) =>
-    s.tags
-      .filter((t) => t.history !== "none" && t.next !== undefined && t.next.image !== "")
-      .flatMap((t) => [t.next?.dockerImageReference, t.current?.dockerImageReference]),
-  );
-  const wanted = specs.filter((s): s is string => s !== undefined && s.includes("@"));
-  if (wanted.length === 0) return new Map();
-  const { loaded } = applied.reconciled;
-  const clients = await repositoryClients(loaded, values, env, false);
-  try {
-    const platform = parsePlatform(loaded.model.config.platform) ?? {
-      os: "linux",
-      architecture: "amd64",
-    };
-    const observed = await observeImageFacts(wanted, (name) => clients.open(name, false), platform);
-    return new Map(observed.facts);
-  } finally {
-    await clients.close();
-  }
-}
-
-function publishSettings(
-  settings: ResolvedConfig["pullRequest"],
-): Parameters<typeof publishProposal>[3] {
-  return {
-    author: parseIdentity(settings.author),
-    labels: settings.labels,
-    reviewers: settings.reviewers,
-    assignees: settings.assignees,
-    autoMerge: settings.autoMerge,
-  };
-}
-
-/** `Name <email>` (the schema's pattern) as a git identity. */
-function parseIdentity(text: string): GitIdentity {
-  const match = /^(.+?)\s*<([^<>]+)>$/.exec(text);
-  return { name: match?.[1] ?? text, email: match?.[2] ?? "" };
 }
 
 async function report(

@@ -57,6 +57,7 @@ describe("loadRepository", () => {
       assignees: [],
       autoMerge: false,
       author: "imagestream-gitops <imagestream-gitops@noreply.invalid>",
+      commitVia: "git",
     });
   });
 

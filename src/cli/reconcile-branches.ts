@@ -1,0 +1,157 @@
+/**
+ * The branches `reconcile` publishes: the one branch of the run, or one per
+ * stream (`pullRequest.perStream`) with the stale ones of earlier runs
+ * closed; each written into the work tree from the base, with the facts of
+ * the images it moves, and handed to publishProposal.
+ */
+import { observeImageFacts } from "../execute/image-details.ts";
+import type { ResolvedConfig } from "../model/config.ts";
+import type { ImageFacts } from "../model/image-facts.ts";
+import type { Plan } from "../model/plan.ts";
+import { parsePlatform } from "../model/platform.ts";
+import type { ForgeKind, ForgeSettings } from "../publish/forge/forge.ts";
+import { createGitHubCommitter } from "../publish/forge/github-commit.ts";
+import type { GitIdentity, Workspace } from "../publish/git/workspace.ts";
+import { proposalFromPlan } from "../publish/proposal-from-plan.ts";
+import { publishProposal, type PublishResult } from "../publish/publish.ts";
+import { isStreamBranch, splitPlanByStream, streamBranchPrefix } from "../publish/split-plan.ts";
+import { planEdits } from "../write/plan-edits.ts";
+import type { AppliedRun } from "./apply-run.ts";
+import { openForge } from "./forge-setup.ts";
+import { repositoryClients } from "./repository-clients.ts";
+import { fileChanges, writeChanges } from "./write-files.ts";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** What publishing one branch needs. */
+export interface PublishContext {
+  readonly applied: AppliedRun;
+  readonly workspace: Workspace;
+  readonly kind: ForgeKind;
+  /** Undefined for the local forge. */
+  readonly forge: ForgeSettings | undefined;
+  /** Replaces every credential of the run (registries, git, forge) in text. */
+  readonly mask: (text: string) => string;
+  readonly base: string;
+  readonly env: Env;
+  readonly values: Parameters<typeof repositoryClients>[1] & { readonly repo: string };
+  readonly dryRun: boolean;
+}
+
+/**
+ * One branch per changed stream, each built alone from the base; a
+ * per-stream branch of an earlier run whose stream no longer changes is
+ * published empty, which closes its pull request and deletes it.
+ */
+export async function publishPerStream(context: PublishContext): Promise<PublishResult[]> {
+  const { applied, workspace } = context;
+  const branch = applied.reconciled.loaded.model.config.pullRequest.branch;
+  const shares = splitPlanByStream(applied.plan, branch);
+  const results: PublishResult[] = [];
+  for (const share of shares)
+    results.push(await publishBranch(context, share.plan, share.branch, false));
+  const current = new Set(shares.map((s) => s.branch));
+  for (const stale of await workspace.remoteBranches(streamBranchPrefix(branch))) {
+    if (!current.has(stale) && isStreamBranch(branch, stale))
+      results.push(await publishBranch(context, emptyPlan(applied.plan), stale, false));
+  }
+  return results;
+}
+
+/** The plan of a stream that changes nothing any more: no streams, no workloads. */
+function emptyPlan(plan: Plan): Plan {
+  return { ...plan, streams: [], workloads: [], mirrors: [] };
+}
+
+/**
+ * Writes `plan`'s file changes into the work tree (from the base: the tree
+ * is reset first unless `whole` is the run's one plan) and publishes them on
+ * `branch`.
+ */
+export async function publishBranch(
+  context: PublishContext,
+  plan: Plan,
+  branch: string,
+  whole: boolean,
+): Promise<PublishResult> {
+  const { applied, workspace, base, env, values, dryRun } = context;
+  const { model } = applied.reconciled.loaded;
+  const changes = whole
+    ? applied.changes
+    : fileChanges(model.files, planEdits(plan, model.config.history));
+  if (!dryRun) {
+    if (!whole) await workspace.reset();
+    await writeChanges(model.root, changes);
+  }
+  const settings = model.config.pullRequest;
+  const proposal = proposalFromPlan({
+    plan,
+    files: changes.map((c) => ({ path: c.file.path, before: c.file.text, after: c.text })),
+    details: await imageFacts(plan, applied, values, env),
+    branch,
+    base,
+    reproduce: "imagestream-gitops plan --repo .",
+  });
+  const forge = context.forge === undefined ? undefined : openForge(context.forge);
+  const committer =
+    settings.commitVia === "api" && context.forge !== undefined
+      ? createGitHubCommitter(context.forge)
+      : undefined;
+  try {
+    const how = {
+      ...publishSettings(settings),
+      mask: context.mask,
+      ...(committer === undefined ? {} : { apiCommitter: committer }),
+    };
+    return await publishProposal(proposal, workspace, forge, how, dryRun);
+  } finally {
+    await forge?.close();
+    await committer?.close();
+  }
+}
+
+/** Created time, platforms, size and labels of the images the tags move from and to. */
+async function imageFacts(
+  plan: Plan,
+  applied: AppliedRun,
+  values: Parameters<typeof repositoryClients>[1],
+  env: Env,
+): Promise<Map<string, ImageFacts>> {
+  const specs = plan.streams.flatMap((s) =>
+    s.tags
+      .filter((t) => t.history !== "none" && t.next !== undefined && t.next.image !== "")
+      .flatMap((t) => [t.next?.dockerImageReference, t.current?.dockerImageReference]),
+  );
+  const wanted = specs.filter((s): s is string => s !== undefined && s.includes("@"));
+  if (wanted.length === 0) return new Map();
+  const { loaded } = applied.reconciled;
+  const clients = await repositoryClients(loaded, values, env, false);
+  try {
+    const platform = parsePlatform(loaded.model.config.platform) ?? {
+      os: "linux",
+      architecture: "amd64",
+    };
+    const observed = await observeImageFacts(wanted, (name) => clients.open(name, false), platform);
+    return new Map(observed.facts);
+  } finally {
+    await clients.close();
+  }
+}
+
+function publishSettings(
+  settings: ResolvedConfig["pullRequest"],
+): Parameters<typeof publishProposal>[3] {
+  return {
+    author: parseIdentity(settings.author),
+    labels: settings.labels,
+    reviewers: settings.reviewers,
+    assignees: settings.assignees,
+    autoMerge: settings.autoMerge,
+  };
+}
+
+/** `Name <email>` (the schema's pattern) as a git identity. */
+function parseIdentity(text: string): GitIdentity {
+  const match = /^(.+?)\s*<([^<>]+)>$/.exec(text);
+  return { name: match?.[1] ?? text, email: match?.[2] ?? "" };
+}
