@@ -51,11 +51,29 @@ export async function publishPerStream(context: PublishContext): Promise<Publish
   for (const share of shares)
     results.push(await publishBranch(context, share.plan, share.branch, false));
   const current = new Set(shares.map((s) => s.branch));
+  const owns = applied.reconciled.shard?.owns ?? (() => true);
   for (const stale of await workspace.remoteBranches(streamBranchPrefix(branch))) {
-    if (!current.has(stale) && isStreamBranch(branch, stale))
+    if (current.has(stale) || !isStreamBranch(branch, stale)) continue;
+    // Another shard's stream branch is that shard's to clean up.
+    const [namespace = "", name = ""] = stale.slice(streamBranchPrefix(branch).length).split("/");
+    if (owns(namespace, name)) {
       results.push(await publishBranch(context, emptyPlan(applied.plan), stale, false));
+    }
   }
   return results;
+}
+
+/**
+ * The run's one branch: `pullRequest.branch`, or with `--shard i/n`
+ * `<branch>-shard-<i>-of-<n>`, so the shards' branches and pull requests
+ * never meet (and are no stream branch: they hold no `/` after the prefix).
+ */
+export function runBranch(applied: AppliedRun): string {
+  const branch = applied.reconciled.loaded.model.config.pullRequest.branch;
+  const shard = applied.reconciled.shard?.shard;
+  return shard === undefined
+    ? branch
+    : `${branch}-shard-${String(shard.index)}-of-${String(shard.count)}`;
 }
 
 /** The plan of a stream that changes nothing any more: no streams, no workloads. */

@@ -13,6 +13,8 @@ import type { Plan } from "../model/plan.ts";
 import type { ObjectLocation } from "../model/source.ts";
 import type { ForcedImports } from "../plan/plan-context.ts";
 import { insecureSources } from "../plan/insecure-sources.ts";
+import { parseShard, selectShard, type Shard } from "../plan/shard.ts";
+import { UsageError } from "../errors.ts";
 import { DOCKER_HUB_DOMAIN, parseNormalizedReference } from "../reference/index.ts";
 import type { Output } from "./output.ts";
 import { concurrencyArgument, masker } from "./registry-command.ts";
@@ -27,6 +29,7 @@ export const reconcileOptions = {
   authfile: { type: "string" },
   insecure: { type: "boolean", default: false },
   concurrency: { type: "string", default: "8" },
+  shard: { type: "string" },
   json: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const;
@@ -38,6 +41,8 @@ export const reconcileOptionsHelp = `  --repo DIR          the repository root (
                       ~/.docker/config.json, ~/.dockercfg)
   --insecure          skip TLS verification and fall back to plain HTTP for every registry
   --concurrency N     requests in flight per registry (default 8; a registry's config entry wins)
+  --shard I/N         plan only shard I of N: streams split by a stable hash, streams that
+                      resolve from one another kept together (a CI matrix runs one each)
   --json              one JSON document on stdout (schemas/plan.schema.json)
   -h, --help          show this help`;
 
@@ -48,6 +53,8 @@ export interface ReconcileValues {
   readonly authfile?: string | undefined;
   readonly insecure: boolean;
   readonly concurrency: string;
+  /** `i/n`: plan only that shard's streams and the triggers that follow them. */
+  readonly shard?: string | undefined;
   readonly json: boolean;
 }
 
@@ -70,6 +77,8 @@ export interface Reconciled {
    * copied these images (by digest) itself: no registry is asked.
    */
   readonly replan: (copied: readonly CopiedImage[]) => Plan;
+  /** With `--shard`: the shard, and whether it owns a stream (for cleaning up its branches). */
+  readonly shard?: { readonly shard: Shard; readonly owns: (ns: string, name: string) => boolean };
 }
 
 /** Loads the repository at `--repo`, prints its diagnostics (text mode), and plans it. */
@@ -80,6 +89,7 @@ export async function reconcile(
   now: () => Date,
 ): Promise<Reconciled> {
   concurrencyArgument(values.concurrency);
+  const shard = values.shard === undefined ? undefined : shardArgument(values.shard);
   const loaded = await loadRepositoryAt(values);
   const { model, diagnostics, configFile } = loaded;
   if (!values.json) {
@@ -87,12 +97,19 @@ export async function reconcile(
     const sources = new Map(files.map((f) => [f.path, f]));
     for (const d of diagnostics) out.stderr(renderDiagnostic(d, sources.get(d.file)) + "\n");
   }
-  const input = {
+  const valid = {
     streams: model.streams.filter((entry) => !hasErrorsIn(entry, diagnostics)),
     workloads: model.workloads.filter((entry) => !hasErrorsIn(entry, diagnostics)),
   };
+  const part = shard === undefined ? undefined : selectShard(valid.streams, valid.workloads, shard);
+  const input = part === undefined ? valid : { streams: part.streams, workloads: part.workloads };
   const planned = await planStreams(loaded, input, undefined, values, out, env, now);
-  return { loaded, diagnostics, ...planned };
+  return {
+    loaded,
+    diagnostics,
+    ...planned,
+    ...(shard === undefined || part === undefined ? {} : { shard: { shard, owns: part.owns } }),
+  };
 }
 
 /** How {@link planStreams} reaches the registries. */
@@ -160,6 +177,15 @@ function hasErrorsIn(
   return diagnostics.some(
     (d) => d.severity === "error" && d.file === file.path && d.line >= line && d.line <= endLine,
   );
+}
+
+/** `--shard I/N` as a Shard. */
+function shardArgument(text: string): Shard {
+  const shard = parseShard(text);
+  if (shard === undefined) {
+    throw new UsageError(`--shard must be I/N with 1 <= I <= N <= 1024, not "${text}"`);
+  }
+  return shard;
 }
 
 function registryInsecure(config: ResolvedConfig, all: boolean): (pullSpec: string) => boolean {

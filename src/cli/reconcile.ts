@@ -22,7 +22,7 @@ import { forgeSettings, forgeToken, gitTokenUsers } from "./forge-setup.ts";
 import { exitCodes, type Output } from "./output.ts";
 import { planExitCode } from "./plan-command.ts";
 import { planDocument, renderPlanTable } from "./plan-render.ts";
-import { publishBranch, publishPerStream } from "./reconcile-branches.ts";
+import { publishBranch, publishPerStream, runBranch } from "./reconcile-branches.ts";
 import { reconcileOptions, reconcileOptionsHelp } from "./reconcile-command.ts";
 import { renderPublishResult } from "./reconcile-render.ts";
 import { masker } from "./registry-command.ts";
@@ -130,7 +130,7 @@ export async function runReconcile(
     const context = { applied, workspace, kind, forge, base, env, values: run, dryRun, mask };
     const results = model.config.pullRequest.perStream
       ? await publishPerStream(context)
-      : [await publishBranch(context, applied.plan, model.config.pullRequest.branch, true)];
+      : [await publishBranch(context, applied.plan, runBranch(applied), true)];
     const view = { kind, dryRun, json: values.json, bodyFile: values["body-file"] };
     await report(applied, results, view, out, mask);
     return planExitCode(applied.plan, hasErrors(applied.reconciled.diagnostics), false);

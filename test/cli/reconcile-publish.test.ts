@@ -190,6 +190,32 @@ describe("reconcile with pullRequest.perStream", () => {
   });
 });
 
+describe("reconcile --shard", () => {
+  it("gives each shard its own branch, and each changed stream lands in exactly one", async (t) => {
+    const f = await fixture(t);
+    await push(t, f.registry, "docker.io/library/postgres:15", "pg15-b");
+    await push(t, f.registry, "quay.io/sclorg/ruby-33-c9s:latest", "ruby33-b");
+    const changed: string[] = [];
+    for (const shard of ["1/2", "2/2"]) {
+      const run = await reconcile(f, "--forge", "local", "--shard", shard);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      const name = `${branch}-shard-${shard.replace("/", "-of-")}`;
+      if ((await branchTip(f.bare, name, f.genv.env)) === undefined) continue;
+      const files = await git(f.bare, ["diff", "--name-only", `main...${name}`], f.genv.env);
+      changed.push(...files.trim().split("\n"));
+    }
+    assert.deepEqual(changed.sort(), [
+      "apps/payments/ledger-db.yaml",
+      "imagestreams/ruby.yaml",
+      "imagestreams/shared.yaml",
+    ]);
+    assert.equal(await branchTip(f.bare, branch, f.genv.env), undefined, "no unsharded branch");
+    const bad = await reconcile(f, "--forge", "local", "--shard", "3/2");
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--shard must be I\/N/);
+  });
+});
+
 describe("reconcile --forge github", () => {
   async function withGitHub(t: TestContext, extra = ""): Promise<{ f: Fixture; gh: GitHubServer }> {
     // The server's URL is known only once it listens: the config names it afterwards.
