@@ -135,6 +135,27 @@ describe("reconcile --forge local", () => {
     assert.match(dry.stdout, /\+\+\+ b?\/?apps\/payments\/ledger-db\.yaml/);
     assert.match(dry.stdout, /Title: Update shared\/postgresql:15/);
     assert.equal(await branchTip(f.bare, branch, f.genv.env), undefined);
+
+    const json = await reconcile(f, "--forge", "local", "--dry-run", "--json");
+    assert.equal(json.code, 0, json.stderr);
+    const document = JSON.parse(json.stdout) as {
+      forge: string;
+      dryRun: boolean;
+      publish: {
+        branch: string;
+        decision: { branch: { kind: string } };
+        title: string;
+        pushed: boolean;
+      }[];
+    };
+    assert.equal(document.forge, "local");
+    assert.equal(document.dryRun, true);
+    assert.deepEqual(
+      document.publish.map((p) => [p.branch, p.decision.branch.kind, p.pushed]),
+      [[branch, "push", false]],
+    );
+    assert.match(document.publish[0]?.title ?? "", /^Update shared\/postgresql:15/);
+    assert.equal(await branchTip(f.bare, branch, f.genv.env), undefined);
   });
 });
 
