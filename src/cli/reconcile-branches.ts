@@ -17,6 +17,7 @@ import { publishProposal, type PublishResult } from "../publish/publish.ts";
 import { isStreamBranch, splitPlanByStream, streamBranchPrefix } from "../publish/split-plan.ts";
 import { planEdits } from "../write/plan-edits.ts";
 import type { AppliedRun } from "./apply-run.ts";
+import { legacyFallbackPlatform } from "../registry/fetch-image-metadata.ts";
 import { openForge } from "./forge-setup.ts";
 import { repositoryClients } from "./repository-clients.ts";
 import { fileChanges, writeChanges } from "./write-files.ts";
@@ -33,8 +34,8 @@ export interface PublishContext {
   /** Replaces every credential of the run (registries, git, forge) in text. */
   readonly mask: (text: string) => string;
   readonly base: string;
-  readonly env: Env;
-  readonly values: Parameters<typeof repositoryClients>[1] & { readonly repo: string };
+  /** What the registries said of the images the run's tags move from and to, read once per run. */
+  readonly facts: ReadonlyMap<string, ImageFacts>;
   readonly dryRun: boolean;
 }
 
@@ -92,7 +93,7 @@ export async function publishBranch(
   branch: string,
   whole: boolean,
 ): Promise<PublishResult> {
-  const { applied, workspace, base, env, values, dryRun } = context;
+  const { applied, workspace, base, dryRun } = context;
   const { model } = applied.reconciled.loaded;
   const changes = whole
     ? applied.changes
@@ -105,7 +106,7 @@ export async function publishBranch(
   const proposal = proposalFromPlan({
     plan,
     files: changes.map((c) => ({ path: c.file.path, before: c.file.text, after: c.text })),
-    details: await imageFacts(plan, applied, values, env),
+    details: context.facts,
     branch,
     base,
     reproduce: "imagestream-gitops plan --repo .",
@@ -128,14 +129,18 @@ export async function publishBranch(
   }
 }
 
-/** Created time, platforms, size and labels of the images the tags move from and to. */
-async function imageFacts(
-  plan: Plan,
+/**
+ * Created time, platforms, size and labels of the images the plan's tags
+ * move from and to, with one registry client for the run. An image that
+ * cannot be read is a warning on stderr: the pull request shows it without.
+ */
+export async function observeRunFacts(
   applied: AppliedRun,
   values: Parameters<typeof repositoryClients>[1],
   env: Env,
-): Promise<Map<string, ImageFacts>> {
-  const specs = plan.streams.flatMap((s) =>
+  warn: (message: string) => void,
+): Promise<ReadonlyMap<string, ImageFacts>> {
+  const specs = applied.plan.streams.flatMap((s) =>
     s.tags
       .filter((t) => t.history !== "none" && t.next !== undefined && t.next.image !== "")
       .flatMap((t) => [t.next?.dockerImageReference, t.current?.dockerImageReference]),
@@ -145,12 +150,12 @@ async function imageFacts(
   const { loaded } = applied.reconciled;
   const clients = await repositoryClients(loaded, values, env, false);
   try {
-    const platform = parsePlatform(loaded.model.config.platform) ?? {
-      os: "linux",
-      architecture: "amd64",
-    };
+    const platform = parsePlatform(loaded.model.config.platform) ?? legacyFallbackPlatform;
     const observed = await observeImageFacts(wanted, (name) => clients.open(name, false), platform);
-    return new Map(observed.facts);
+    for (const failure of observed.failures) {
+      warn(`image details of ${failure.pullSpec} not read: ${failure.message}`);
+    }
+    return observed.facts;
   } finally {
     await clients.close();
   }

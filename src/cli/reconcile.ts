@@ -22,7 +22,12 @@ import { forgeSettings, forgeToken, gitTokenUsers } from "./forge-setup.ts";
 import { exitCodes, type Output } from "./output.ts";
 import { planExitCode } from "./plan-command.ts";
 import { planDocument, renderPlanTable } from "./plan-render.ts";
-import { publishBranch, publishPerStream, runBranch } from "./reconcile-branches.ts";
+import {
+  observeRunFacts,
+  publishBranch,
+  publishPerStream,
+  runBranch,
+} from "./reconcile-branches.ts";
 import { reconcileOptions, reconcileOptionsHelp } from "./reconcile-command.ts";
 import { renderPublishResult } from "./reconcile-render.ts";
 import { masker } from "./registry-command.ts";
@@ -127,7 +132,11 @@ export async function runReconcile(
     const { model } = applied.reconciled.loaded;
     const secrets = [gitToken, forge?.token].filter((t): t is string => t !== undefined);
     const mask = (text: string): string => masker(secrets)(applied.reconciled.mask(text));
-    const context = { applied, workspace, kind, forge, base, env, values: run, dryRun, mask };
+    const warn = (message: string): void => {
+      out.stderr(mask(`warning: ${message}\n`));
+    };
+    const facts = await observeRunFacts(applied, run, env, warn);
+    const context = { applied, workspace, kind, forge, base, facts, dryRun, mask };
     const results = model.config.pullRequest.perStream
       ? await publishPerStream(context)
       : [await publishBranch(context, applied.plan, runBranch(applied), true)];
@@ -191,10 +200,8 @@ async function configuredBase(
   repo: string,
   config: string | undefined,
 ): Promise<string | undefined> {
-  const file = config ?? ((await isDirectory(repo)) ? path.join(repo, configFileName) : undefined);
-  if (file === undefined || !(await exists(file))) return undefined;
-  const { config: resolved } = await loadRepositoryConfig(path.dirname(file), file);
-  return resolved.pullRequest.base;
+  if (config === undefined && !(await isDirectory(repo))) return undefined;
+  return (await configAt(repo, config)).pullRequest.base;
 }
 
 async function isDirectory(p: string): Promise<boolean> {
