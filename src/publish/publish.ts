@@ -98,7 +98,7 @@ export async function publishProposal(
     pullRequests: pullRequests.map((pr) => ({ ...pr, fingerprint: parseMarker(pr.body) })),
   });
   const shown = await asPushed(proposal, decision, remote, workspace);
-  const mask = settings.mask ?? ((text: string) => text);
+  const mask = maskOf(settings);
   const title = shown.fingerprint === "" ? "" : mask(renderTitle(shown));
   const maxLength = forge?.maxBodyLength ?? localBodyLength;
   const body = shown.fingerprint === "" ? "" : mask(renderPullRequestBody(shown, { maxLength }));
@@ -145,6 +145,11 @@ async function asPushed(
   return { ...proposal, files };
 }
 
+/** The settings' mask, or the identity. */
+function maskOf(settings: PublishSettings): (text: string) => string {
+  return settings.mask ?? ((text) => text);
+}
+
 /** Runs the branch step; returns the commit pushed, if any. */
 async function executeBranchStep(
   decision: PublishDecision,
@@ -158,7 +163,7 @@ async function executeBranchStep(
     leased(await workspace.deleteBranch(proposal.branch, step.expected), proposal.branch);
     return undefined;
   }
-  const message = (settings.mask ?? ((text: string) => text))(renderCommitMessage(proposal));
+  const message = maskOf(settings)(renderCommitMessage(proposal));
   if (settings.apiCommitter !== undefined) {
     const files = proposal.files.map((f) => ({ path: f.path, content: f.after }));
     const request = { branch: proposal.branch, baseSha: workspace.baseSha, message, files };
