@@ -27,9 +27,10 @@ const allowed: Readonly<Record<string, readonly string[]>> = {
   // DESIGN.md names registry among the leaves stages call: imports and mirrors need the client.
   execute: ["plan", "registry", ...leaves],
   publish: ["write", ...leaves],
-  cli: stagesAndLeaves,
+  // The one binary hosts the scheduled runner: `imagestream-gitops serve`.
+  cli: ["serve", ...stagesAndLeaves],
   action: ["cli", ...stagesAndLeaves],
-  serve: stagesAndLeaves,
+  serve: ["reconcile", ...stagesAndLeaves],
 };
 
 /** Modules that do I/O; every other file under these layers must not. */

@@ -12,12 +12,25 @@ const out = {
 
 // On SIGINT or SIGTERM (a CI job cancelled), undo what is held (a temporary
 // work tree registered in the user's checkout), then exit as the signal would.
+// A command that took over the stop (serve) gets the first signal instead,
+// as an abort: it ends after its current step and returns; a second signal
+// exits as above.
 const cleanups = new Set<() => Promise<void>>();
+const stopRequest = new AbortController();
+let stopTakenOver = false;
+let exiting = false;
 for (const [signal, number] of [
   ["SIGINT", 2],
   ["SIGTERM", 15],
 ] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (stopTakenOver && !stopRequest.signal.aborted) {
+      stopRequest.abort(signal);
+      return;
+    }
+    // Another signal while cleaning up: exit now, as the default handler would.
+    if (exiting) process.exit(128 + number);
+    exiting = true;
     void Promise.allSettled([...cleanups].map((cleanup) => cleanup())).then(() =>
       process.exit(128 + number),
     );
@@ -26,6 +39,12 @@ for (const [signal, number] of [
 
 process.exitCode = await run(process.argv.slice(2), out, {
   cleanups,
+  stop: {
+    takeOver: () => {
+      stopTakenOver = true;
+      return stopRequest.signal;
+    },
+  },
   env: process.env,
   debug: process.env["ISG_DEBUG"] !== undefined,
   terminal: {

@@ -25,6 +25,19 @@ export interface RunContext {
    * while it holds the resource and deletes it after.
    */
   readonly cleanups?: Set<() => Promise<void>>;
+  /** Lets a long-running command stop gracefully on SIGINT and SIGTERM. */
+  readonly stop?: StopControl;
+}
+
+/** The process's stop request, for a command that would rather finish its step than exit. */
+export interface StopControl {
+  /**
+   * From this call on, the first SIGINT or SIGTERM aborts the returned
+   * signal (its reason is the signal's name) instead of running the
+   * cleanups and exiting; the command is expected to end its current step
+   * and return. A second signal exits as for any other command.
+   */
+  readonly takeOver: () => AbortSignal;
 }
 
 interface LoadedCommand {
