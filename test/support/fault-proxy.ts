@@ -2,7 +2,7 @@
  * A reverse proxy on 127.0.0.1 in front of a real registry that injects
  * faults the registry cannot be made to produce: dropped connections,
  * scripted statuses, truncated or corrupted bodies, missing headers and
- * scripted answers (schema 1 manifests, paginated tag lists), and caps on
+ * scripted answers (schema 1 manifests, paginated tag lists), delays, and caps on
  * request bodies. Rules match a method, a path pattern and optionally a
  * body size, and apply to the first N matching requests, or to all;
  * anything unmatched is forwarded unchanged. Every request is
@@ -18,6 +18,7 @@ import http, {
 import https from "node:https";
 import type { Socket } from "node:net";
 import type { TestContext } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Agent } from "undici";
 import { forwardTo, readAll, type UpstreamResponse } from "./forward.ts";
 
@@ -61,6 +62,8 @@ export type Fault =
   | { readonly kind: "truncate"; readonly bytes: number }
   /** Forward and flip the low bit of the body's byte at `offset` (default: the middle); headers unchanged. */
   | { readonly kind: "corrupt"; readonly offset?: number }
+  /** Wait `ms`, then forward unchanged: a slow registry, to make a run last. */
+  | { readonly kind: "delay"; readonly ms: number }
   /** Forward without the response header `header`. */
   | { readonly kind: "dropHeader"; readonly header: string }
   /** Forward, then answer with `response`, or with what it computes from the upstream's answer. */
@@ -195,6 +198,7 @@ async function answer(
   fault: Exclude<Fault, { kind: "reset" }> | undefined,
 ): Promise<void> {
   const body = await readAll(req);
+  if (fault?.kind === "delay") await sleep(fault.ms);
   if (fault?.kind === "status") {
     send(res, request.method, { ...fault, headers: fault.headers ?? {} }, fault.body ?? "");
     return;
@@ -208,6 +212,7 @@ async function answer(
   });
   switch (fault?.kind) {
     case undefined:
+    case "delay":
       send(res, request.method, upstream, upstream.body);
       return;
     case "truncate":
