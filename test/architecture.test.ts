@@ -27,9 +27,11 @@ const allowed: Readonly<Record<string, readonly string[]>> = {
   // DESIGN.md names registry among the leaves stages call: imports and mirrors need the client.
   execute: ["plan", "registry", ...leaves],
   publish: ["write", ...leaves],
-  cli: stagesAndLeaves,
-  action: ["cli", ...stagesAndLeaves],
-  serve: stagesAndLeaves,
+  // The run's composition, which every entry point shares: stages wired to their ports.
+  reconcile: stagesAndLeaves,
+  cli: ["reconcile", ...stagesAndLeaves],
+  action: ["reconcile", ...stagesAndLeaves],
+  serve: ["reconcile", ...stagesAndLeaves],
 };
 
 /** Modules that do I/O; every other file under these layers must not. */
