@@ -27,9 +27,11 @@ const allowed: Readonly<Record<string, readonly string[]>> = {
   // DESIGN.md names registry among the leaves stages call: imports and mirrors need the client.
   execute: ["plan", "registry", ...leaves],
   publish: ["write", ...leaves],
+  // The run's composition, which every entry point shares: stages wired to their ports.
+  reconcile: stagesAndLeaves,
   // The one binary hosts the scheduled runner: `imagestream-gitops serve`.
-  cli: ["serve", ...stagesAndLeaves],
-  action: ["cli", ...stagesAndLeaves],
+  cli: ["reconcile", "serve", ...stagesAndLeaves],
+  action: ["reconcile", ...stagesAndLeaves],
   serve: ["reconcile", ...stagesAndLeaves],
 };
 
