@@ -113,6 +113,22 @@ const commands: Readonly<Record<string, Command>> = {
       };
     },
   },
+  serve: {
+    summary: "run reconcile on a cron schedule, with JSON logs, /healthz and /metrics",
+    load: async () => {
+      const m = await import("../serve/serve-command.ts");
+      return {
+        run: (args, out, context) =>
+          m.runServe(args, out.stderr, out.stdout, {
+            env: context.env,
+            now: context.now ?? (() => new Date()),
+            cleanups: context.cleanups,
+            ...(context.stop === undefined ? {} : { takeOverStop: context.stop.takeOver }),
+          }),
+        help: m.serveHelp,
+      };
+    },
+  },
   tag: {
     summary: "set or delete a spec tag in the repository, as 'oc tag' does, and import it",
     load: async () => {

@@ -1,0 +1,100 @@
+/**
+ * One scheduled run: reconcileRepository with the runner's stop signal and
+ * a JSON run log, its outcome summed up as the runner counts it. Texts come
+ * from the outcome and the run log, which are masked already.
+ */
+import type { Diagnostic } from "../model/diagnostic.ts";
+import type { PublishResult } from "../publish/publish.ts";
+import {
+  reconcileRepository,
+  type ReconcileOutcome,
+  type ReconcileRequest,
+  type RunIo,
+} from "../reconcile/reconcile-repository.ts";
+import type { RunLog } from "../reconcile/run-log.ts";
+import type { JsonLog } from "./json-log.ts";
+import type { ReconcileOnce, RunSummary } from "./runner.ts";
+
+/** What every run shares: the environment, the clock and the cleanups of the process. */
+export type RunEnvironment = Pick<RunIo, "env" | "now" | "cleanups">;
+
+/** A {@link ReconcileOnce} reconciling `request` with `io` each time it is called. */
+export function reconcileOnceWith(request: ReconcileRequest, io: RunEnvironment): ReconcileOnce {
+  return async (signal, log) => {
+    const outcome = await reconcileRepository(request, { ...io, signal, log: runLog(log) });
+    return summarize(outcome);
+  };
+}
+
+/** The run log as JSON lines: a diagnostic is one line with its position and code. */
+export function runLog(log: JsonLog): RunLog {
+  return {
+    info: (message) => {
+      log.info(message);
+    },
+    warn: (message) => {
+      log.warn(message);
+    },
+    diagnostics: (diagnostics) => {
+      for (const d of diagnostics) {
+        (d.severity === "error" ? log.error : log.warn)(d.message, diagnosticFields(d));
+      }
+    },
+  };
+}
+
+/** An outcome as the runner counts and logs it. */
+export function summarize(outcome: ReconcileOutcome): RunSummary {
+  const registryRequests = Object.values(outcome.registries).reduce<number>(
+    (sum, stats) => sum + requestsOf(stats),
+    0,
+  );
+  return {
+    exitCode: outcome.exitCode,
+    stopped: outcome.stopped,
+    changesProposed: outcome.publish.filter(proposed).length,
+    registryRequests,
+    details: {
+      dryRun: outcome.dryRun,
+      forge: outcome.forge,
+      plan: outcome.plan.summary,
+      files: outcome.changes.map((c) => c.file.path),
+      publish: outcome.publish.map(publishFields),
+      timings: outcome.timings,
+    },
+  };
+}
+
+/** A branch pushed, or a pull request opened or updated, is a change proposed. */
+function proposed(result: PublishResult): boolean {
+  const action = result.pullRequest?.action;
+  return result.pushed || action === "created" || action === "updated";
+}
+
+function publishFields(result: PublishResult): Record<string, unknown> {
+  return {
+    branch: result.branch,
+    base: result.base,
+    pushed: result.pushed,
+    ...(result.commit === undefined ? {} : { commit: result.commit }),
+    ...(result.pullRequest === undefined ? {} : { pullRequest: result.pullRequest }),
+    ...(result.decision.held === undefined ? {} : { held: result.decision.held.rule }),
+    ...(result.warnings.length === 0 ? {} : { warnings: result.warnings }),
+  };
+}
+
+function diagnosticFields(d: Diagnostic): Record<string, unknown> {
+  return {
+    code: d.code,
+    file: d.file,
+    line: d.line,
+    col: d.col,
+    ...(d.hint === undefined ? {} : { hint: d.hint }),
+  };
+}
+
+/** A registry's request count (HostStats.requests); 0 for anything else. */
+function requestsOf(stats: unknown): number {
+  const requests = (stats as { requests?: unknown } | null)?.requests;
+  return typeof requests === "number" ? requests : 0;
+}
