@@ -22,6 +22,7 @@ export type RunEnvironment = Pick<RunIo, "env" | "now" | "cleanups">;
 export function reconcileOnceWith(request: ReconcileRequest, io: RunEnvironment): ReconcileOnce {
   return async (signal, log) => {
     const outcome = await reconcileRepository(request, { ...io, signal, log: runLog(log) });
+    logImportFailures(outcome, log);
     return summarize(outcome);
   };
 }
@@ -63,6 +64,33 @@ export function summarize(outcome: ReconcileOutcome): RunSummary {
       timings: outcome.timings,
     },
   };
+}
+
+/** One error line per failed import (DESIGN.md: one JSON line per error, with its code). */
+export function logImportFailures(outcome: ReconcileOutcome, log: JsonLog): void {
+  for (const stream of outcome.plan.streams) {
+    const at = {
+      stream: `${stream.namespace}/${stream.name}`,
+      file: stream.file,
+      line: stream.line,
+    };
+    const failures = [
+      ...stream.tags.map((t) => ({ tag: t.tag, failure: t.failure })),
+      {
+        repository: stream.repositoryImport?.repository,
+        failure: stream.repositoryImport?.failure,
+      },
+    ];
+    for (const { failure, ...which } of failures) {
+      if (failure === undefined) continue;
+      log.error("import failed", {
+        ...at,
+        ...which,
+        code: failure.reason,
+        error: outcome.mask(failure.message),
+      });
+    }
+  }
 }
 
 /** A branch pushed, or a pull request opened or updated, is a change proposed. */

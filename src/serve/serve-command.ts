@@ -6,6 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
+import { parseShard } from "../plan/shard.ts";
 import { forgeKinds, type ForgeKind } from "../publish/forge/forge.ts";
 import type { ReconcileRequest } from "../reconcile/reconcile-repository.ts";
 import { configAt, isDirectory } from "../reconcile/repository-config.ts";
@@ -92,14 +93,18 @@ export async function runServe(
     return 0;
   }
   const request = reconcileRequest(values);
+  const reconcileOnce = reconcileOnceWith(request, context);
+  if (values.once) {
+    const log = jsonLog(stderr);
+    return runOnce(reconcileOnce, log, context.takeOverStop?.() ?? neverStopped());
+  }
   const listen = parseListen(values.listen);
   const schedule = await scheduleOf(values);
-  const log = jsonLog(stderr, context.now);
-  const reconcileOnce = reconcileOnceWith(request, context);
-  const stop = context.takeOverStop?.() ?? new AbortController().signal;
-  if (values.once) return runOnce(reconcileOnce, log, stop);
+  // Logs and ticks follow the real clock; context.now only stamps status items.
+  const log = jsonLog(stderr);
+  const stop = context.takeOverStop?.() ?? neverStopped();
   try {
-    return await serve({ schedule, listen }, { reconcileOnce, log, stop, now: context.now });
+    return await serve({ schedule, listen }, { reconcileOnce, log, stop });
   } catch (err) {
     if ((err as { code?: unknown }).code === "EADDRINUSE") {
       throw new UsageError(`--listen ${values.listen}: the address is in use`);
@@ -120,7 +125,7 @@ function reconcileRequest(values: Values): ReconcileRequest {
     authfile: values.authfile,
     insecure: values.insecure,
     concurrency: positive("--concurrency", values.concurrency),
-    shard: values.shard,
+    shard: shardArgument(values.shard),
     dryRun: values["dry-run"],
   };
 }
@@ -157,6 +162,18 @@ async function runOnce(
   } finally {
     stop.removeEventListener("abort", onStop);
   }
+}
+
+function neverStopped(): AbortSignal {
+  return new AbortController().signal;
+}
+
+/** Checked once here, not at every tick: a bad --shard is a usage error, not a failing run. */
+function shardArgument(text: string | undefined): string | undefined {
+  if (text !== undefined && parseShard(text) === undefined) {
+    throw new UsageError(`--shard must be I/N with 1 <= I <= N <= 1024, not "${text}"`);
+  }
+  return text;
 }
 
 function parseForge(value: string | undefined): ForgeKind | undefined {

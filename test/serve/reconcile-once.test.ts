@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { PublishResult } from "../../src/publish/publish.ts";
 import type { ReconcileOutcome } from "../../src/reconcile/reconcile-repository.ts";
-import { runLog, summarize } from "../../src/serve/reconcile-once.ts";
-import { planAgainst } from "../support/plan-fixture.ts";
+import { logImportFailures, runLog, summarize } from "../../src/serve/reconcile-once.ts";
+import { planAgainst, streamsOf } from "../support/plan-fixture.ts";
 import { memoryLog } from "./fakes.ts";
 
 function result(
@@ -31,13 +31,14 @@ function result(
 function outcome(
   publish: readonly PublishResult[],
   registries: Record<string, unknown>,
+  plan = planAgainst([], { images: {} }).plan,
 ): ReconcileOutcome {
   return {
     exitCode: 0,
     stopped: false,
     forge: "github",
     dryRun: false,
-    plan: planAgainst([], { images: {} }).plan,
+    plan,
     diagnostics: [],
     changes: [],
     publish,
@@ -125,6 +126,43 @@ describe("runLog", () => {
         line: 3,
         col: 5,
         hint: "remove one",
+      },
+    ]);
+  });
+});
+
+describe("logImportFailures", () => {
+  it("writes one error line per failed import, with the stream, tag, reason and masked message", () => {
+    const streams = streamsOf(`apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata: {name: app, namespace: demo}
+spec:
+  tags:
+    - name: "1"
+      from: {kind: DockerImage, name: quay.io/o/a:1}
+`);
+    const { plan } = planAgainst(streams, {
+      images: {
+        "quay.io/o/a:1": {
+          kind: "error",
+          failure: { reason: "Unauthorized", message: "token s3cret refused" },
+        },
+      },
+    });
+    const logged = memoryLog(() => new Date(0));
+    const masked = { ...outcome([], {}, plan), mask: (t: string) => t.replace("s3cret", "***") };
+    logImportFailures(masked, logged.log);
+    assert.deepEqual(logged.lines, [
+      {
+        time: "1970-01-01T00:00:00.000Z",
+        level: "error",
+        msg: "import failed",
+        stream: "demo/app",
+        file: "streams.yaml",
+        line: 1,
+        tag: "1",
+        code: "Unauthorized",
+        error: "token *** refused",
       },
     ]);
   });
