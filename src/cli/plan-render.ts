@@ -1,16 +1,12 @@
 /**
  * A Plan for people: one table row per tag (stream, tag, action, old, new,
- * reason), the repository imports, and a one-line summary; and for
- * machines: the JSON document schemas/plan.schema.json describes. Pure.
+ * reason), the repository imports, and a one-line summary. Pure. The
+ * JSON document for machines is model/plan-document.ts.
  */
-import type { Diagnostic } from "../model/diagnostic.ts";
 import type { Plan, TagAction, TagPlan } from "../model/plan.ts";
 import { renderMirrors } from "./mirror-render.ts";
 import { alignColumns } from "./columns.ts";
 import { renderTriggers } from "./trigger-render.ts";
-
-/** The version of the JSON document's shape. */
-export const planJsonVersion = 1;
 
 /** `sha256:3fad34e6a244…` → `3fad34e6a244`, as docker shows image IDs. */
 export function shortDigest(digest: string | undefined): string {
@@ -78,23 +74,4 @@ export function renderSummaryLine(plan: Plan): string {
     .filter(([action]) => plan.summary[action] > 0)
     .map(([action, words]) => `${String(plan.summary[action])} ${words}`);
   return `Plan: ${parts.length === 0 ? "no tags" : parts.join(", ")}.`;
-}
-
-/** The JSON document of a plan (schemas/plan.schema.json). */
-export function planDocument(
-  plan: Plan,
-  diagnostics: readonly Diagnostic[],
-  registries: Record<string, unknown>,
-): Record<string, unknown> {
-  return {
-    version: planJsonVersion,
-    time: plan.time,
-    summary: plan.summary,
-    streams: plan.streams,
-    triggerSummary: plan.triggerSummary,
-    workloads: plan.workloads,
-    mirrors: plan.mirrors,
-    diagnostics,
-    registries,
-  };
 }
