@@ -3,7 +3,8 @@
  * reason), the repository imports, and a one-line summary. Pure. The
  * JSON document for machines is model/plan-document.ts.
  */
-import type { Plan, TagAction, TagPlan } from "../model/plan.ts";
+import type { Plan, TagPlan } from "../model/plan.ts";
+import { renderSummaryLine } from "../model/plan-summary-line.ts";
 import { renderMirrors } from "./mirror-render.ts";
 import { alignColumns } from "./columns.ts";
 import { renderTriggers } from "./trigger-render.ts";
@@ -54,24 +55,4 @@ export function renderPlanTable(plan: Plan): string {
   const triggers = renderTriggers(plan);
   const mirrors = renderMirrors(plan);
   return `${lines.join("\n")}\n\n${renderSummaryLine(plan)}\n${mirrors === "" ? "" : `\n${mirrors}`}${triggers === "" ? "" : `\n${triggers}`}`;
-}
-
-const summaryWords: readonly [TagAction, string][] = [
-  ["import", "to import"],
-  ["follow", "to follow"],
-  ["resolve", "to resolve"],
-  ["reference", "to record as references"],
-  ["record", "to record their source"],
-  ["skip", "held back"],
-  ["fail", "failed"],
-  ["status-only", "status-only"],
-  ["unchanged", "unchanged"],
-];
-
-/** `Plan: 2 to import, 1 to follow, 7 unchanged.` */
-export function renderSummaryLine(plan: Plan): string {
-  const parts = summaryWords
-    .filter(([action]) => plan.summary[action] > 0)
-    .map(([action, words]) => `${String(plan.summary[action])} ${words}`);
-  return `Plan: ${parts.length === 0 ? "no tags" : parts.join(", ")}.`;
 }
