@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { ReconcilerError } from "../errors.ts";
 import { runGit, type GitCommandContext } from "../publish/git/git-command.ts";
-import type { GitEnvironment } from "../publish/git/git-environment.ts";
+import { buildGitEnvironment, type GitEnvironment } from "../publish/git/git-environment.ts";
 
 /** Where the demo's parts are, all under `root`. */
 export interface DemoRepository {
@@ -101,7 +101,9 @@ export function demoTempRoot(env: Readonly<Record<string, string | undefined>>):
 /**
  * `env` without GIT_* and ISG_* variables, reading no global or system git
  * config: the user's `commit.gpgsign`, hooks, templates or a token must not
- * reach a sandbox of made-up content. Commits are by a demo identity.
+ * reach a sandbox of made-up content. Commits are by a demo identity; editor
+ * and pager variables are dropped and prompts are off, as for every git
+ * command of the tool.
  */
 export function gitEnvironment(
   env: Readonly<Record<string, string | undefined>>,
@@ -111,13 +113,16 @@ export function gitEnvironment(
     (e): e is [string, string] =>
       e[1] !== undefined && !e[0].startsWith("GIT_") && !e[0].startsWith("ISG_"),
   );
-  return {
-    ...Object.fromEntries(kept),
-    GIT_CONFIG_GLOBAL: path.join(root, "gitconfig"),
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_AUTHOR_NAME: "imagestream-gitops demo",
-    GIT_AUTHOR_EMAIL: "demo@example.com",
-    GIT_COMMITTER_NAME: "imagestream-gitops demo",
-    GIT_COMMITTER_EMAIL: "demo@example.com",
-  };
+  return buildGitEnvironment(
+    {
+      ...Object.fromEntries(kept),
+      GIT_CONFIG_GLOBAL: path.join(root, "gitconfig"),
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_AUTHOR_NAME: "imagestream-gitops demo",
+      GIT_AUTHOR_EMAIL: "demo@example.com",
+      GIT_COMMITTER_NAME: "imagestream-gitops demo",
+      GIT_COMMITTER_EMAIL: "demo@example.com",
+    },
+    undefined,
+  );
 }
