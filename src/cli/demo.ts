@@ -10,6 +10,7 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runGit } from "../publish/git/git-command.ts";
 import {
@@ -62,7 +63,8 @@ export async function runDemo(
     return exitCodes.ok;
   }
   const started = performance.now();
-  const examples = await findExamples(import.meta.dirname);
+  // import.meta.dirname needs Node 20.11; the package supports every Node 20.
+  const examples = await findExamples(path.dirname(fileURLToPath(import.meta.url)));
   const root = await makeDemoRoot(demoTempRoot(env));
   const remove = (): Promise<void> => rm(root, { recursive: true, force: true });
   cleanups?.add(remove);
