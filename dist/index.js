@@ -73810,6 +73810,26 @@ var Limiter = class {
   }
 };
 
+// src/registry/oci-layout/layout-error.ts
+var OciLayoutError = class extends ReconcilerError {
+  reason;
+  /** The layout's directory (absolute). */
+  path;
+  constructor(reason, path19, message, options2) {
+    super("OCI_LAYOUT", `oci:${path19}: ${message}`, options2);
+    this.reason = reason;
+    this.path = path19;
+  }
+};
+function isLayoutNotFound(err) {
+  return err instanceof OciLayoutError && (err.reason === "MANIFEST_UNKNOWN" || err.reason === "BLOB_UNKNOWN");
+}
+
+// src/registry/not-found.ts
+function isNotFound(err) {
+  return err instanceof RegistryError && err.status === 404 || isLayoutNotFound(err);
+}
+
 // src/execute/import-failure.ts
 function importFailure(from, err) {
   const ref = normalized(from);
@@ -73820,6 +73840,8 @@ function importFailure(from, err) {
       message: `the repository ${repositoryOf(ref)} is HTTP only and requires the insecure flag to import`
     };
   }
+  if (isNotFound(err) || err instanceof OciLayoutError && err.reason === "LAYOUT_MISSING")
+    return { reason: "NotFound", message: `dockerimage.image.openshift.io "${ref}" not found` };
   if (err instanceof RegistryError) {
     const codes = new Set(err.ociErrors.map((e) => e.code));
     if (err.status === 404 || codes.has("MANIFEST_UNKNOWN") || codes.has("NAME_UNKNOWN"))
@@ -75863,21 +75885,6 @@ import { mkdir as mkdir3, open as open3, rename as rename3, rm as rm3, stat as s
 import path3 from "node:path";
 import { pipeline as pipelineCallback, Readable } from "node:stream";
 import { pipeline as pipeline3 } from "node:stream/promises";
-
-// src/registry/oci-layout/layout-error.ts
-var OciLayoutError = class extends ReconcilerError {
-  reason;
-  /** The layout's directory (absolute). */
-  path;
-  constructor(reason, path19, message, options2) {
-    super("OCI_LAYOUT", `oci:${path19}: ${message}`, options2);
-    this.reason = reason;
-    this.path = path19;
-  }
-};
-function isLayoutNotFound(err) {
-  return err instanceof OciLayoutError && (err.reason === "MANIFEST_UNKNOWN" || err.reason === "BLOB_UNKNOWN");
-}
 
 // src/registry/oci-layout/layout-files.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
@@ -85014,11 +85021,6 @@ function syntheticManifest(upload, sourceJson) {
     bytes,
     json: { ...sourceJson, ...JSON.parse(bytes.toString("utf8")) }
   };
-}
-
-// src/registry/not-found.ts
-function isNotFound(err) {
-  return err instanceof RegistryError && err.status === 404 || isLayoutNotFound(err);
 }
 
 // src/execute/mirror/not-found.ts
