@@ -9,6 +9,8 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, it, type TestContext } from "node:test";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import planSchema from "../../schemas/plan.schema.json" with { type: "json" };
 import { push, served } from "../support/examples-registry.ts";
 import { GitHubServer } from "../support/github-server.ts";
 import { startGitHttpServer } from "../support/git-http-server.ts";
@@ -105,6 +107,7 @@ describe("reconcile --forge local", () => {
     const document = JSON.parse(json.stdout) as {
       forge: string;
       dryRun: boolean;
+      timings: Record<string, number>;
       publish: {
         branch: string;
         decision: { branch: { kind: string } };
@@ -119,6 +122,13 @@ describe("reconcile --forge local", () => {
       [[branch, "push", false]],
     );
     assert.match(document.publish[0]?.title ?? "", /^Update shared\/postgresql:15/);
+    const validate = new Ajv2020({ strict: false }).compile(planSchema);
+    assert.ok(validate(document), JSON.stringify(validate.errors));
+    assert.deepEqual(
+      Object.keys(document.timings),
+      ["load", "plan", "facts", "publish"],
+      "a dry run copies and writes nothing",
+    );
     assert.equal(await branchTip(f.bare, branch, f.genv.env), undefined);
   });
 });
