@@ -97,9 +97,10 @@ describe("runAction", () => {
   it("an invalid repository: one annotation per diagnostic, then one failure with the count", async (t) => {
     const r = await run(t, { "s.yaml": stream("quay.io/UPPER/app:1") }, { command: "plan" });
     const errors = r.calls.filter((c) => c.kind === "error");
-    assert.equal(errors.length, 1);
-    assert.equal(errors[0]?.properties?.file, "s.yaml");
-    assert.equal(errors[0]?.properties?.title, "INVALID_REFERENCE");
+    assert.deepEqual(
+      errors.map((e) => [e.properties?.file, e.properties?.title]),
+      [["s.yaml", "INVALID_REFERENCE"]],
+    );
     assert.deepEqual(
       r.calls.filter((c) => c.kind === "failed").map((c) => c.text),
       ["plan: 1 error in 1 file: see the annotations"],
