@@ -96,6 +96,8 @@ describe("architecture", async () => {
             targetLayer === layer || permitted.includes(targetLayer),
             `${file} imports ${specifier}: ${layer} may not import ${targetLayer}`,
           );
+        } else if (specifier.startsWith("@actions/")) {
+          assert.equal(layer, "action", `${file} imports ${specifier}: only src/action may`);
         } else if ((pureLayers.has(layer) && !ioModules.has(file)) || purePublishFiles.has(file)) {
           assert.doesNotMatch(specifier, ioSpecifiers, `${file} is pure but imports ${specifier}`);
         }

@@ -13,7 +13,8 @@ import { reconcileRepository, type ReconcileOutcome } from "../reconcile/reconci
 import { patch } from "../reconcile/write-files.ts";
 import { cliLog } from "./cli-log.ts";
 import type { Output } from "./output.ts";
-import { planDocument, renderPlanTable } from "./plan-render.ts";
+import { planDocument } from "../model/plan-document.ts";
+import { renderPlanTable } from "./plan-render.ts";
 import { reconcileOptions, reconcileOptionsHelp } from "./reconcile-command.ts";
 import { renderPublishResult } from "./reconcile-render.ts";
 import { concurrencyArgument } from "./registry-command.ts";
