@@ -43,5 +43,16 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The Actions toolkit belongs to the Action alone: the CLI and the
+    // scheduled runner must never call an Actions-only API.
+    files: ["src/cli/**/*.ts", "src/serve/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@actions/*"], message: "only src/action may use @actions/*" }] },
+      ],
+    },
+  },
   { files: ["eslint.config.js"], ...tseslint.configs.disableTypeChecked },
 );

@@ -27,9 +27,11 @@ const allowed: Readonly<Record<string, readonly string[]>> = {
   // DESIGN.md names registry among the leaves stages call: imports and mirrors need the client.
   execute: ["plan", "registry", ...leaves],
   publish: ["write", ...leaves],
-  cli: stagesAndLeaves,
-  action: ["cli", ...stagesAndLeaves],
-  serve: stagesAndLeaves,
+  // The run's composition, which every entry point shares: stages wired to their ports.
+  reconcile: stagesAndLeaves,
+  cli: ["reconcile", ...stagesAndLeaves],
+  action: ["reconcile", ...stagesAndLeaves],
+  serve: ["reconcile", ...stagesAndLeaves],
 };
 
 /** Modules that do I/O; every other file under these layers must not. */
@@ -93,6 +95,8 @@ describe("architecture", async () => {
             targetLayer === layer || permitted.includes(targetLayer),
             `${file} imports ${specifier}: ${layer} may not import ${targetLayer}`,
           );
+        } else if (specifier.startsWith("@actions/")) {
+          assert.equal(layer, "action", `${file} imports ${specifier}: only src/action may`);
         } else if ((pureLayers.has(layer) && !ioModules.has(file)) || purePublishFiles.has(file)) {
           assert.doesNotMatch(specifier, ioSpecifiers, `${file} is pure but imports ${specifier}`);
         }

@@ -10,11 +10,13 @@
 import { parseArgs } from "node:util";
 import { hasErrors } from "../model/diagnostic.ts";
 import { exitCodes, type Output } from "./output.ts";
-import { planExitCode } from "./plan-command.ts";
-import { planDocument, renderPlanTable } from "./plan-render.ts";
-import { reconcileOptions, reconcileOptionsHelp } from "./reconcile-command.ts";
-import { patch, writeChanges } from "./write-files.ts";
-import { applyRun } from "./apply-run.ts";
+import { planExitCode } from "../reconcile/exit-codes.ts";
+import { planDocument } from "../model/plan-document.ts";
+import { renderPlanTable } from "./plan-render.ts";
+import { cliLog } from "./cli-log.ts";
+import { planRequest, reconcileOptions, reconcileOptionsHelp } from "./reconcile-command.ts";
+import { patch, writeChanges } from "../reconcile/write-files.ts";
+import { applyRun } from "../reconcile/apply-run.ts";
 
 /** The command's help text. */
 export const applyHelp = `Usage: imagestream-gitops apply [--repo DIR] [--dry-run] [--json] [options]
@@ -60,7 +62,13 @@ export async function runApply(
     return exitCodes.ok;
   }
   const dryRun = values["dry-run"];
-  const { reconciled, plan, registries, changes } = await applyRun(values, out, env, now, dryRun);
+  const { reconciled, plan, registries, changes } = await applyRun(
+    planRequest(values),
+    cliLog(out, values.json),
+    env,
+    now,
+    dryRun,
+  );
   const { diagnostics, mask, loaded } = reconciled;
   if (!dryRun) await writeChanges(loaded.model.root, changes);
   if (values.json) {

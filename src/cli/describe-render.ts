@@ -6,7 +6,7 @@
  * newest first, each item's age as kubectl prints ages. Pure: the clock's
  * reading is an argument.
  */
-import { humanDuration } from "./human-duration.ts";
+import { humanDuration } from "../reconcile/human-duration.ts";
 import { alignColumns } from "./columns.ts";
 import { humanSize, keyValueLines } from "./inspect-render.ts";
 import {

@@ -20,10 +20,11 @@ import { isIndex } from "../registry/media-types.ts";
 import { renderDescription } from "./describe-render.ts";
 import { withManifest } from "./inspect.ts";
 import { exitCodes, type Output } from "./output.ts";
-import { concurrencyArgument, masker, referenceError } from "./registry-command.ts";
-import { setUpRegistry, type RegistrySetup } from "./registry-setup.ts";
+import { masker } from "../reconcile/mask.ts";
+import { concurrencyArgument, referenceError } from "./registry-command.ts";
+import { setUpRegistry, type RegistrySetup } from "../reconcile/registry-setup.ts";
 import { renderDiagnostic } from "./render-diagnostics.ts";
-import { loadRepositoryAt } from "./repository-dir.ts";
+import { loadRepositoryAt } from "../reconcile/repository-dir.ts";
 import {
   describeStream,
   type DescribedImage,
@@ -124,6 +125,7 @@ export async function runDescribe(
         model.config,
         values.config === undefined ? model.root : path.dirname(path.resolve(values.config)),
         env,
+        process.cwd(),
       )
     : undefined;
   try {

@@ -10,12 +10,12 @@ import type { Descriptor, Platform } from "../registry/manifest.ts";
 import type { OpenedRepository } from "../registry/open-repository.ts";
 import { exitCodes, type Output } from "./output.ts";
 import {
-  masker,
   openRegistryCommand,
   referenceError,
   registryCommandOptions,
   type ReferenceError,
 } from "./registry-command.ts";
+import { masker } from "../reconcile/mask.ts";
 
 /** The command's help text. */
 export const digestHelp = `Usage: imagestream-gitops digest REF... [options]

@@ -36,7 +36,7 @@ import {
   type Focus,
   type StreamSpecEdits,
 } from "./stream-edit-command.ts";
-import { createFile } from "./write-files.ts";
+import { createFile } from "../reconcile/write-files.ts";
 
 /** The command's help text. */
 export const importImageHelp = `Usage: imagestream-gitops import-image STREAM[:TAG] [options]
@@ -131,10 +131,9 @@ export async function runImportImage(
   }
   const entry = findStream(loaded.model.streams, namespace, stream);
   const key = streamKey(entry);
-  const registry = { ...values, insecure: false, json: false };
   if (flags.all) {
     const { focus, forced } = allTags(entry, flags);
-    const plan = await planFocus(loaded, new Map([[key, focus]]), forced, registry, out, env, now);
+    const plan = await planFocus(loaded, new Map([[key, focus]]), forced, values, out, env, now);
     return finish(loaded, [], plan, out);
   }
   const { spec, edit } = tagToImport(entry, tag, flags);
@@ -142,7 +141,7 @@ export async function runImportImage(
     loaded,
     new Map([[key, { tags: [spec] }]]),
     { tags: new Set([`${key}:${spec.name}`]) },
-    registry,
+    values,
     out,
     env,
     now,

@@ -31,12 +31,12 @@ import { listReferrersByTag } from "../registry/tag-referrers.ts";
 import { renderInspectResult } from "./inspect-render.ts";
 import { exitCodes, type Output } from "./output.ts";
 import {
-  masker,
   openRegistryCommand,
   referenceError,
   registryCommandOptions,
   type ReferenceError,
 } from "./registry-command.ts";
+import { masker } from "../reconcile/mask.ts";
 
 /** The command's help text. */
 export const inspectHelp = `Usage: imagestream-gitops inspect REF... [options]

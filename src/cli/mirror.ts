@@ -14,7 +14,7 @@ import {
   imageSucceeded,
   mirrorImages,
 } from "../execute/mirror/mirror-images.ts";
-import type { RegistrySetup } from "./registry-setup.ts";
+import type { RegistrySetup } from "../reconcile/registry-setup.ts";
 import {
   expandMapping,
   finishMappings,
@@ -26,9 +26,10 @@ import {
   type MirrorMapping,
   type ParsedMapping,
 } from "./mirror-mappings.ts";
-import { everyInterval, formatSummary, startProgress } from "./mirror-progress.ts";
+import { everyInterval, formatSummary, startProgress } from "../reconcile/mirror-progress.ts";
 import { exitCodes, type Output } from "./output.ts";
-import { masker, positiveArgument, referenceError, registryFromFlags } from "./registry-command.ts";
+import { masker } from "../reconcile/mask.ts";
+import { positiveArgument, referenceError, registryFromFlags } from "./registry-command.ts";
 import { isNotFound } from "../execute/mirror/not-found.ts";
 import type { RepositoryName } from "../registry/registry-location.ts";
 import { endpointKey } from "./mirror-endpoint.ts";

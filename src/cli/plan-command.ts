@@ -5,10 +5,13 @@
  */
 import { parseArgs } from "node:util";
 import { hasErrors } from "../model/diagnostic.ts";
-import { planHasChanges, type Plan } from "../model/plan.ts";
 import { exitCodes, type Output } from "./output.ts";
-import { planDocument, renderPlanTable } from "./plan-render.ts";
-import { reconcile, reconcileOptions, reconcileOptionsHelp } from "./reconcile-command.ts";
+import { planExitCode } from "../reconcile/exit-codes.ts";
+import { planDocument } from "../model/plan-document.ts";
+import { renderPlanTable } from "./plan-render.ts";
+import { reconcile } from "../reconcile/plan-run.ts";
+import { cliLog } from "./cli-log.ts";
+import { planRequest, reconcileOptions, reconcileOptionsHelp } from "./reconcile-command.ts";
 
 /** The command's help text. */
 export const planHelp = `Usage: imagestream-gitops plan [--repo DIR] [--json] [--detailed-exitcode] [options]
@@ -51,27 +54,14 @@ export async function runPlan(
     out.stdout(planHelp);
     return exitCodes.ok;
   }
-  const { plan, diagnostics, registries, mask } = await reconcile(values, out, env, now);
+  const { plan, diagnostics, registries, mask } = await reconcile(
+    planRequest(values),
+    cliLog(out, values.json),
+    env,
+    now,
+  );
   if (values.json)
     out.stdout(mask(JSON.stringify(planDocument(plan, diagnostics, registries), null, 2)) + "\n");
   else out.stdout(mask(renderPlanTable(plan)));
   return planExitCode(plan, hasErrors(diagnostics), values["detailed-exitcode"]);
-}
-
-/**
- * 2 invalid input; 1 a failed import, or a local registry that could not be
- * asked whether it holds a trigger's image (a wrong credential would
- * otherwise hold every Local trigger unnoticed); 3 pending changes (when
- * asked); else 0.
- */
-export function planExitCode(plan: Plan, invalid: boolean, detailed: boolean): number {
-  if (invalid) return exitCodes.invalid;
-  if (
-    plan.summary.fail > 0 ||
-    plan.streams.some((s) => s.repositoryImport?.failure !== undefined) ||
-    plan.workloads.some((w) => w.triggers.some((t) => t.rule === "mirror-unchecked")) ||
-    plan.mirrors.some((m) => m.action === "failed" || m.action === "unchecked")
-  )
-    return exitCodes.failure;
-  return detailed && planHasChanges(plan) ? exitCodes.changesPending : exitCodes.ok;
 }

@@ -1,16 +1,13 @@
 /**
  * A Plan for people: one table row per tag (stream, tag, action, old, new,
- * reason), the repository imports, and a one-line summary; and for
- * machines: the JSON document schemas/plan.schema.json describes. Pure.
+ * reason), the repository imports, and a one-line summary. Pure. The
+ * JSON document for machines is model/plan-document.ts.
  */
-import type { Diagnostic } from "../model/diagnostic.ts";
-import type { Plan, TagAction, TagPlan } from "../model/plan.ts";
+import type { Plan, TagPlan } from "../model/plan.ts";
+import { renderSummaryLine } from "../model/plan-summary-line.ts";
 import { renderMirrors } from "./mirror-render.ts";
 import { alignColumns } from "./columns.ts";
 import { renderTriggers } from "./trigger-render.ts";
-
-/** The version of the JSON document's shape. */
-export const planJsonVersion = 1;
 
 /** `sha256:3fad34e6a244…` → `3fad34e6a244`, as docker shows image IDs. */
 export function shortDigest(digest: string | undefined): string {
@@ -58,43 +55,4 @@ export function renderPlanTable(plan: Plan): string {
   const triggers = renderTriggers(plan);
   const mirrors = renderMirrors(plan);
   return `${lines.join("\n")}\n\n${renderSummaryLine(plan)}\n${mirrors === "" ? "" : `\n${mirrors}`}${triggers === "" ? "" : `\n${triggers}`}`;
-}
-
-const summaryWords: readonly [TagAction, string][] = [
-  ["import", "to import"],
-  ["follow", "to follow"],
-  ["resolve", "to resolve"],
-  ["reference", "to record as references"],
-  ["record", "to record their source"],
-  ["skip", "held back"],
-  ["fail", "failed"],
-  ["status-only", "status-only"],
-  ["unchanged", "unchanged"],
-];
-
-/** `Plan: 2 to import, 1 to follow, 7 unchanged.` */
-export function renderSummaryLine(plan: Plan): string {
-  const parts = summaryWords
-    .filter(([action]) => plan.summary[action] > 0)
-    .map(([action, words]) => `${String(plan.summary[action])} ${words}`);
-  return `Plan: ${parts.length === 0 ? "no tags" : parts.join(", ")}.`;
-}
-
-/** The JSON document of a plan (schemas/plan.schema.json). */
-export function planDocument(
-  plan: Plan,
-  diagnostics: readonly Diagnostic[],
-  registries: Record<string, unknown>,
-): Record<string, unknown> {
-  return {
-    version: planJsonVersion,
-    time: plan.time,
-    summary: plan.summary,
-    streams: plan.streams,
-    triggerSummary: plan.triggerSummary,
-    workloads: plan.workloads,
-    mirrors: plan.mirrors,
-    diagnostics,
-    registries,
-  };
 }

@@ -6,32 +6,18 @@
  * (or, with `--forge local`, the branch pushed and the pull request's text
  * printed). The user's checkout is never modified.
  */
-import { stat } from "node:fs/promises";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
-import { defaultConfig } from "../load/config.ts";
-import { loadRepositoryConfig } from "../load/load-repository.ts";
-import { configFileName, type ResolvedConfig } from "../model/config.ts";
-import { hasErrors } from "../model/diagnostic.ts";
 import { forgeKinds, type ForgeKind } from "../publish/forge/forge.ts";
-import { openWorkspace } from "../publish/git/git-workspace.ts";
-import type { PublishResult } from "../publish/publish.ts";
-import { applyRun, type AppliedRun } from "./apply-run.ts";
-import { forgeSettings, forgeToken, gitTokenUsers } from "./forge-setup.ts";
-import { exitCodes, type Output } from "./output.ts";
-import { planExitCode } from "./plan-command.ts";
-import { planDocument, renderPlanTable } from "./plan-render.ts";
-import {
-  observeRunFacts,
-  publishBranch,
-  publishPerStream,
-  runBranch,
-} from "./reconcile-branches.ts";
+import { reconcileRepository, type ReconcileOutcome } from "../reconcile/reconcile-repository.ts";
+import { patch } from "../reconcile/write-files.ts";
+import { cliLog } from "./cli-log.ts";
+import type { Output } from "./output.ts";
+import { planDocument } from "../model/plan-document.ts";
+import { renderPlanTable } from "./plan-render.ts";
 import { reconcileOptions, reconcileOptionsHelp } from "./reconcile-command.ts";
 import { renderPublishResult } from "./reconcile-render.ts";
-import { masker } from "./registry-command.ts";
-import { patch } from "./write-files.ts";
+import { concurrencyArgument } from "./registry-command.ts";
 
 /** The command's help text. */
 export const reconcileHelp = `Usage: imagestream-gitops reconcile [--repo DIR|URL] [--forge github|gitlab|gitea|local] [--dry-run] [options]
@@ -94,89 +80,57 @@ export async function runReconcile(
   const { values } = parseArgs({ args: [...args], options, allowPositionals: false, strict: true });
   if (values.help) {
     out.stdout(reconcileHelp);
-    return exitCodes.ok;
+    return 0;
   }
-  const config = values.config === undefined ? undefined : path.resolve(values.config);
-  const base = values.base ?? (await configuredBase(values.repo, config)) ?? "main";
-  const forgeFlag = parseForge(values.forge);
-  const local = await isDirectory(values.repo);
-  // The forge token goes to git only for a URL and a forge named on the
-  // command line: never to a host the user did not say it belongs to.
-  const gitToken =
-    env["ISG_GIT_TOKEN"] ??
-    (local || forgeFlag === undefined ? undefined : forgeToken(forgeFlag, env));
-  const workspace = await openWorkspace({
+  const request = {
     repo: values.repo,
     remote: values.remote,
-    base,
-    ...(gitToken === undefined ? {} : { token: gitToken }),
-    tokenUser: env["ISG_GIT_USER"] ?? gitTokenUsers[forgeFlag ?? "github"],
+    base: values.base,
+    forge: parseForge(values.forge),
+    config: values.config,
+    authfile: values.authfile,
+    insecure: values.insecure,
+    concurrency: concurrencyArgument(values.concurrency),
+    shard: values.shard,
+    dryRun: values["dry-run"],
+  };
+  const outcome = await reconcileRepository(request, {
     env,
+    now,
+    log: cliLog(out, values.json),
+    cleanups,
   });
-  const dispose = (): Promise<void> => workspace.dispose();
-  cleanups?.add(dispose);
-  try {
-    const run = { ...values, repo: workspace.dir, ...(config === undefined ? {} : { config }) };
-    const dryRun = values["dry-run"];
-    // The forge and its token are checked before any registry is asked or copied to.
-    const pullRequest = (await configAt(workspace.dir, config)).pullRequest;
-    const kind = forgeFlag ?? pullRequest.forge;
-    const forge =
-      kind === "local" ? undefined : forgeSettings(kind, pullRequest, env, workspace.remoteUrl);
-    if (pullRequest.commitVia === "api" && forge?.kind !== "github") {
-      throw new UsageError(
-        `pullRequest.commitVia: api commits through GitHub's API; the forge is ${kind}`,
-      );
-    }
-    const applied = await applyRun(run, out, env, now, dryRun);
-    const { model } = applied.reconciled.loaded;
-    const secrets = [gitToken, forge?.token].filter((t): t is string => t !== undefined);
-    const mask = (text: string): string => masker(secrets)(applied.reconciled.mask(text));
-    const warn = (message: string): void => {
-      out.stderr(mask(`warning: ${message}\n`));
-    };
-    const facts = await observeRunFacts(applied, run, env, warn);
-    const context = { applied, workspace, kind, forge, base, facts, dryRun, mask };
-    const results = model.config.pullRequest.perStream
-      ? await publishPerStream(context)
-      : [await publishBranch(context, applied.plan, runBranch(applied), true)];
-    const view = { kind, dryRun, json: values.json, bodyFile: values["body-file"] };
-    await report(applied, results, view, out, mask);
-    return planExitCode(applied.plan, hasErrors(applied.reconciled.diagnostics), false);
-  } finally {
-    cleanups?.delete(dispose);
-    await workspace.dispose();
-  }
+  await report(outcome, { json: values.json, bodyFile: values["body-file"] }, out);
+  return outcome.exitCode;
 }
 
 async function report(
-  applied: AppliedRun,
-  results: readonly PublishResult[],
-  how: { kind: ForgeKind; dryRun: boolean; json: boolean; bodyFile: string | undefined },
+  outcome: ReconcileOutcome,
+  how: { json: boolean; bodyFile: string | undefined },
   out: Output,
-  mask: (text: string) => string,
 ): Promise<void> {
-  const { plan, registries, changes, reconciled } = applied;
+  const { plan, registries, changes, diagnostics, mask, publish, forge, dryRun, timings } = outcome;
   if (how.json) {
     const document = {
-      ...planDocument(plan, reconciled.diagnostics, registries),
-      dryRun: how.dryRun,
+      ...planDocument(plan, diagnostics, registries),
+      dryRun,
       files: changes.map((c) => c.file.path),
-      forge: how.kind,
-      publish: results,
+      forge,
+      publish,
+      timings,
     };
     out.stdout(mask(JSON.stringify(document, null, 2)) + "\n");
     return;
   }
   out.stdout(mask(renderPlanTable(plan)));
-  if (how.dryRun) for (const c of changes) out.stdout(mask(patch(c)));
-  if (results.length === 0) out.stdout("Nothing to propose: no stream changes.\n");
-  for (const result of results) {
+  if (dryRun) for (const c of changes) out.stdout(mask(patch(c)));
+  if (publish.length === 0) out.stdout("Nothing to propose: no stream changes.\n");
+  for (const result of publish) {
     const bodyFile =
-      how.bodyFile === undefined || results.length === 1
+      how.bodyFile === undefined || publish.length === 1
         ? how.bodyFile
         : `${how.bodyFile}.${result.branch.replace(/[^A-Za-z0-9._-]+/g, "_")}`;
-    await renderPublishResult(result, { ...how, bodyFile }, out, mask);
+    await renderPublishResult(result, { kind: forge, dryRun, bodyFile }, out, mask);
   }
 }
 
@@ -186,37 +140,4 @@ function parseForge(value: string | undefined): ForgeKind | undefined {
     throw new UsageError(`--forge must be one of ${forgeKinds.join(", ")}, not "${value}"`);
   }
   return value as ForgeKind;
-}
-
-/** pullRequest.base of the config named, or of the checkout's own config file. */
-/** The config the run will use: `config` if named, else the work tree's file, else the defaults. */
-async function configAt(dir: string, config: string | undefined): Promise<ResolvedConfig> {
-  const file = config ?? path.join(dir, configFileName);
-  if (!(await exists(file))) return defaultConfig();
-  return (await loadRepositoryConfig(path.dirname(file), file)).config;
-}
-
-async function configuredBase(
-  repo: string,
-  config: string | undefined,
-): Promise<string | undefined> {
-  if (config === undefined && !(await isDirectory(repo))) return undefined;
-  return (await configAt(repo, config)).pullRequest.base;
-}
-
-async function isDirectory(p: string): Promise<boolean> {
-  try {
-    return (await stat(p)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -7,7 +7,7 @@ import { ReconcilerError, UsageError, errorSummary, type ErrorSummary } from "..
 import type { ResolvedConfig } from "../model/config.ts";
 import { parsePlatform, type Platform } from "../registry/manifest.ts";
 import { parseRepositoryName, type RepositoryName } from "../registry/registry-location.ts";
-import { setUpRegistry, type RegistrySetup } from "./registry-setup.ts";
+import { setUpRegistry, type RegistrySetup } from "../reconcile/registry-setup.ts";
 
 /** The parseArgs options every image-reading command takes. */
 export const registryCommandOptions = {
@@ -74,6 +74,7 @@ export async function registryFromFlags(
     config?.config,
     config?.dir ?? ".",
     env,
+    process.cwd(),
   );
   return { config: config?.config, setup };
 }
@@ -83,11 +84,6 @@ export type ReferenceError = ErrorSummary;
 
 /** The stable code and message of `err`. */
 export const referenceError = errorSummary;
-
-/** Replaces every secret in text with `***`. */
-export function masker(secrets: readonly string[]): (text: string) => string {
-  return (text) => secrets.reduce((t, s) => (s === "" ? t : t.replaceAll(s, "***")), text);
-}
 
 /** The value of `--concurrency`: requests in flight per registry. */
 export function concurrencyArgument(text: string): number {

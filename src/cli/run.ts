@@ -100,6 +100,17 @@ const commands: Readonly<Record<string, Command>> = {
       };
     },
   },
+  demo: {
+    summary: "run the whole reconcile on a temporary copy of the examples, offline",
+    load: async () => {
+      const m = await import("./demo.ts");
+      return {
+        run: (args, out, context) =>
+          m.runDemo(args, out, context.env, context.now ?? (() => new Date()), context.cleanups),
+        help: m.demoHelp,
+      };
+    },
+  },
   tag: {
     summary: "set or delete a spec tag in the repository, as 'oc tag' does, and import it",
     load: async () => {

@@ -18,13 +18,13 @@ import type { SourceFile } from "../model/source.ts";
 import type { ObjectEdits } from "../write/object-edit.ts";
 import { exitCodes, type Output } from "./output.ts";
 import { renderDiagnostic } from "./render-diagnostics.ts";
-import { loadRepositoryAt } from "./repository-dir.ts";
+import { loadRepositoryAt } from "../reconcile/repository-dir.ts";
 import { changeTriggers, listTriggers, type TriggerChange } from "./trigger-changes.ts";
 import { parseTriggerRequest, type TriggerRequest } from "./trigger-request.ts";
 import { renderTriggerTable, triggerJson } from "./trigger-rows.ts";
 import { fileTargets, findTarget, parseKindName } from "./trigger-targets.ts";
 import { objectName, type TriggerTarget } from "./trigger-workload.ts";
-import { fileChanges, patch, writeChanges, type FileChange } from "./write-files.ts";
+import { fileChanges, patch, writeChanges, type FileChange } from "../reconcile/write-files.ts";
 
 /** The command's help text. */
 export const setTriggersHelp = `Usage: imagestream-gitops set-triggers (FILE | KIND/NAME) [options]

@@ -16,10 +16,12 @@ import { planEdits } from "../write/plan-edits.ts";
 import type { ObjectEdits } from "../write/object-edit.ts";
 import type { StreamEdit } from "../write/stream-edit.ts";
 import type { Output } from "./output.ts";
-import { planStreams, type RegistryValues } from "./reconcile-command.ts";
+import { planStreams } from "../reconcile/plan-run.ts";
+import { cliLog } from "./cli-log.ts";
+import { concurrencyArgument } from "./registry-command.ts";
 import { renderDiagnostic } from "./render-diagnostics.ts";
-import { loadRepositoryAt } from "./repository-dir.ts";
-import { fileChanges, writeChanges } from "./write-files.ts";
+import { loadRepositoryAt } from "../reconcile/repository-dir.ts";
+import { fileChanges, writeChanges } from "../reconcile/write-files.ts";
 
 /** The options both commands take to find the repository and reach the registries. */
 export const editOptions = {
@@ -144,18 +146,28 @@ export async function planFocus(
   loaded: LoadResult,
   focus: ReadonlyMap<string, Focus>,
   force: ForcedImports,
-  values: RegistryValues,
+  values: {
+    readonly config?: string | undefined;
+    readonly authfile?: string | undefined;
+    readonly concurrency: string;
+  },
   out: Output,
   env: Readonly<Record<string, string | undefined>>,
   now: () => Date,
 ): Promise<Plan> {
   const streams = focusedStreams(loaded.model.streams, focus);
+  const registry = {
+    config: values.config,
+    authfile: values.authfile,
+    insecure: false,
+    concurrency: concurrencyArgument(values.concurrency),
+  };
   const { plan } = await planStreams(
     loaded,
     { streams, workloads: [] },
     force,
-    values,
-    out,
+    registry,
+    cliLog(out, false),
     env,
     now,
   );

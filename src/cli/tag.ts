@@ -193,15 +193,7 @@ export async function runTag(
     if (from.kind === "DockerImage" && !flags.reference) forced.add(`${key}:${dest.tag}`);
     messages.push(message(dest.text, sourceText, from, flags));
   }
-  const plan = await planFocus(
-    loaded,
-    focus,
-    { tags: forced },
-    { ...values, insecure: false, json: false },
-    out,
-    env,
-    now,
-  );
+  const plan = await planFocus(loaded, focus, { tags: forced }, values, out, env, now);
   for (const m of messages) out.stdout(m + "\n");
   const failed = reportFailures(plan, "tag", out);
   const written = await writeEdits(loaded, specEdits, plan);

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { hasErrors } from "../model/diagnostic.ts";
 import { exitCodes, type Output } from "./output.ts";
 import { renderDiagnostic, renderJson, renderSummary } from "./render-diagnostics.ts";
-import { loadRepositoryAt } from "./repository-dir.ts";
+import { loadRepositoryAt } from "../reconcile/repository-dir.ts";
 
 /** The command's help text. */
 export const validateHelp = `Usage: imagestream-gitops validate [--repo DIR] [--config FILE] [--strict] [--json]

@@ -7,6 +7,8 @@ import { ReconcilerError } from "../errors.ts";
 import type { ImportFailure } from "../model/plan.ts";
 import { formatReference, parseNormalizedReference } from "../reference/index.ts";
 import { RegistryError } from "../registry/errors.ts";
+import { isNotFound } from "../registry/not-found.ts";
+import { OciLayoutError } from "../registry/oci-layout/layout-error.ts";
 
 /** The condition reason and message of `err`, met importing `from` (a pull spec as written). */
 export function importFailure(from: string, err: unknown): ImportFailure {
@@ -18,6 +20,10 @@ export function importFailure(from: string, err: unknown): ImportFailure {
       message: `the repository ${repositoryOf(ref)} is HTTP only and requires the insecure flag to import`,
     };
   }
+  // A registry served from layouts (`location: oci:DIR`) keeps one layout per
+  // repository: no layout there is the registry's NAME_UNKNOWN, not a fault.
+  if (isNotFound(err) || (err instanceof OciLayoutError && err.reason === "LAYOUT_MISSING"))
+    return { reason: "NotFound", message: `dockerimage.image.openshift.io "${ref}" not found` };
   if (err instanceof RegistryError) {
     const codes = new Set(err.ociErrors.map((e) => e.code));
     if (err.status === 404 || codes.has("MANIFEST_UNKNOWN") || codes.has("NAME_UNKNOWN"))

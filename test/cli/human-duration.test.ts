@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { humanDuration } from "../../src/cli/human-duration.ts";
+import { humanDuration } from "../../src/reconcile/human-duration.ts";
 
 const s = 1000;
 const m = 60 * s;

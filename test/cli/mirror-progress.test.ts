@@ -12,7 +12,7 @@ import {
   progressLine,
   startProgress,
   type ProgressOptions,
-} from "../../src/cli/mirror-progress.ts";
+} from "../../src/reconcile/mirror-progress.ts";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

@@ -6,58 +6,24 @@
  * OpenAPI description, with its branches read from the same bare remote.
  */
 import assert from "node:assert/strict";
-import { appendFile, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, it, type TestContext } from "node:test";
-import { examplesCopy, push, pushExampleImages, served } from "../support/examples-registry.ts";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import planSchema from "../../schemas/plan.schema.json" with { type: "json" };
+import { push, served } from "../support/examples-registry.ts";
 import { GitHubServer } from "../support/github-server.ts";
 import { startGitHttpServer } from "../support/git-http-server.ts";
 import { startGitLabServer } from "../support/gitlab-server.ts";
-import {
-  branchTip,
-  cloneRepo,
-  commitAsHuman,
-  git,
-  gitTestEnv,
-  pushAsSomeoneElse,
-  type GitTestEnv,
-} from "../support/git-repos.ts";
-import { startRegistry, type Registry } from "../support/registry-server.ts";
+import { branchTip, commitAsHuman, git, pushAsSomeoneElse } from "../support/git-repos.ts";
 import { runInProcess, type CliResult } from "../support/run-cli.ts";
+import { examplesRemote, tick, type ExamplesRemote } from "../support/examples-remote.ts";
 import { inspectDigest } from "../support/skopeo.ts";
 
 const branch = "imagestream-gitops/update";
 const token = "ghs_canaryTOKEN0123456789abcdef";
-let minute = 0;
-/** Every run gets its own clock: timestamps must not make commits. */
-const tick = (): (() => Date) => {
-  const at = new Date(Date.UTC(2026, 10, 23, 12, minute++));
-  return () => at;
-};
-
-interface Fixture {
-  readonly registry: Registry;
-  readonly genv: GitTestEnv;
-  readonly bare: string;
-  readonly clone: string;
-}
-
-/** The examples after a first apply, committed on main of a bare remote, and a clone of it. */
-async function fixture(t: TestContext, pullRequest = ""): Promise<Fixture> {
-  const genv = await gitTestEnv(t);
-  const registry = await startRegistry(t);
-  await pushExampleImages(t, registry);
-  const root = await examplesCopy(t, registry);
-  if (pullRequest !== "") await appendFile(path.join(root, "imagestream-gitops.yaml"), pullRequest);
-  const applied = await runInProcess(["apply", "--repo", root], {}, { now: tick() });
-  assert.equal(applied.code, 0, applied.stdout + applied.stderr);
-  await git(root, ["init", "-q", "-b", "main"], genv.env);
-  await git(root, ["add", "-A"], genv.env);
-  await git(root, ["commit", "-q", "-m", "baseline"], genv.env);
-  const bare = path.join(genv.root, "remote.git");
-  await git(genv.root, ["clone", "-q", "--bare", root, bare], genv.env);
-  return { registry, genv, bare, clone: await cloneRepo(genv, bare) };
-}
+type Fixture = ExamplesRemote;
+const fixture = examplesRemote;
 
 async function reconcile(f: Fixture, ...args: string[]): Promise<CliResult> {
   return runInProcess(
@@ -141,6 +107,7 @@ describe("reconcile --forge local", () => {
     const document = JSON.parse(json.stdout) as {
       forge: string;
       dryRun: boolean;
+      timings: Record<string, number>;
       publish: {
         branch: string;
         decision: { branch: { kind: string } };
@@ -155,6 +122,13 @@ describe("reconcile --forge local", () => {
       [[branch, "push", false]],
     );
     assert.match(document.publish[0]?.title ?? "", /^Update shared\/postgresql:15/);
+    const validate = new Ajv2020({ strict: false }).compile(planSchema);
+    assert.ok(validate(document), JSON.stringify(validate.errors));
+    assert.deepEqual(
+      Object.keys(document.timings),
+      ["load", "plan", "facts", "publish"],
+      "a dry run copies and writes nothing",
+    );
     assert.equal(await branchTip(f.bare, branch, f.genv.env), undefined);
   });
 });

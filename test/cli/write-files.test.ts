@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import { ReconcilerError } from "../../src/errors.ts";
 import { parseYamlFile } from "../../src/load/parse-yaml.ts";
-import { createFile, writeChanges } from "../../src/cli/write-files.ts";
+import { createFile, writeChanges } from "../../src/reconcile/write-files.ts";
 import { tempRepo } from "../support/temp-repo.ts";
 
 describe("write-files", () => {

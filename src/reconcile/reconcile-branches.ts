@@ -20,6 +20,7 @@ import type { AppliedRun } from "./apply-run.ts";
 import { legacyFallbackPlatform } from "../registry/fetch-image-metadata.ts";
 import { openForge } from "./forge-setup.ts";
 import { repositoryClients } from "./repository-clients.ts";
+import type { StageTimer } from "./stage-timer.ts";
 import { fileChanges, writeChanges } from "./write-files.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -37,6 +38,8 @@ export interface PublishContext {
   /** What the registries said of the images the run's tags move from and to, read once per run. */
   readonly facts: ReadonlyMap<string, ImageFacts>;
   readonly dryRun: boolean;
+  /** Adds the time spent writing and publishing to the run's. */
+  readonly timer: StageTimer;
 }
 
 /**
@@ -93,14 +96,16 @@ export async function publishBranch(
   branch: string,
   whole: boolean,
 ): Promise<PublishResult> {
-  const { applied, workspace, base, dryRun } = context;
+  const { applied, workspace, base, dryRun, timer } = context;
   const { model } = applied.reconciled.loaded;
   const changes = whole
     ? applied.changes
     : fileChanges(model.files, planEdits(plan, model.config.history));
   if (!dryRun) {
-    if (!whole) await workspace.reset();
-    await writeChanges(model.root, changes);
+    await timer.time("write", async () => {
+      if (!whole) await workspace.reset();
+      await writeChanges(model.root, changes);
+    });
   }
   const settings = model.config.pullRequest;
   const proposal = proposalFromPlan({
@@ -122,7 +127,9 @@ export async function publishBranch(
       mask: context.mask,
       ...(committer === undefined ? {} : { apiCommitter: committer }),
     };
-    return await publishProposal(proposal, workspace, forge, how, dryRun);
+    return await timer.time("publish", () =>
+      publishProposal(proposal, workspace, forge, how, dryRun),
+    );
   } finally {
     await forge?.close();
     await committer?.close();
@@ -132,7 +139,7 @@ export async function publishBranch(
 /**
  * Created time, platforms, size and labels of the images the plan's tags
  * move from and to, with one registry client for the run. An image that
- * cannot be read is a warning on stderr: the pull request shows it without.
+ * cannot be read is a warning: the pull request shows it without.
  */
 export async function observeRunFacts(
   applied: AppliedRun,

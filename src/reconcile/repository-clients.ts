@@ -9,16 +9,18 @@ import path from "node:path";
 import type { LoadResult } from "../load/load-repository.ts";
 import type { OpenedRepository } from "../registry/open-repository.ts";
 import type { HostStats } from "../registry/stats.ts";
-import { concurrencyArgument } from "./registry-command.ts";
 import { setUpRegistry, type RegistrySetup } from "./registry-setup.ts";
 
 /** How the repository's registries are reached: the flags of plan, apply, tag and import-image. */
 export interface ClientValues {
+  /** The config file, when not the repository's own. */
   readonly config?: string | undefined;
+  /** Registry credentials, when not the default Docker config. */
   readonly authfile?: string | undefined;
   /** Every registry insecure (TLS unverified, plain HTTP fallback). */
   readonly insecure: boolean;
-  readonly concurrency: string;
+  /** Requests in flight per registry, unless the config says otherwise. */
+  readonly concurrency: number;
 }
 
 /** The secure client and, when asked for, the insecure one. */
@@ -43,7 +45,7 @@ export async function repositoryClients(
   const { root } = model;
   const configDir = values.config === undefined ? root : path.dirname(path.resolve(values.config));
   const flags = {
-    concurrency: concurrencyArgument(values.concurrency),
+    concurrency: values.concurrency,
     ...(values.authfile === undefined ? {} : { authFile: values.authfile }),
   };
   const build = (insecure: boolean): Promise<RegistrySetup> =>

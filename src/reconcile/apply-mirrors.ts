@@ -15,10 +15,14 @@ import {
 import type { LoadResult } from "../load/load-repository.ts";
 import type { MirrorPlan } from "../model/plan.ts";
 import { everyInterval, formatSummary, startProgress } from "./mirror-progress.ts";
-import type { Output } from "./output.ts";
-import type { CopiedImage, RegistryValues } from "./reconcile-command.ts";
-import { masker } from "./registry-command.ts";
-import { repositoryClients, type RepositoryClients } from "./repository-clients.ts";
+import { masker } from "./mask.ts";
+import type { CopiedImage } from "./plan-run.ts";
+import {
+  repositoryClients,
+  type ClientValues,
+  type RepositoryClients,
+} from "./repository-clients.ts";
+import type { RunLog } from "./run-log.ts";
 
 /** What the copies did: the plan's mirrors with copy turned into copied or failed. */
 export interface MirrorRun {
@@ -31,8 +35,8 @@ export interface MirrorRun {
 export async function copyPlannedMirrors(
   mirrors: readonly MirrorPlan[],
   loaded: LoadResult,
-  values: RegistryValues,
-  out: Output,
+  values: ClientValues,
+  log: RunLog,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<MirrorRun> {
   const wanted = mirrors.filter((m) => m.action === "copy");
@@ -47,7 +51,7 @@ export async function copyPlannedMirrors(
   const mask = (text: string): string => masker(clients.secrets())(text);
   const progress = startProgress({
     write: (text) => {
-      if (!values.json) out.stderr(mask(text));
+      log.info(mask(text.replace(/\n$/, "")));
     },
     isTTY: false,
     now: Date.now,
@@ -74,10 +78,8 @@ export async function copyPlannedMirrors(
       }
     }
     const stats = clients.stats();
-    if (!values.json) {
-      const requests = Object.values(stats).reduce((sum, s) => sum + s.requests, 0);
-      out.stderr(mask(formatSummary(progress.counters(), Date.now() - started, requests)) + "\n");
-    }
+    const requests = Object.values(stats).reduce((sum, s) => sum + s.requests, 0);
+    log.info(mask(formatSummary(progress.counters(), Date.now() - started, requests)));
     const failures = new Map(
       results.flatMap((r) =>
         r.destinations.map((d) => [d.destination, d.error?.message ?? r.error?.message]),

@@ -2,8 +2,8 @@
  * Builds a registry client from what the command line, the config file and
  * the environment say: per-host insecure, CA and concurrency settings, proxy
  * variables, the credential store, and each host's `location` (another
- * registry or an OCI layout serving it). The only place registry code meets
- * the process.
+ * registry or an OCI layout serving it). The environment comes in as a
+ * value from the entry point.
  */
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
@@ -46,6 +46,7 @@ export interface RegistrySetup {
 
 /**
  * Builds the client; `config` may be undefined (no config file: defaults).
+ * `cwd` is where `oci:` names given on a command line are relative to.
  *
  * @throws UsageError for an unreadable CA bundle or an invalid `location`.
  */
@@ -54,7 +55,7 @@ export async function setUpRegistry(
   config: ResolvedConfig | undefined,
   configDir: string,
   env: Readonly<Record<string, string | undefined>>,
-  cwd: string = process.cwd(),
+  cwd: string,
 ): Promise<RegistrySetup> {
   const locations = parseLocations(config);
   const settings = await hostSettings(flags, config, configDir, locations);
