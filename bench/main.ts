@@ -15,12 +15,18 @@ import { writeIsolation } from "./copiers.ts";
 import { progress } from "./log.ts";
 import { machineFacts, requireTools } from "./prerequisites.ts";
 import { renderScenario, renderTargets, type ScenarioResult } from "./report.ts";
+import { runLoad } from "./load.ts";
+import { runMany } from "./many.ts";
 import { runMirror } from "./mirror.ts";
+import { runReconcile } from "./reconcile.ts";
 import { runResolve } from "./resolve.ts";
 
 const SCENARIOS: Readonly<Record<string, (context: BenchContext) => Promise<ScenarioResult>>> = {
   resolve: runResolve,
   mirror: runMirror,
+  many: runMany,
+  load: runLoad,
+  reconcile: runReconcile,
 };
 
 /** Where the last run's figures are kept (committed: the README quotes them). */
