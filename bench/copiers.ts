@@ -70,3 +70,21 @@ export function oursCopy(files: Isolation, source: string, destination: string):
   const args = [main, "mirror", "--insecure", "--json", source, destination];
   return { command: process.execPath, args, env: isolatedEnv(files) };
 }
+
+/** Our CLI with `args` (`plan --repo DIR --json`, …), run from build/. */
+export function oursCommand(files: Isolation, args: readonly string[]): Command {
+  const main = path.join(import.meta.dirname, "..", "src", "cli", "main.js");
+  return { command: process.execPath, args: [main, ...args], env: isolatedEnv(files) };
+}
+
+/** skopeo with the isolation flags, then `args`. */
+export function skopeoCommand(files: Isolation, args: readonly string[]): Command {
+  const isolation = ["--policy", files.policy, "--registries.d", files.registriesD];
+  return { command: "skopeo", args: [...isolation, ...args], env: isolatedEnv(files) };
+}
+
+/** A Node script of bench/ (built next to this file) with `args`. */
+export function benchScript(files: Isolation, script: string, args: readonly string[]): Command {
+  const file = path.join(import.meta.dirname, script);
+  return { command: process.execPath, args: [file, ...args], env: isolatedEnv(files) };
+}

@@ -1,6 +1,8 @@
 /**
- * Turns the benchmark's samples into rows and renders them: a table for
- * people, or one JSON document. No I/O.
+ * What every scenario hands back, and how it is shown: one table per
+ * scenario (each method's median and its ratio to the peer and to the
+ * floor measured in the same run), its facts, and the targets of issue 9
+ * with where the run stands. No I/O.
  */
 import { median } from "./measure.ts";
 
@@ -11,107 +13,153 @@ export interface Sample {
   readonly peakRssMiB?: number;
   /** User plus system CPU time of the client (registries not counted). */
   readonly cpuSeconds?: number;
-  /** Requests the copier reports making (ours, from `--json`). */
+  /** Requests the method made, when known. */
   readonly requests?: number;
 }
+
+/** What a row is, for its ratios: the peer and the floor are the yardsticks. */
+export type Role = "ours" | "peer" | "floor" | "info";
 
 /** All samples of one method. */
 export interface MethodSamples {
   readonly method: string;
+  readonly role: Role;
   readonly samples: readonly Sample[];
+  /** Said next to the row: a sample scaled up, an in-process timing. */
+  readonly note?: string;
 }
 
-/** One line of the copy table. */
+/** One line of a scenario's table. */
 export interface Row {
   readonly method: string;
+  readonly role: Role;
+  readonly runs: number;
   readonly medianSeconds: number;
   readonly minSeconds: number;
-  /** Layer bytes over the median time, 10^6 bytes per second. */
-  readonly mbPerSecond: number;
   /** The highest peak over the runs, MiB. */
   readonly peakRssMiB?: number;
   /** Median CPU seconds of the client. */
   readonly cpuSeconds?: number;
-  readonly vsSkopeo?: number;
-  readonly vsHttpFloor?: number;
-  /** Median of the requests reported, when reported. */
+  /** Median of the requests made, when known. */
   readonly requests?: number;
+  /** This row's median over the peer's. */
+  readonly vsPeer?: number;
+  /** This row's median over the floor's. */
+  readonly vsFloor?: number;
+  readonly note?: string;
 }
 
-/** Skopeo's and the HTTP floor's method names, the table's two yardsticks. */
-export const SKOPEO = "skopeo";
-export const HTTP_FLOOR = "floor: HTTP GET→PUT";
+/** One of the issue's targets and where this run stands. */
+export interface Target {
+  readonly scenario: string;
+  readonly target: string;
+  /** The measured value, said the way the target is. */
+  readonly measured: string;
+  readonly met: boolean;
+}
 
-/** Rows for `methods`, each compared with skopeo's and the HTTP floor's median. */
-export function summarize(methods: readonly MethodSamples[], bytes: number): Row[] {
-  const medianOf = (name: string): number | undefined => {
-    const found = methods.find((m) => m.method === name);
+/** What a scenario returns. */
+export interface ScenarioResult {
+  readonly name: string;
+  readonly title: string;
+  /** Tables in the order shown; each compares its rows with its own peer and floor. */
+  readonly tables: readonly { readonly caption: string; readonly rows: readonly Row[] }[];
+  /** Counters and sizes: requests per tag, blobs fetched, stage seconds. */
+  readonly facts: Readonly<Record<string, number | string>>;
+  readonly notes: readonly string[];
+  readonly targets: readonly Target[];
+}
+
+/** Rows for `methods`, each compared with the first peer's and the first floor's median. */
+export function summarize(methods: readonly MethodSamples[]): Row[] {
+  const medianOf = (role: Role): number | undefined => {
+    const found = methods.find((m) => m.role === role && m.samples.length > 0);
     return found === undefined ? undefined : median(found.samples.map((s) => s.seconds));
   };
-  const skopeo = medianOf(SKOPEO);
-  const floor = medianOf(HTTP_FLOOR);
-  return methods.map(({ method, samples }) => {
-    const seconds = samples.map((s) => s.seconds);
-    const medianSeconds = median(seconds);
-    const rss = samples.flatMap((s) => (s.peakRssMiB === undefined ? [] : [s.peakRssMiB]));
-    const cpu = samples.flatMap((s) => (s.cpuSeconds === undefined ? [] : [s.cpuSeconds]));
-    const requests = samples.flatMap((s) => (s.requests === undefined ? [] : [s.requests]));
-    return {
-      method,
-      medianSeconds,
-      minSeconds: Math.min(...seconds),
-      mbPerSecond: bytes / medianSeconds / 1e6,
-      ...(rss.length === 0 ? {} : { peakRssMiB: Math.max(...rss) }),
-      ...(cpu.length === 0 ? {} : { cpuSeconds: median(cpu) }),
-      ...(skopeo === undefined ? {} : { vsSkopeo: medianSeconds / skopeo }),
-      ...(floor === undefined ? {} : { vsHttpFloor: medianSeconds / floor }),
-      ...(requests.length === 0 ? {} : { requests: median(requests) }),
-    };
-  });
+  const peer = medianOf("peer");
+  const floor = medianOf("floor");
+  return methods
+    .filter((m) => m.samples.length > 0)
+    .map(({ method, role, samples, note }) => {
+      const seconds = samples.map((s) => s.seconds);
+      const medianSeconds = median(seconds);
+      const rss = samples.flatMap((s) => (s.peakRssMiB === undefined ? [] : [s.peakRssMiB]));
+      const cpu = samples.flatMap((s) => (s.cpuSeconds === undefined ? [] : [s.cpuSeconds]));
+      const requests = samples.flatMap((s) => (s.requests === undefined ? [] : [s.requests]));
+      return {
+        method,
+        role,
+        runs: samples.length,
+        medianSeconds,
+        minSeconds: Math.min(...seconds),
+        ...(rss.length === 0 ? {} : { peakRssMiB: Math.max(...rss) }),
+        ...(cpu.length === 0 ? {} : { cpuSeconds: median(cpu) }),
+        ...(requests.length === 0 ? {} : { requests: median(requests) }),
+        ...(peer === undefined ? {} : { vsPeer: medianSeconds / peer }),
+        ...(floor === undefined ? {} : { vsFloor: medianSeconds / floor }),
+        ...(note === undefined ? {} : { note }),
+      };
+    });
 }
 
 /** `value` with `digits` decimals, or "-" when absent. */
-function fixed(value: number | undefined, digits: number): string {
-  return value === undefined ? "-" : value.toFixed(digits);
+export function fixed(value: number | undefined, digits: number): string {
+  return value === undefined || Number.isNaN(value) ? "-" : value.toFixed(digits);
 }
 
-/** Left-aligns the first column and right-aligns the others. */
-function renderColumns(lines: readonly (readonly string[])[]): string {
+/** Left-aligns the first and last columns and right-aligns the others. */
+export function renderColumns(lines: readonly (readonly string[])[]): string {
   const widths = lines[0]?.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? "").length))) ?? [];
+  const last = widths.length - 1;
   return lines
     .map((line) =>
       line
-        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
-        .join("  "),
+        .map((cell, i) =>
+          i === 0 || i === last ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0),
+        )
+        .join("  ")
+        .trimEnd(),
     )
     .join("\n");
 }
 
-/** The copy table and the no-op table, as text. */
-export function renderTables(copies: readonly Row[], noops: readonly Row[]): string {
-  const copyLines = [
-    ["method", "median s", "min s", "MB/s", "peak RSS MiB", "CPU s", "×skopeo", "×HTTP floor"],
-    ...copies.map((r) => [
+/** One table: a row per method. */
+export function renderRows(caption: string, rows: readonly Row[]): string {
+  const lines = [
+    [caption, "median s", "min s", "runs", "×peer", "×floor", "RSS MiB", "CPU s", "requests", ""],
+    ...rows.map((r) => [
       r.method,
-      fixed(r.medianSeconds, 2),
-      fixed(r.minSeconds, 2),
-      fixed(r.mbPerSecond, 0),
-      fixed(r.peakRssMiB, 0),
-      fixed(r.cpuSeconds, 2),
-      fixed(r.vsSkopeo, 2),
-      fixed(r.vsHttpFloor, 2),
-    ]),
-  ];
-  const noopLines = [
-    ["no-op re-run", "median s", "min s", "peak RSS MiB", "CPU s", "requests"],
-    ...noops.map((r) => [
-      r.method,
-      fixed(r.medianSeconds, 2),
-      fixed(r.minSeconds, 2),
+      fixed(r.medianSeconds, 3),
+      fixed(r.minSeconds, 3),
+      String(r.runs),
+      r.role === "peer" ? "1" : fixed(r.vsPeer, 2),
+      r.role === "floor" ? "1" : fixed(r.vsFloor, 2),
       fixed(r.peakRssMiB, 0),
       fixed(r.cpuSeconds, 2),
       fixed(r.requests, 0),
+      r.note ?? "",
     ]),
   ];
-  return `${renderColumns(copyLines)}\n\n${renderColumns(noopLines)}\n`;
+  return renderColumns(lines);
+}
+
+/** A scenario's tables, facts and notes, as text. */
+export function renderScenario(result: ScenarioResult): string {
+  const parts = [`== ${result.title}`];
+  for (const table of result.tables) parts.push(renderRows(table.caption, table.rows));
+  const facts = Object.entries(result.facts).map(([k, v]) => `${k}: ${String(v)}`);
+  if (facts.length > 0) parts.push(facts.map((f) => `  ${f}`).join("\n"));
+  if (result.notes.length > 0) parts.push(result.notes.map((n) => `  note: ${n}`).join("\n"));
+  return parts.join("\n\n") + "\n";
+}
+
+/** Every scenario's targets in one table. */
+export function renderTargets(results: readonly ScenarioResult[]): string {
+  const targets = results.flatMap((r) => r.targets);
+  if (targets.length === 0) return "";
+  const lines = [
+    ["target", "measured", "met", "scenario"],
+    ...targets.map((t) => [t.target, t.measured, t.met ? "yes" : "NO", t.scenario]),
+  ];
+  return `== Targets (reported, never failing the run)\n\n${renderColumns(lines)}\n`;
 }

@@ -85,10 +85,13 @@ interface ConfigLoad {
   readonly file?: SourceFile;
 }
 
-/** Loads just the config at `configPath` (relative paths from the working directory). */
+/**
+ * Loads just the config at `configPath` (relative paths from the working
+ * directory), or the repository's own file; the defaults when there is none.
+ */
 export async function loadRepositoryConfig(
   root: string,
-  configPath: string,
+  configPath: string | undefined,
 ): Promise<{ config: ResolvedConfig; diagnostics: readonly Diagnostic[] }> {
   return loadConfig(path.resolve(root), configPath, false);
 }

@@ -4,31 +4,21 @@
  * the work tree and to check the forge before any registry is asked.
  */
 import { stat } from "node:fs/promises";
-import path from "node:path";
-import { defaultConfig } from "../load/config.ts";
 import { loadRepositoryConfig } from "../load/load-repository.ts";
-import { configFileName, type ResolvedConfig } from "../model/config.ts";
+import type { ResolvedConfig } from "../model/config.ts";
 
-/** The config the run will use: `config` if named, else the file in `dir`, else the defaults. */
+/**
+ * The config the run will use: `config` if named, else the file in `dir`,
+ * else the defaults. Its diagnostics are the full load's to report.
+ */
 export async function configAt(dir: string, config: string | undefined): Promise<ResolvedConfig> {
-  const file = config ?? path.join(dir, configFileName);
-  if (!(await exists(file))) return defaultConfig();
-  return (await loadRepositoryConfig(path.dirname(file), file)).config;
+  return (await loadRepositoryConfig(dir, config)).config;
 }
 
 /** Whether `p` is a directory (a local checkout rather than a URL). */
 export async function isDirectory(p: string): Promise<boolean> {
   try {
     return (await stat(p)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
   } catch {
     return false;
   }
