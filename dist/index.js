@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path19 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path18 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path19 && path19[0] !== "/") {
-          path19 = `/${path19}`;
+        if (path18 && path18[0] !== "/") {
+          path18 = `/${path18}`;
         }
-        return new URL(`${origin}${path19}`);
+        return new URL(`${origin}${path18}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path19, origin }
+          request: { method, path: path18, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path19);
+        debuglog("sending request to %s %s/%s", method, origin, path18);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path19, origin },
+          request: { method, path: path18, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path19,
+          path18,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path19, origin }
+          request: { method, path: path18, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path19);
+        debuglog("trailers received from %s %s/%s", method, origin, path18);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path19, origin },
+          request: { method, path: path18, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path19,
+          path18,
           error2.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path19, origin }
+            request: { method, path: path18, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path19);
+          debuglog("sending request to %s %s/%s", method, origin, path18);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path19,
+        path: path18,
         method,
         body,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path19 !== "string") {
+        if (typeof path18 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path19[0] !== "/" && !(path19.startsWith("http://") || path19.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path18[0] !== "/" && !(path18.startsWith("http://") || path18.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path19)) {
+        } else if (invalidPathRegex.test(path18)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path19, query) : path19;
+        this.path = query ? buildURL(path18, query) : path18;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request3) {
-      const { method, path: path19, host, upgrade, blocking, reset } = request3;
+      const { method, path: path18, host, upgrade, blocking, reset } = request3;
       let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header2 = `${method} ${path19} HTTP/1.1\r
+      let header2 = `${method} ${path18} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header2 += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request3) {
       const session = client[kHTTP2Session];
-      const { method, path: path19, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
+      const { method, path: path18, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
       let { body } = request3;
       if (upgrade) {
         util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path19;
+      headers[HTTP2_HEADER_PATH] = path18;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path19 = search ? `${pathname}${search}` : pathname;
+        const path18 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path19;
+        this.opts.path = path18;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path19 = "/",
+          path: path18 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path19;
+        opts.path = origin + path18;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path19) {
-      if (typeof path19 !== "string") {
-        return path19;
+    function safeUrl(path18) {
+      if (typeof path18 !== "string") {
+        return path18;
       }
-      const pathSegments = path19.split("?");
+      const pathSegments = path18.split("?");
       if (pathSegments.length !== 2) {
-        return path19;
+        return path18;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path19, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path19);
+    function matchKey(mockDispatch2, { path: path18, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path18);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path19 }) => matchValue(safeUrl(path19), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path18 }) => matchValue(safeUrl(path18), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path19, method, body, headers, query } = opts;
+      const { path: path18, method, body, headers, query } = opts;
       return {
-        path: path19,
+        path: path18,
         method,
         body,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path19, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path18, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path19,
+            Path: path18,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -12038,12 +12038,12 @@ var require_headers = __commonJS({
       append(name, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists4 = this[kHeadersMap].get(lowercaseName);
-        if (exists4) {
+        const exists3 = this[kHeadersMap].get(lowercaseName);
+        if (exists3) {
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists4.name,
-            value: `${exists4.value}${delimiter}${value}`
+            name: exists3.name,
+            value: `${exists3.value}${delimiter}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path19) {
-      for (let i = 0; i < path19.length; ++i) {
-        const code = path19.charCodeAt(i);
+    function validateCookiePath(path18) {
+      for (let i = 0; i < path18.length; ++i) {
+        const code = path18.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path19 = opts.path;
+          let path18 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path19 = `/${path19}`;
+            path18 = `/${path18}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path19);
+          url = new URL(util.parseOrigin(url).origin + path18);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -20262,14 +20262,14 @@ var require_util9 = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path19 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path18 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path19 && path19[0] !== "/") {
-          path19 = `/${path19}`;
+        if (path18 && path18[0] !== "/") {
+          path18 = `/${path18}`;
         }
-        return new URL(`${origin}${path19}`);
+        return new URL(`${origin}${path18}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -21104,9 +21104,9 @@ var require_diagnostics2 = __commonJS({
         "undici:client:sendHeaders",
         (evt) => {
           const {
-            request: { method, path: path19, origin }
+            request: { method, path: path18, origin }
           } = evt;
-          debugLog("sending request to %s %s%s", method, origin, path19);
+          debugLog("sending request to %s %s%s", method, origin, path18);
         }
       );
     }
@@ -21124,14 +21124,14 @@ var require_diagnostics2 = __commonJS({
         "undici:request:headers",
         (evt) => {
           const {
-            request: { method, path: path19, origin },
+            request: { method, path: path18, origin },
             response: { statusCode }
           } = evt;
           debugLog(
             "received response to %s %s%s - HTTP %d",
             method,
             origin,
-            path19,
+            path18,
             statusCode
           );
         }
@@ -21140,23 +21140,23 @@ var require_diagnostics2 = __commonJS({
         "undici:request:trailers",
         (evt) => {
           const {
-            request: { method, path: path19, origin }
+            request: { method, path: path18, origin }
           } = evt;
-          debugLog("trailers received from %s %s%s", method, origin, path19);
+          debugLog("trailers received from %s %s%s", method, origin, path18);
         }
       );
       diagnosticsChannel.subscribe(
         "undici:request:error",
         (evt) => {
           const {
-            request: { method, path: path19, origin },
+            request: { method, path: path18, origin },
             error: error2
           } = evt;
           debugLog(
             "request to %s %s%s errored - %s",
             method,
             origin,
-            path19,
+            path18,
             error2.message
           );
         }
@@ -21271,7 +21271,7 @@ var require_request3 = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path19,
+        path: path18,
         method,
         body,
         headers,
@@ -21288,11 +21288,11 @@ var require_request3 = __commonJS({
         maxRedirections,
         typeOfService
       }, handler) {
-        if (typeof path19 !== "string") {
+        if (typeof path18 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path19[0] !== "/" && !(path19.startsWith("http://") || path19.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path18[0] !== "/" && !(path18.startsWith("http://") || path18.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path19)) {
+        } else if (invalidPathRegex.test(path18)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -21367,7 +21367,7 @@ var require_request3 = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? serializePathWithQuery(path19, query) : path19;
+        this.path = query ? serializePathWithQuery(path18, query) : path18;
         this.origin = origin;
         this.protocol = getProtocolFromUrlString(origin);
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
@@ -26611,7 +26611,7 @@ var require_client_h12 = __commonJS({
       }
     }
     function writeH1(client, request3) {
-      const { method, path: path19, host, upgrade, blocking, reset } = request3;
+      const { method, path: path18, host, upgrade, blocking, reset } = request3;
       let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -26687,7 +26687,7 @@ var require_client_h12 = __commonJS({
         socket[kBlocking] = true;
       }
       setTypeOfService(socket, request3);
-      let header2 = `${method} ${path19} HTTP/1.1\r
+      let header2 = `${method} ${path18} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header2 += `host: ${host}\r
@@ -27364,7 +27364,7 @@ var require_client_h22 = __commonJS({
       const headersTimeout = request3.headersTimeout ?? client[kHeadersTimeout];
       const bodyTimeout = request3.bodyTimeout ?? client[kBodyTimeout];
       const session = client[kHTTP2Session];
-      const { method, path: path19, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request3;
+      const { method, path: path18, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request3;
       let { body } = request3;
       if (upgrade != null && upgrade !== "websocket") {
         util.errorRequest(client, request3, new InvalidArgumentError(`Custom upgrade "${upgrade}" not supported over HTTP/2`));
@@ -27433,7 +27433,7 @@ var require_client_h22 = __commonJS({
           }
           headers[HTTP2_HEADER_METHOD] = "CONNECT";
           headers[HTTP2_HEADER_PROTOCOL] = "websocket";
-          headers[HTTP2_HEADER_PATH] = path19;
+          headers[HTTP2_HEADER_PATH] = path18;
           if (protocol === "ws:" || protocol === "wss:") {
             headers[HTTP2_HEADER_SCHEME] = protocol === "ws:" ? "http" : "https";
           } else {
@@ -27485,7 +27485,7 @@ var require_client_h22 = __commonJS({
         stream.setTimeout(headersTimeout);
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path19;
+      headers[HTTP2_HEADER_PATH] = path18;
       headers[HTTP2_HEADER_SCHEME] = protocol === "http:" ? "http" : "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -29841,10 +29841,10 @@ var require_proxy_agent2 = __commonJS({
         };
         const {
           origin,
-          path: path19 = "/",
+          path: path18 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path19;
+        opts.path = origin + path18;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL(origin);
           headers.host = host;
@@ -32004,20 +32004,20 @@ var require_mock_utils2 = __commonJS({
       }
       return normalizedQp;
     }
-    function safeUrl(path19) {
-      if (typeof path19 !== "string") {
-        return path19;
+    function safeUrl(path18) {
+      if (typeof path18 !== "string") {
+        return path18;
       }
-      const pathSegments = path19.split("?", 3);
+      const pathSegments = path18.split("?", 3);
       if (pathSegments.length !== 2) {
-        return path19;
+        return path18;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path19, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path19);
+    function matchKey(mockDispatch2, { path: path18, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path18);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -32042,8 +32042,8 @@ var require_mock_utils2 = __commonJS({
       const basePath = key.query ? serializePathWithQuery(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
       const resolvedPathWithoutTrailingSlash = removeTrailingSlash(resolvedPath);
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path19, ignoreTrailingSlash }) => {
-        return ignoreTrailingSlash ? matchValue(removeTrailingSlash(safeUrl(path19)), resolvedPathWithoutTrailingSlash) : matchValue(safeUrl(path19), resolvedPath);
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path18, ignoreTrailingSlash }) => {
+        return ignoreTrailingSlash ? matchValue(removeTrailingSlash(safeUrl(path18)), resolvedPathWithoutTrailingSlash) : matchValue(safeUrl(path18), resolvedPath);
       });
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
@@ -32082,19 +32082,19 @@ var require_mock_utils2 = __commonJS({
         mockDispatches.splice(index, 1);
       }
     }
-    function removeTrailingSlash(path19) {
-      while (path19.endsWith("/")) {
-        path19 = path19.slice(0, -1);
+    function removeTrailingSlash(path18) {
+      while (path18.endsWith("/")) {
+        path18 = path18.slice(0, -1);
       }
-      if (path19.length === 0) {
-        path19 = "/";
+      if (path18.length === 0) {
+        path18 = "/";
       }
-      return path19;
+      return path18;
     }
     function buildKey(opts) {
-      const { path: path19, method, body, headers, query } = opts;
+      const { path: path18, method, body, headers, query } = opts;
       return {
-        path: path19,
+        path: path18,
         method,
         body,
         headers,
@@ -32784,10 +32784,10 @@ var require_pending_interceptors_formatter2 = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path19, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path18, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path19,
+            Path: path18,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -32869,9 +32869,9 @@ var require_mock_agent2 = __commonJS({
         const acceptNonStandardSearchParameters = this[kMockAgentAcceptsNonStandardSearchParameters];
         const dispatchOpts = { ...opts };
         if (acceptNonStandardSearchParameters && dispatchOpts.path) {
-          const [path19, searchParams] = dispatchOpts.path.split("?");
+          const [path18, searchParams] = dispatchOpts.path.split("?");
           const normalizedSearchParams = normalizeSearchParams(searchParams, acceptNonStandardSearchParameters);
-          dispatchOpts.path = `${path19}?${normalizedSearchParams}`;
+          dispatchOpts.path = `${path18}?${normalizedSearchParams}`;
         }
         return this[kAgent].dispatch(dispatchOpts, handler);
       }
@@ -33272,12 +33272,12 @@ var require_snapshot_recorder = __commonJS({
        * @return {Promise<void>} - Resolves when snapshots are loaded
        */
       async loadSnapshots(filePath) {
-        const path19 = filePath || this.#snapshotPath;
-        if (!path19) {
+        const path18 = filePath || this.#snapshotPath;
+        if (!path18) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile5(resolve(path19), "utf8");
+          const data = await readFile5(resolve(path18), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -33291,7 +33291,7 @@ var require_snapshot_recorder = __commonJS({
           if (error2.code === "ENOENT") {
             this.#snapshots.clear();
           } else {
-            throw new UndiciError(`Failed to load snapshots from ${path19}`, { cause: error2 });
+            throw new UndiciError(`Failed to load snapshots from ${path18}`, { cause: error2 });
           }
         }
       }
@@ -33302,11 +33302,11 @@ var require_snapshot_recorder = __commonJS({
        * @returns {Promise<void>} - Resolves when snapshots are saved
        */
       async saveSnapshots(filePath) {
-        const path19 = filePath || this.#snapshotPath;
-        if (!path19) {
+        const path18 = filePath || this.#snapshotPath;
+        if (!path18) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve(path19);
+        const resolvedPath = resolve(path18);
         await mkdir6(dirname(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
@@ -33947,15 +33947,15 @@ var require_redirect_handler2 = __commonJS({
           receivedAt: Date.now()
         });
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path19 = search ? `${pathname}${search}` : pathname;
-        const redirectUrlString = `${origin}${path19}`;
+        const path18 = search ? `${pathname}${search}` : pathname;
+        const redirectUrlString = `${origin}${path18}`;
         for (const historyUrl of this.history) {
           if (historyUrl.toString() === redirectUrlString) {
             throw new InvalidArgumentError(`Redirect loop detected. Cannot redirect to ${origin}. This typically happens when using a Client or Pool with cross-origin redirects. Use an Agent for cross-origin redirects.`);
           }
         }
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path19;
+        this.opts.path = path18;
         this.opts.origin = origin;
         this.opts.query = null;
       }
@@ -35772,10 +35772,10 @@ var require_cache_handler = __commonJS({
       }
       return locationUrl.pathname + locationUrl.search;
     }
-    function deleteCachedUri(store, cacheKey, path19) {
+    function deleteCachedUri(store, cacheKey, path18) {
       deleteCachedValue(store, {
         ...cacheKey,
-        path: path19
+        path: path18
       });
       for (let i = 0; i < util.safeHTTPMethods.length; i++) {
         const method = util.safeHTTPMethods[i];
@@ -35783,7 +35783,7 @@ var require_cache_handler = __commonJS({
           deleteCachedValue(store, {
             ...cacheKey,
             method,
-            path: path19
+            path: path18
           });
         }
       }
@@ -35794,9 +35794,9 @@ var require_cache_handler = __commonJS({
       }
       const values = Array.isArray(headerValue) ? headerValue : [headerValue];
       for (let i = 0; i < values.length; i++) {
-        const path19 = getSameOriginPath(cacheKey, values[i]);
-        if (path19 !== void 0) {
-          deleteCachedUri(store, cacheKey, path19);
+        const path18 = getSameOriginPath(cacheKey, values[i]);
+        if (path18 !== void 0) {
+          deleteCachedUri(store, cacheKey, path18);
         }
       }
     }
@@ -38686,12 +38686,12 @@ var require_headers2 = __commonJS({
       append(name, value, isLowerCase) {
         this.sortedMap = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists4 = this.headersMap.get(lowercaseName);
-        if (exists4) {
+        const exists3 = this.headersMap.get(lowercaseName);
+        if (exists3) {
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this.headersMap.set(lowercaseName, {
-            name: exists4.name,
-            value: `${exists4.value}${delimiter}${value}`
+            name: exists3.name,
+            value: `${exists3.value}${delimiter}${value}`
           });
         } else {
           this.headersMap.set(lowercaseName, { name, value });
@@ -41284,11 +41284,11 @@ var require_fetch2 = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
-        const path19 = url.pathname + url.search;
+        const path18 = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
         return new Promise((resolve, reject) => agent.dispatch(
           {
-            path: hasTrailingQuestionMark ? `${path19}?` : path19,
+            path: hasTrailingQuestionMark ? `${path18}?` : path18,
             origin: url.origin,
             method: request3.method,
             body: agent.isMockActive ? request3.body && (request3.body.source || request3.body.stream) : body,
@@ -42235,9 +42235,9 @@ var require_util12 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path19) {
-      for (let i = 0; i < path19.length; ++i) {
-        const code = path19.charCodeAt(i);
+    function validateCookiePath(path18) {
+      for (let i = 0; i < path18.length; ++i) {
+        const code = path18.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -45673,11 +45673,11 @@ var require_undici2 = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path19 = opts.path;
+          let path18 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path19 = `/${path19}`;
+            path18 = `/${path18}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path19);
+          url = new URL(util.parseOrigin(url).origin + path18);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -45863,17 +45863,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path19) {
-      const ctrl = callVisitor(key, node, visitor, path19);
+    function visit_(key, node, visitor, path18) {
+      const ctrl = callVisitor(key, node, visitor, path18);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visit_(key, ctrl, visitor, path19);
+        replaceNode(key, path18, ctrl);
+        return visit_(key, ctrl, visitor, path18);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path18 = Object.freeze(path18.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path19);
+            const ci = visit_(i, node.items[i], visitor, path18);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -45884,13 +45884,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = visit_("key", node.key, visitor, path19);
+          path18 = Object.freeze(path18.concat(node));
+          const ck = visit_("key", node.key, visitor, path18);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path19);
+          const cv = visit_("value", node.value, visitor, path18);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -45911,17 +45911,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path19) {
-      const ctrl = await callVisitor(key, node, visitor, path19);
+    async function visitAsync_(key, node, visitor, path18) {
+      const ctrl = await callVisitor(key, node, visitor, path18);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visitAsync_(key, ctrl, visitor, path19);
+        replaceNode(key, path18, ctrl);
+        return visitAsync_(key, ctrl, visitor, path18);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path18 = Object.freeze(path18.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path19);
+            const ci = await visitAsync_(i, node.items[i], visitor, path18);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -45932,13 +45932,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path19);
+          path18 = Object.freeze(path18.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path18);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path19);
+          const cv = await visitAsync_("value", node.value, visitor, path18);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -45965,23 +45965,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path19) {
+    function callVisitor(key, node, visitor, path18) {
       if (typeof visitor === "function")
-        return visitor(key, node, path19);
+        return visitor(key, node, path18);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path19);
+        return visitor.Map?.(key, node, path18);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path19);
+        return visitor.Seq?.(key, node, path18);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path19);
+        return visitor.Pair?.(key, node, path18);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path19);
+        return visitor.Scalar?.(key, node, path18);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path19);
+        return visitor.Alias?.(key, node, path18);
       return void 0;
     }
-    function replaceNode(key, path19, node) {
-      const parent = path19[path19.length - 1];
+    function replaceNode(key, path18, node) {
+      const parent = path18[path18.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -46593,10 +46593,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path19, value) {
+    function collectionFromPath(schema, path18, value) {
       let v2 = value;
-      for (let i = path19.length - 1; i >= 0; --i) {
-        const k2 = path19[i];
+      for (let i = path18.length - 1; i >= 0; --i) {
+        const k2 = path18[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v2;
@@ -46615,7 +46615,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
+    var isEmptyPath = (path18) => path18 == null || typeof path18 === "object" && !!path18[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -46645,11 +46645,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path19, value) {
-        if (isEmptyPath(path19))
+      addIn(path18, value) {
+        if (isEmptyPath(path18))
           this.add(value);
         else {
-          const [key, ...rest] = path19;
+          const [key, ...rest] = path18;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -46663,8 +46663,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        const [key, ...rest] = path19;
+      deleteIn(path18) {
+        const [key, ...rest] = path18;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -46678,8 +46678,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        const [key, ...rest] = path19;
+      getIn(path18, keepScalar) {
+        const [key, ...rest] = path18;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -46697,8 +46697,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path19) {
-        const [key, ...rest] = path19;
+      hasIn(path18) {
+        const [key, ...rest] = path18;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -46708,8 +46708,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        const [key, ...rest] = path19;
+      setIn(path18, value) {
+        const [key, ...rest] = path18;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -49224,9 +49224,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path19, value) {
+      addIn(path18, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path19, value);
+          this.contents.addIn(path18, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -49301,14 +49301,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        if (Collection.isEmptyPath(path19)) {
+      deleteIn(path18) {
+        if (Collection.isEmptyPath(path18)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path18) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -49323,10 +49323,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        if (Collection.isEmptyPath(path19))
+      getIn(path18, keepScalar) {
+        if (Collection.isEmptyPath(path18))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path18, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -49337,10 +49337,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path19) {
-        if (Collection.isEmptyPath(path19))
+      hasIn(path18) {
+        if (Collection.isEmptyPath(path18))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path18) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -49357,13 +49357,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        if (Collection.isEmptyPath(path19)) {
+      setIn(path18, value) {
+        if (Collection.isEmptyPath(path18)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path19), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path18), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path19, value);
+          this.contents.setIn(path18, value);
         }
       }
       /**
@@ -51324,9 +51324,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path19) => {
+    visit3.itemAtPath = (cst, path18) => {
       let item = cst;
-      for (const [field, index] of path19) {
+      for (const [field, index] of path18) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -51335,23 +51335,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path19) => {
-      const parent = visit3.itemAtPath(cst, path19.slice(0, -1));
-      const field = path19[path19.length - 1][0];
+    visit3.parentCollection = (cst, path18) => {
+      const parent = visit3.itemAtPath(cst, path18.slice(0, -1));
+      const field = path18[path18.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path19, item, visitor) {
-      let ctrl = visitor(item, path19);
+    function _visit(path18, item, visitor) {
+      let ctrl = visitor(item, path18);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token2 = item[field];
         if (token2 && "items" in token2) {
           for (let i = 0; i < token2.items.length; ++i) {
-            const ci = _visit(Object.freeze(path19.concat([[field, i]])), token2.items[i], visitor);
+            const ci = _visit(Object.freeze(path18.concat([[field, i]])), token2.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -51362,10 +51362,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path19);
+            ctrl = ctrl(item, path18);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path18) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -56345,8 +56345,8 @@ var require_utils3 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path19) {
-      let input = path19;
+    function removeDotSegments(path18) {
+      let input = path18;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -56420,11 +56420,11 @@ var require_utils3 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path19) {
-      if (path19 === "" || path19[0] === "/") {
-        return removeDotSegments(path19);
+    function removeDotSegmentsRelative(path18) {
+      if (path18 === "" || path18[0] === "/") {
+        return removeDotSegments(path18);
       }
-      const segments = path19.split("/");
+      const segments = path18.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -56787,8 +56787,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path19 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path19 && path19 !== "/" ? path19 : void 0;
+        const path18 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path18 && path18 !== "/" ? path18 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -68846,8 +68846,8 @@ var require_utils4 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path19, { windows } = {}) => {
-      const segs = path19.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path18, { windows } = {}) => {
+      const segs = path18.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -71026,10 +71026,10 @@ var require_src2 = __commonJS({
     var fs_1 = __require("fs");
     var debug_1 = __importDefault(require_src());
     var log = debug_1.default("@kwsites/file-exists");
-    function check(path19, isFile, isDirectory4) {
-      log(`checking %s`, path19);
+    function check(path18, isFile, isDirectory4) {
+      log(`checking %s`, path18);
       try {
-        const stat10 = fs_1.statSync(path19);
+        const stat10 = fs_1.statSync(path18);
         if (stat10.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
@@ -71049,10 +71049,10 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists4(path19, type = exports.READABLE) {
-      return check(path19, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
+    function exists3(path18, type = exports.READABLE) {
+      return check(path18, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
     }
-    exports.exists = exists4;
+    exports.exists = exists3;
     exports.FILE = 1;
     exports.FOLDER = 2;
     exports.READABLE = exports.FILE + exports.FOLDER;
@@ -71617,7 +71617,7 @@ function info(message) {
 
 // src/action/run-action.ts
 import { mkdtemp as mkdtemp2, writeFile as writeFile4 } from "node:fs/promises";
-import path18 from "node:path";
+import path17 from "node:path";
 
 // src/errors.ts
 var ReconcilerError = class extends Error {
@@ -72074,20 +72074,20 @@ function readImageId(input, start2) {
 // src/reference/read-path.ts
 var COMPONENT_RULE = 'components must be lower-case letters and digits separated by ".", "_", "__" or dashes';
 function readPath(input, start2, end) {
-  const path19 = input.slice(start2, end);
+  const path18 = input.slice(start2, end);
   let offset = start2;
-  for (const component2 of path19.split("/")) {
+  for (const component2 of path18.split("/")) {
     if (!ANCHORED_PATH_COMPONENT.test(component2))
-      throw badComponent(input, component2, offset, path19);
+      throw badComponent(input, component2, offset, path18);
     offset += component2.length + 1;
   }
 }
-function badComponent(input, component2, offset, path19) {
+function badComponent(input, component2, offset, path18) {
   if (component2 !== "" && ANCHORED_PATH_COMPONENT.test(component2.toLowerCase())) {
     let upper = 0;
     while (upper < component2.length && component2[upper] === component2[upper]?.toLowerCase())
       upper++;
-    const message2 = `repository name "${path19}" must be lowercase`;
+    const message2 = `repository name "${path18}" must be lowercase`;
     return new ReferenceParseError({
       reason: "NAME_UPPERCASE",
       input,
@@ -72095,7 +72095,7 @@ function badComponent(input, component2, offset, path19) {
       message: message2
     });
   }
-  const message = component2 === "" ? `invalid repository name "${path19}": path components must not be empty` : `invalid path component "${component2}": ${COMPONENT_RULE}`;
+  const message = component2 === "" ? `invalid repository name "${path18}": path components must not be empty` : `invalid path component "${component2}": ${COMPONENT_RULE}`;
   return new ReferenceParseError({ reason: "NAME_INVALID", input, index: offset, message });
 }
 
@@ -72122,7 +72122,7 @@ function readReference(input, dialect) {
     });
   }
   const spans = splitReference(input);
-  const { domain, path: path19, pathStart } = readName(input, spans.nameEnd, dialect);
+  const { domain, path: path18, pathStart } = readName(input, spans.nameEnd, dialect);
   checkLength(input, dialect.limit === "path" ? pathStart : 0, spans.nameEnd);
   const tag = spans.tag === void 0 ? void 0 : readTag(input, spans.tag[0], spans.tag[1]);
   let digest;
@@ -72132,7 +72132,7 @@ function readReference(input, dialect) {
   }
   return {
     ...domain === void 0 ? {} : { domain },
-    path: path19,
+    path: path18,
     ...tag === void 0 ? {} : { tag },
     ...digest === void 0 ? {} : { digest }
   };
@@ -72316,13 +72316,13 @@ function parseDockerImageReference(input) {
   }
   const first = slash === -1 ? "" : full.slice(0, slash);
   const isRegistry = slash !== -1 && (/[:.]/.test(first) || first === "localhost");
-  const path19 = isRegistry ? full.slice(slash + 1) : full;
-  const split3 = path19.indexOf("/");
+  const path18 = isRegistry ? full.slice(slash + 1) : full;
+  const split3 = path18.indexOf("/");
   return {
     ...isRegistry ? { domain: first } : {},
-    path: path19,
-    ...split3 === -1 ? {} : { namespace: path19.slice(0, split3) },
-    name: path19.slice(split3 + 1),
+    path: path18,
+    ...split3 === -1 ? {} : { namespace: path18.slice(0, split3) },
+    name: path18.slice(split3 + 1),
     ...ref.tag === void 0 ? {} : { tag: ref.tag },
     ...digest
   };
@@ -72374,10 +72374,10 @@ function parseOciReference(input) {
   if (!isOciName(input)) throw new OciReferenceError(input, `must start with "${ociPrefix}"`);
   const rest = input.slice(ociPrefix.length);
   const colon = rest.indexOf(":");
-  const path19 = colon === -1 ? rest : rest.slice(0, colon);
+  const path18 = colon === -1 ? rest : rest.slice(0, colon);
   const reference = colon === -1 ? "" : rest.slice(colon + 1);
-  if (path19 === "") throw new OciReferenceError(input, "the directory is empty (oci:PATH[:TAG])");
-  if (reference === "" || isLayoutDigest(reference)) return { path: path19, reference };
+  if (path18 === "") throw new OciReferenceError(input, "the directory is empty (oci:PATH[:TAG])");
+  if (reference === "" || isLayoutDigest(reference)) return { path: path18, reference };
   if (digestLike.test(reference)) {
     throw new OciReferenceError(
       input,
@@ -72390,10 +72390,10 @@ function parseOciReference(input) {
       `tag "${reference}" must be letters and digits separated by one of - . _ : @ + or --, and /`
     );
   }
-  return { path: path19, reference };
+  return { path: path18, reference };
 }
-function formatOciReference(path19, reference) {
-  return reference === "" ? `${ociPrefix}${path19}` : `${ociPrefix}${path19}:${reference}`;
+function formatOciReference(path18, reference) {
+  return reference === "" ? `${ociPrefix}${path18}` : `${ociPrefix}${path18}:${reference}`;
 }
 
 // src/reference/registry-location.ts
@@ -72408,10 +72408,10 @@ var hostPattern = ANCHORED_DOMAIN_AND_PORT;
 var prefixPattern = new RegExp(`^${REMOTE_NAME}$`);
 function parseLocation(text) {
   if (isOciName(text)) {
-    const { path: path19, reference } = parseOciReference(text);
+    const { path: path18, reference } = parseOciReference(text);
     if (reference !== "")
       throw new LocationError(text, "an oci: location names a directory, not an image");
-    return { kind: "layout", dir: path19 };
+    return { kind: "layout", dir: path18 };
   }
   if (/^[a-z]+:\/\//i.test(text))
     throw new LocationError(text, "give host[:port][/prefix] without a scheme");
@@ -73815,10 +73815,10 @@ var OciLayoutError = class extends ReconcilerError {
   reason;
   /** The layout's directory (absolute). */
   path;
-  constructor(reason, path19, message, options2) {
-    super("OCI_LAYOUT", `oci:${path19}: ${message}`, options2);
+  constructor(reason, path18, message, options2) {
+    super("OCI_LAYOUT", `oci:${path18}: ${message}`, options2);
     this.reason = reason;
-    this.path = path19;
+    this.path = path18;
   }
 };
 function isLayoutNotFound(err) {
@@ -74469,18 +74469,18 @@ var maxPageBytes = 16 * 1024 * 1024;
 async function listTags(session, target, pageSize2 = 1e3) {
   const tags = /* @__PURE__ */ new Set();
   const seen = /* @__PURE__ */ new Set();
-  let path19 = `/v2/${target.repository}/tags/list?n=${String(pageSize2)}`;
-  for (let page = 0; path19 !== void 0 && page < maxPages && !seen.has(path19); page++) {
-    seen.add(path19);
+  let path18 = `/v2/${target.repository}/tags/list?n=${String(pageSize2)}`;
+  for (let page = 0; path18 !== void 0 && page < maxPages && !seen.has(path18); page++) {
+    seen.add(path18);
     const response = await session.read(
       target,
       [`repository:${target.repository}:pull`],
-      { method: "GET", path: path19 },
+      { method: "GET", path: path18 },
       maxPageBytes
     );
     if (response.status !== 200) throw await responseError(response, "GET", target.display);
     for (const tag of parseTagPage(response, target.display)) tags.add(tag);
-    path19 = nextPage(response.headers["link"]);
+    path18 = nextPage(response.headers["link"]);
   }
   return [...tags];
 }
@@ -74521,12 +74521,12 @@ async function listReferrers(session, target, digest, options2 = {}) {
 }
 async function referrersFromApi(session, target, digest, artifactType) {
   const query = artifactType === void 0 ? "" : `?${new URLSearchParams({ artifactType }).toString()}`;
-  let path19 = `/v2/${target.repository}/referrers/${digest}${query}`;
+  let path18 = `/v2/${target.repository}/referrers/${digest}${query}`;
   const referrers = [];
   const seen = /* @__PURE__ */ new Set();
-  for (let page = 0; path19 !== void 0 && !seen.has(path19); page++) {
-    seen.add(path19);
-    const url = new URL(path19, await session.origin(target.host)).toString();
+  for (let page = 0; path18 !== void 0 && !seen.has(path18); page++) {
+    seen.add(path18);
+    const url = new URL(path18, await session.origin(target.host)).toString();
     if (page >= maxPages2) {
       throw new RegistryError(`the referrers list goes on for more than ${maxPages2} pages`, {
         method: "GET",
@@ -74534,7 +74534,7 @@ async function referrersFromApi(session, target, digest, artifactType) {
         transient: false
       });
     }
-    const result = await fetchPage(session, target, path19, digest, artifactType);
+    const result = await fetchPage(session, target, path18, digest, artifactType);
     if (result.kind === "unsupported") {
       if (page === 0) return void 0;
       throw new RegistryError("a later page of the referrers list is not an image index", {
@@ -74544,16 +74544,16 @@ async function referrersFromApi(session, target, digest, artifactType) {
       });
     }
     referrers.push(...result.referrers);
-    path19 = result.next;
+    path18 = result.next;
   }
   return referrers;
 }
-async function fetchPage(session, target, path19, digest, artifactType) {
+async function fetchPage(session, target, path18, digest, artifactType) {
   const display2 = `referrers of ${target.display}@${digest}`;
   const response = await session.read(
     target,
     [`repository:${target.repository}:pull`],
-    { method: "GET", path: path19, headers: { accept: ociIndex } },
+    { method: "GET", path: path18, headers: { accept: ociIndex } },
     maxManifestBytes
   );
   if (response.status === 404) {
@@ -75501,20 +75501,20 @@ function parseRegistryKey(key) {
   const slash = withoutScheme.indexOf("/");
   const host = slash === -1 ? withoutScheme : withoutScheme.slice(0, slash);
   const rest = slash === -1 ? "" : withoutScheme.slice(slash + 1);
-  const path19 = withoutScheme === trimmed ? trimSlashes(rest) : "";
-  return { host: canonicalHost(host), path: path19 };
+  const path18 = withoutScheme === trimmed ? trimSlashes(rest) : "";
+  return { host: canonicalHost(host), path: path18 };
 }
 function lookupKey(host, repository = "") {
   const parsed = parseRegistryKey(host);
-  const path19 = trimSlashes(repository);
-  const official = parsed.host === DOCKER_HUB_DOMAIN && path19 !== "" && !path19.includes("/") ? `${OFFICIAL_REPOSITORY_PREFIX}${path19}` : path19;
+  const path18 = trimSlashes(repository);
+  const official = parsed.host === DOCKER_HUB_DOMAIN && path18 !== "" && !path18.includes("/") ? `${OFFICIAL_REPOSITORY_PREFIX}${path18}` : path18;
   return { host: parsed.host, path: official };
 }
 function helperServerUrl(host) {
   return host === DOCKER_HUB_DOMAIN ? DOCKER_HUB_SERVER_URL : host;
 }
-function trimSlashes(path19) {
-  return path19.replace(/^\/+|\/+$/g, "");
+function trimSlashes(path18) {
+  return path18.replace(/^\/+|\/+$/g, "");
 }
 
 // src/registry/credentials/parse-auth-file.ts
@@ -76368,8 +76368,8 @@ function routeRepository(name, locationOf3) {
     const dir = `${location.dir.replace(/\/+$/, "")}/${ref.path}`;
     return { kind: "layout", dir, viaLocation: domain, reference };
   }
-  const path19 = location.prefix === "" ? ref.path : `${location.prefix}/${ref.path}`;
-  const rewritten = { ...ref, domain: location.host, path: path19 };
+  const path18 = location.prefix === "" ? ref.path : `${location.prefix}/${ref.path}`;
+  const rewritten = { ...ref, domain: location.host, path: path18 };
   return { kind: "registry", ref: rewritten, viaLocation: domain, reference };
 }
 
@@ -76393,7 +76393,7 @@ function locationOf(options2, domain) {
 // src/registry/transport.ts
 var import_undici2 = __toESM(require_undici2(), 1);
 import { pipeline as pipeline4, Transform as Transform3 } from "node:stream";
-import { rootCertificates } from "node:tls";
+import { createSecureContext, rootCertificates } from "node:tls";
 
 // src/registry/retry.ts
 var defaultRetryPolicy = {
@@ -76695,7 +76695,7 @@ var Transport = class {
     const settings = this.#options.hostSettings(url.host);
     const tls = {
       rejectUnauthorized: !settings.insecure,
-      ...settings.ca === void 0 ? {} : { ca: [...rootCertificates, settings.ca] }
+      ...settings.ca === void 0 ? {} : { secureContext: createSecureContext({ ca: [...rootCertificates, settings.ca] }) }
     };
     const pool = { keepAliveTimeout: 3e4 };
     const proxy = proxyFor(url, this.#options.proxy ?? {});
@@ -76963,12 +76963,12 @@ function diagnoseInDocument(file, doc, pointer, code, message, options2 = {}) {
   const shifted = options2.colOffset !== void 0 && span.line === span.endLine ? { ...span, col: span.col + options2.colOffset + quoteWidth(file, span) } : span;
   return diagnoseSpan(file.path, shifted, code, message, { ...options2, pointer, doc: doc.index });
 }
-function diagnoseSpan(path19, span, code, message, options2 = {}) {
+function diagnoseSpan(path18, span, code, message, options2 = {}) {
   return {
     severity: options2.severity ?? "error",
     code,
     message,
-    file: path19,
+    file: path18,
     line: span.line,
     col: span.col,
     endLine: span.endLine,
@@ -77371,8 +77371,8 @@ function objectsOf(file) {
   return found;
 }
 function locationOf2(file, doc, pointer) {
-  const path19 = pointer === "" ? [] : pointer.split("/").slice(1);
-  const node = path19.length === 0 ? doc.document.contents : doc.document.getIn(path19, true);
+  const path18 = pointer === "" ? [] : pointer.split("/").slice(1);
+  const node = path18.length === 0 ? doc.document.contents : doc.document.getIn(path18, true);
   const range = ((0, import_yaml2.isNode)(node) ? node.range : void 0) ?? doc.document.range;
   return {
     file,
@@ -78162,10 +78162,10 @@ function podContainers(value, podSpecPath) {
     lists: { initContainers: list("initContainers"), containers: list("containers") }
   };
 }
-function findContainer(pod, path19) {
-  if (path19.index !== void 0) return targetAt(pod, path19.list, path19.index);
+function findContainer(pod, path18) {
+  if (path18.index !== void 0) return targetAt(pod, path18.list, path18.index);
   for (const list of ["initContainers", "containers"]) {
-    const index = pod.lists[list].findIndex((c3) => isObject(c3) && c3["name"] === path19.name);
+    const index = pod.lists[list].findIndex((c3) => isObject(c3) && c3["name"] === path18.name);
     if (index >= 0) return targetAt(pod, list, index);
   }
   return void 0;
@@ -78307,17 +78307,17 @@ function containerTargets(object, names, pointer, diagnostics) {
 
 // src/model/field-path.ts
 var selectorPattern = /^(containers|initContainers)\[(?:(\d+)|\?\(@\.name=="([^"]+)"\)|\?\(@\.name==?'([^']+)'\))\]\.image$/;
-function parseFieldPath(path19, podSpecPath) {
+function parseFieldPath(path18, podSpecPath) {
   const prefix = podSpecPath + ".";
-  if (!path19.startsWith(prefix)) {
+  if (!path18.startsWith(prefix)) {
     return {
       reason: "PREFIX",
-      message: `field path ${JSON.stringify(path19)} does not start with this kind's pod spec path "${podSpecPath}"`
+      message: `field path ${JSON.stringify(path18)} does not start with this kind's pod spec path "${podSpecPath}"`
     };
   }
-  const match = selectorPattern.exec(path19.slice(prefix.length));
+  const match = selectorPattern.exec(path18.slice(prefix.length));
   if (match === null) {
-    return { reason: "INVALID", message: `field path is not valid: ${path19}` };
+    return { reason: "INVALID", message: `field path is not valid: ${path18}` };
   }
   const list = match[1];
   if (match[2] !== void 0) return { list, form: "index", index: Number(match[2]) };
@@ -78571,13 +78571,13 @@ function checkEntry2(entry, at2, ctx) {
   if (missing !== void 0) {
     report2.addAt(`${at2}/from/name`, "TRIGGER_MISSING_TAG", missing.message, { hint: missing.hint });
   }
-  const path19 = parseFieldPath(entry.fieldPath, ctx.kind.podSpecPath);
-  if (isFieldPathProblem(path19)) {
-    reportFieldPath(path19, `${at2}/fieldPath`, ctx);
+  const path18 = parseFieldPath(entry.fieldPath, ctx.kind.podSpecPath);
+  if (isFieldPathProblem(path18)) {
+    reportFieldPath(path18, `${at2}/fieldPath`, ctx);
     return void 0;
   }
-  if (path19.form === "single-quoted") warnNonCanonical(path19, `${at2}/fieldPath`, report2);
-  const target = ctx.pod === void 0 ? void 0 : findContainer(ctx.pod, path19);
+  if (path18.form === "single-quoted") warnNonCanonical(path18, `${at2}/fieldPath`, report2);
+  const target = ctx.pod === void 0 ? void 0 : findContainer(ctx.pod, path18);
   if (target === void 0) {
     report2.addAt(
       `${at2}/fieldPath`,
@@ -78595,7 +78595,7 @@ function checkEntry2(entry, at2, ctx) {
     origin: "annotation",
     pointer: triggersPointer,
     fieldPath: entry.fieldPath,
-    form: path19.form,
+    form: path18.form,
     paused,
     targets: [target]
   };
@@ -78605,8 +78605,8 @@ function reportFieldPath(problem, pointer, ctx) {
   const hint = problem.reason === "PREFIX" ? `a ${kind2.kind}'s containers are under ${kind2.podSpecPath}; OpenShift silently ignores this trigger` : `write ${kind2.podSpecPath}.containers[?(@.name=="NAME")].image, or an index such as containers[0]`;
   ctx.report.addAt(pointer, "TRIGGER_FIELD_PATH", problem.message, { hint });
 }
-function warnNonCanonical(path19, pointer, report2) {
-  const name = path19.name ?? "";
+function warnNonCanonical(path18, pointer, report2) {
+  const name = path18.name ?? "";
   report2.addAt(
     pointer,
     "TRIGGER_FIELD_PATH",
@@ -78717,11 +78717,11 @@ function aliasedTargets(object, triggers) {
     })
   );
 }
-function aliasOnPath(document2, path19) {
+function aliasOnPath(document2, path18) {
   let node = document2.contents;
-  for (const [i, step] of path19.entries()) {
+  for (const [i, step] of path18.entries()) {
     node = (0, import_yaml4.isCollection)(node) ? node.get(step, true) : void 0;
-    const last = i + 1 === path19.length;
+    const last = i + 1 === path18.length;
     if ((0, import_yaml4.isAlias)(node)) return `${last ? "is" : "is inside"} the YAML alias *${node.source}`;
     const anchor = (0, import_yaml4.isNode)(node) ? node.anchor : void 0;
     if (anchor !== void 0 && aliased(document2, anchor))
@@ -78930,7 +78930,7 @@ var kubernetesYamlOptions = {
 // src/load/parse-yaml.ts
 var maxAliasCount = 1e4;
 var options = kubernetesYamlOptions;
-function parseYamlFile(path19, content) {
+function parseYamlFile(path18, content) {
   const bom = content.startsWith("\uFEFF");
   const text = bom ? content.slice(1) : content;
   const lines2 = new import_yaml5.LineCounter();
@@ -78941,26 +78941,26 @@ function parseYamlFile(path19, content) {
   } catch (err) {
     const span = { line: 1, col: 1, endLine: 1, endCol: 1 };
     const message = `cannot parse YAML: ${err instanceof Error ? err.message : String(err)}`;
-    diagnostics.push(diagnoseSpan(path19, span, "YAML_SYNTAX", message));
-    return { file: { path: path19, text, bom, lines: lines2, documents: [] }, diagnostics };
+    diagnostics.push(diagnoseSpan(path18, span, "YAML_SYNTAX", message));
+    return { file: { path: path18, text, bom, lines: lines2, documents: [] }, diagnostics };
   }
   const last = Math.max(0, text.trimEnd().length - 1);
   const seen = /* @__PURE__ */ new Set();
   const documents = parsed.map((document2, index) => {
     for (const problem of [...document2.errors, ...document2.warnings]) {
-      const d2 = yamlDiagnostic(path19, lines2, problem, index, last);
+      const d2 = yamlDiagnostic(path18, lines2, problem, index, last);
       const id = `${String(d2.line)}:${String(d2.col)}:${d2.message}`;
       if (!seen.has(id)) diagnostics.push(d2);
       seen.add(id);
     }
     const value = document2.errors.length > 0 ? void 0 : toValue(document2);
     if (value instanceof Error) {
-      diagnostics.push(conversionDiagnostic(path19, lines2, document2, index, value));
+      diagnostics.push(conversionDiagnostic(path18, lines2, document2, index, value));
       return { index, document: document2, value: void 0 };
     }
     return { index, document: document2, value };
   });
-  return { file: { path: path19, text, bom, lines: lines2, documents }, diagnostics };
+  return { file: { path: path18, text, bom, lines: lines2, documents }, diagnostics };
 }
 function toValue(doc) {
   try {
@@ -78969,23 +78969,23 @@ function toValue(doc) {
     return err instanceof Error ? err : new Error(String(err));
   }
 }
-function yamlDiagnostic(path19, lines2, e, doc, last) {
+function yamlDiagnostic(path18, lines2, e, doc, last) {
   const severity = e.name === "YAMLWarning" ? "warning" : "error";
   const message = firstLine(e.message);
   const hint = e.code === "DUPLICATE_KEY" ? "remove or rename one of the keys" : void 0;
   const start2 = Math.min(e.pos[0], last);
   const span = spanOf(lines2, start2, Math.max(start2, Math.min(e.pos[1], last + 1)));
-  return diagnoseSpan(path19, span, "YAML_SYNTAX", message, {
+  return diagnoseSpan(path18, span, "YAML_SYNTAX", message, {
     severity,
     hint,
     doc
   });
 }
-function conversionDiagnostic(path19, lines2, doc, index, err) {
+function conversionDiagnostic(path18, lines2, doc, index, err) {
   if (/alias count|resource exhaustion/i.test(err.message)) {
     const span = spanOf(lines2, doc.range[0], doc.range[0]);
     return diagnoseSpan(
-      path19,
+      path18,
       span,
       "YAML_ALIAS_LIMIT",
       "YAML aliases expand too far (alias bomb)",
@@ -78997,7 +78997,7 @@ function conversionDiagnostic(path19, lines2, doc, index, err) {
   }
   const alias = unresolvedAlias(doc);
   const at2 = alias?.range?.[0] ?? doc.range[0];
-  return diagnoseSpan(path19, spanOf(lines2, at2, at2), "YAML_SYNTAX", firstLine(err.message), {
+  return diagnoseSpan(path18, spanOf(lines2, at2, at2), "YAML_SYNTAX", firstLine(err.message), {
     doc: index,
     ...alias === void 0 ? {} : { hint: `define the anchor &${alias.source} before this alias` }
   });
@@ -79314,7 +79314,7 @@ function progressLines(log) {
 }
 
 // src/reconcile/reconcile-repository.ts
-import path16 from "node:path";
+import path15 from "node:path";
 
 // src/publish/git/git-workspace.ts
 import { mkdir as mkdir4, mkdtemp, rm as rm4, writeFile as writeFile2 } from "node:fs/promises";
@@ -83211,6 +83211,808 @@ var GitWorkspace = class {
   }
 };
 
+// src/execute/mirror/endpoint.ts
+function endpointOf(repository) {
+  if (repository instanceof RemoteRepository) {
+    return {
+      repository,
+      registry: repository.target.host,
+      path: repository.target.repository,
+      mounts: true
+    };
+  }
+  return { repository, registry: repository.name, path: "", mounts: false };
+}
+
+// src/execute/mirror/blob-copier.ts
+import { pipeline as pipeline5, Transform as Transform4 } from "node:stream";
+var BlobCopier = class {
+  #options;
+  #limiters = /* @__PURE__ */ new Map();
+  /** Per registry, per digest: the repository paths known to hold the blob. */
+  #held = /* @__PURE__ */ new Map();
+  /** Copies under way, per registry and digest: later ones wait, then mount or skip. */
+  #pending = /* @__PURE__ */ new Map();
+  constructor(options2) {
+    this.#options = options2;
+  }
+  /**
+   * Puts `descriptor`'s blob into `destination`, streaming it from `source`
+   * when it must be sent. Emits one "blob" event, and "bytes" events while
+   * bytes flow.
+   */
+  async copy(source, destination, descriptor) {
+    const key = `${destination.registry}
+${descriptor.digest}`;
+    for (let waiting = this.#pending.get(key); waiting !== void 0; ) {
+      await waiting.catch(() => void 0);
+      waiting = this.#pending.get(key);
+    }
+    const copying = this.#copy(source, destination, descriptor);
+    this.#pending.set(key, copying);
+    try {
+      const outcome = await copying;
+      this.#options.emit({
+        type: "blob",
+        destination: destination.repository.name,
+        digest: descriptor.digest,
+        size: descriptor.size,
+        outcome
+      });
+      return outcome;
+    } finally {
+      this.#pending.delete(key);
+    }
+  }
+  /** Records that `destination` holds `digest` (a manifest's blobs after a skipped push). */
+  record(destination, digest) {
+    let byDigest = this.#held.get(destination.registry);
+    if (byDigest === void 0) {
+      byDigest = /* @__PURE__ */ new Map();
+      this.#held.set(destination.registry, byDigest);
+    }
+    let paths = byDigest.get(digest);
+    if (paths === void 0) {
+      paths = /* @__PURE__ */ new Set();
+      byDigest.set(digest, paths);
+    }
+    paths.add(destination.path);
+  }
+  async #copy(source, destination, descriptor) {
+    const holders = this.#held.get(destination.registry)?.get(descriptor.digest);
+    if (holders?.has(destination.path) === true) return "skipped";
+    const mountFrom = this.#mountSource(source, destination, holders);
+    const attempt = { bytes: 0 };
+    const takeBack = () => {
+      if (attempt.bytes > 0) this.#options.emit({ type: "bytes", count: -attempt.bytes });
+      attempt.bytes = 0;
+    };
+    const open5 = async () => {
+      takeBack();
+      return this.#counted(await source.repository.openBlob(descriptor), attempt);
+    };
+    const result = await this.#limiter(destination.registry).run(
+      () => destination.repository.putBlob(
+        descriptor,
+        open5,
+        mountFrom === void 0 ? void 0 : { mountFrom }
+      )
+    ).catch((err) => {
+      takeBack();
+      throw err;
+    });
+    this.record(destination, descriptor.digest);
+    return outcomeOf(result);
+  }
+  /** A repository of the destination's registry holding the blob, to mount from. */
+  #mountSource(source, destination, holders) {
+    if (!destination.mounts || this.#options.skipMount === true) return void 0;
+    for (const path18 of holders ?? []) if (path18 !== destination.path) return path18;
+    if (source.mounts && source.registry === destination.registry) return source.path;
+    return void 0;
+  }
+  #limiter(registry) {
+    let limiter = this.#limiters.get(registry);
+    if (limiter === void 0) {
+      limiter = new Limiter(this.#options.maxPerRegistry);
+      this.#limiters.set(registry, limiter);
+    }
+    return limiter;
+  }
+  /** `stream`, reporting the bytes that pass (and adding them to `attempt`). */
+  #counted(stream, attempt) {
+    const emit = this.#options.emit;
+    const counter = new Transform4({
+      transform(chunk, _encoding, done) {
+        attempt.bytes += chunk.length;
+        emit({ type: "bytes", count: chunk.length });
+        done(null, chunk);
+      }
+    });
+    pipeline5(stream, counter, () => void 0);
+    passVerification(stream, counter);
+    return counter;
+  }
+};
+function outcomeOf(result) {
+  return result === "exists" ? "skipped" : result;
+}
+
+// src/execute/mirror/platform-filter.ts
+function platformName(descriptor) {
+  return descriptor.platform === void 0 ? "unknown/unknown" : formatPlatform(descriptor.platform);
+}
+function filterIndex(index, manifests, filter) {
+  const { pattern } = filter;
+  if (pattern === void 0) return { kind: "index", manifests };
+  const matching = manifests.filter((m2) => pattern.test(platformName(m2)));
+  if (matching.length === 0) return { kind: "none" };
+  if (filter.keepManifestList || matching.length === manifests.length) {
+    return { kind: "index", manifests: matching };
+  }
+  const [only] = matching;
+  if (matching.length === 1 && only !== void 0) return { kind: "manifest", manifest: only };
+  const kept = new Set(matching.map((m2) => m2.digest));
+  const json = index.json;
+  const bytes = Buffer.from(
+    JSON.stringify({ ...json, manifests: json.manifests.filter((m2) => kept.has(m2.digest)) })
+  );
+  return {
+    kind: "new-index",
+    manifests: matching,
+    index: { bytes, mediaType: index.descriptor.mediaType }
+  };
+}
+
+// src/execute/mirror/image-tree.ts
+var foreignLayer = /\.foreign\.|nondistributable/;
+function manifestBlobs(manifest) {
+  if (isIndex(manifest.descriptor.mediaType)) return { blobs: [], foreign: [] };
+  const json = manifest.json;
+  const layers = Array.isArray(json?.layers) ? json.layers : [];
+  const listed = [json?.config, ...layers];
+  const descriptors = listed.filter(isDescriptor2);
+  return {
+    blobs: descriptors.filter((d2) => !foreignLayer.test(d2.mediaType)),
+    foreign: descriptors.filter((d2) => foreignLayer.test(d2.mediaType))
+  };
+}
+async function readTree(source, manifest, filter, warn) {
+  if (!isIndex(manifest.descriptor.mediaType)) {
+    return { root: leaf(source, manifest, warn), filtering: "none" };
+  }
+  const listed = indexManifests(manifest.descriptor.mediaType, manifest.json);
+  const filtered = filterIndex(manifest, listed, filter);
+  switch (filtered.kind) {
+    case "none":
+      return { root: void 0, filtering: "nothing-matched" };
+    case "manifest": {
+      const child2 = await readChild(source, filtered.manifest, warn);
+      return { root: child2, filtering: "platform" };
+    }
+    case "index":
+    case "new-index": {
+      const children = await Promise.all(filtered.manifests.map((m2) => readChild(source, m2, warn)));
+      const root = filtered.kind === "index" ? manifest : syntheticManifest(filtered.index, manifest.json);
+      return {
+        root: { manifest: root, blobs: [], children },
+        filtering: filtered.kind === "new-index" ? "new-index" : filtered.manifests.length === listed.length ? "none" : "platform"
+      };
+    }
+  }
+}
+function treeBlobs(root) {
+  const blobs = /* @__PURE__ */ new Map();
+  const visit3 = (node) => {
+    for (const blob of node.blobs) if (!blobs.has(blob.digest)) blobs.set(blob.digest, blob);
+    node.children.forEach(visit3);
+  };
+  visit3(root);
+  return [...blobs.values()];
+}
+async function readChild(source, descriptor, warn) {
+  const manifest = await source.getManifest(descriptor.digest);
+  if (isIndex(manifest.descriptor.mediaType)) {
+    const listed = indexManifests(manifest.descriptor.mediaType, manifest.json);
+    const children = await Promise.all(listed.map((m2) => readChild(source, m2, warn)));
+    return { manifest, blobs: [], children };
+  }
+  return leaf(source, manifest, warn);
+}
+function leaf(source, manifest, warn) {
+  const { blobs, foreign } = manifestBlobs(manifest);
+  for (const layer of foreign) {
+    warn(
+      `${source.name}@${manifest.descriptor.digest}: layer ${layer.digest} (${layer.mediaType}) is not distributable and is not copied`
+    );
+  }
+  return { manifest, blobs, children: [] };
+}
+function syntheticManifest(upload, sourceJson) {
+  const bytes = Buffer.from(upload.bytes);
+  return {
+    descriptor: { digest: sha256Digest(bytes), mediaType: upload.mediaType, size: bytes.length },
+    bytes,
+    json: { ...sourceJson, ...JSON.parse(bytes.toString("utf8")) }
+  };
+}
+
+// src/execute/mirror/not-found.ts
+function isNotFound2(err) {
+  return isNotFound(err) || err instanceof OciLayoutError && err.reason === "LAYOUT_MISSING";
+}
+
+// src/execute/mirror/push-tree.ts
+async function pushTree(target, root, tag) {
+  const { source, destination, copier } = target;
+  await Promise.all(treeBlobs(root).map((blob) => copier.copy(source, destination, blob)));
+  return pushManifests(destination, root, tag);
+}
+async function pushManifests(destination, node, tag) {
+  await Promise.all(node.children.map((child2) => pushManifests(destination, child2)));
+  return putVerified(destination, node.manifest, tag);
+}
+async function putVerified(destination, manifest, tag) {
+  const stored = await destination.repository.putManifest(
+    { bytes: manifest.bytes, mediaType: manifest.descriptor.mediaType },
+    tag
+  );
+  if (stored.digest !== manifest.descriptor.digest) {
+    throw new DigestMismatchError(
+      `manifest ${destination.repository.name}${tag === void 0 ? "" : `:${tag}`} as stored`,
+      manifest.descriptor.digest,
+      stored.digest,
+      manifest.bytes.length
+    );
+  }
+  return stored;
+}
+
+// src/registry/tag-referrers.ts
+async function listReferrersByTag(repository, digest, artifactType) {
+  parseDigest(digest);
+  const tag = referrersTag(digest);
+  let manifest;
+  try {
+    manifest = await repository.getManifest(tag);
+  } catch (err) {
+    if (isNotFound(err)) return [];
+    throw err;
+  }
+  const referrers = tagIndexReferrers(manifest, artifactType);
+  if (Array.isArray(referrers)) return referrers;
+  throw new UnsupportedManifestError(
+    `${repository.name}:${tag}`,
+    manifest.descriptor.mediaType,
+    `the referrers index lists an invalid descriptor: ${referrers.invalid}`
+  );
+}
+
+// src/execute/mirror/referrer-copy.ts
+var maxDepth = 4;
+async function copyReferrers(target, subjects, warn, depth = 0) {
+  let copied = 0;
+  for (const subject of subjects) {
+    const referrers = await referrersOf(target.source, subject);
+    if (referrers.length === 0) continue;
+    const stored = [];
+    for (const referrer of referrers) {
+      const copy = await copyReferrer(target, referrer, warn);
+      stored.push(copy);
+      if (copy !== void 0) copied++;
+    }
+    if (depth + 1 < maxDepth) {
+      copied += await copyReferrers(
+        target,
+        referrers.map((r2) => r2.digest),
+        warn,
+        depth + 1
+      );
+    }
+    const indexed = stored.every((s) => s?.subjectIndexed === true);
+    if (!indexed) await completeReferrers(target.destination, subject, referrers);
+  }
+  return copied;
+}
+function referrersOf(endpoint, subject) {
+  const { repository } = endpoint;
+  return repository.listReferrers === void 0 ? listReferrersByTag(repository, subject) : repository.listReferrers(subject);
+}
+async function copyReferrer(target, referrer, warn) {
+  const { source, destination } = target;
+  try {
+    await destination.repository.resolve(referrer.digest);
+    return void 0;
+  } catch (err) {
+    if (!isNotFound2(err)) throw err;
+  }
+  const manifest = await source.repository.getManifest(referrer.digest);
+  const { root } = await readTree(source.repository, manifest, { keepManifestList: true }, warn);
+  if (root === void 0) throw new Error(`referrer ${referrer.digest} has no content`);
+  return pushTree(target, root);
+}
+async function completeReferrers(destination, subject, referrers) {
+  const seen = new Set((await referrersOf(destination, subject)).map((r2) => r2.digest));
+  if (referrers.every((r2) => seen.has(r2.digest))) return;
+  const listed = await listReferrersByTag(destination.repository, subject);
+  const known = new Set(listed.map((r2) => r2.digest));
+  const added = referrers.filter((r2) => !known.has(r2.digest));
+  const index = {
+    schemaVersion: 2,
+    mediaType: ociIndex,
+    manifests: [...listed, ...added].map(indexEntry)
+  };
+  await destination.repository.putManifest(
+    { bytes: Buffer.from(JSON.stringify(index)), mediaType: ociIndex },
+    referrersTag(subject)
+  );
+}
+function indexEntry(referrer) {
+  return {
+    mediaType: referrer.mediaType,
+    digest: referrer.digest,
+    size: referrer.size,
+    ...referrer.artifactType === void 0 ? {} : { artifactType: referrer.artifactType },
+    ...referrer.annotations === void 0 ? {} : { annotations: referrer.annotations }
+  };
+}
+
+// src/execute/mirror/copy-image.ts
+async function copyImage(image, options2) {
+  const warn = (message) => {
+    options2.emit({ type: "warning", message });
+  };
+  let top;
+  try {
+    top = await image.source.repository.getManifest(image.reference);
+  } catch (err) {
+    return sourceFailed(image, options2, err, void 0);
+  }
+  const sourceDigest = top.descriptor.digest;
+  if (options2.filter.pattern === void 0) {
+    const states2 = await heldStates(image, sourceDigest, options2);
+    if (states2.every((s) => s.held === "tagged")) {
+      const root2 = { manifest: top, blobs: [], children: [] };
+      return finish(image, options2, root2, "none", states2, sourceDigest);
+    }
+  }
+  let tree;
+  try {
+    tree = await readTree(image.source.repository, top, options2.filter, warn);
+  } catch (err) {
+    return sourceFailed(image, { ...options2, skipMissing: false }, err, sourceDigest);
+  }
+  const { root, filtering } = tree;
+  if (root === void 0) {
+    warn(`no platform of ${image.display} matches the filter: nothing copied (ML6)`);
+    return { source: image.display, sourceDigest, filtering, destinations: [] };
+  }
+  const states = await heldStates(image, root.manifest.descriptor.digest, options2);
+  return finish(image, options2, root, filtering, states, sourceDigest);
+}
+async function heldStates(image, digest, options2) {
+  return Promise.all(
+    image.destinations.map(async (d2) => ({ d: d2, held: await heldState(d2, digest, options2) }))
+  );
+}
+async function finish(image, options2, root, filtering, states, sourceDigest) {
+  const blobs = treeBlobs(root);
+  const copying = options2.dryRun === true ? 0 : states.filter((s) => s.held === "missing").length;
+  options2.emit({
+    type: "image",
+    source: image.display,
+    destinations: image.destinations.map((d2) => d2.display),
+    blobs: blobs.length * copying,
+    bytes: blobs.reduce((sum, b3) => sum + b3.size, 0) * copying
+  });
+  const destinations = await Promise.all(
+    states.map(({ d: d2, held }) => copyTo(image, d2, held, root, options2))
+  );
+  return { source: image.display, sourceDigest, filtering, destinations };
+}
+function sourceFailed(image, options2, err, sourceDigest) {
+  if (options2.skipMissing === true && isNotFound2(err)) {
+    options2.emit({
+      type: "warning",
+      message: `Image ${image.display} does not exist and will not be mirrored`
+    });
+    return { source: image.display, filtering: "none", destinations: [], missing: true };
+  }
+  const error2 = errorSummary(err);
+  for (const d2 of image.destinations) emitFailed(options2, image, d2, error2.message);
+  return {
+    source: image.display,
+    ...sourceDigest === void 0 ? {} : { sourceDigest },
+    filtering: "none",
+    destinations: image.destinations.map((d2) => ({
+      destination: d2.display,
+      ...tagOf2(d2),
+      status: "failed",
+      referrers: 0,
+      error: error2
+    })),
+    error: error2
+  };
+}
+async function heldState(destination, digest, options2) {
+  if (options2.force) return "missing";
+  try {
+    const { repository } = destination.endpoint;
+    if (destination.tag !== void 0) {
+      const tagged = await present(() => repository.resolve(destination.tag ?? ""));
+      if (tagged?.digest === digest) return "tagged";
+    }
+    const held = await present(() => repository.resolve(digest));
+    if (held === void 0) return "missing";
+    return destination.tag === void 0 ? "tagged" : "manifest";
+  } catch (err) {
+    return { error: err };
+  }
+}
+async function present(ask) {
+  try {
+    return await ask();
+  } catch (err) {
+    if (isNotFound2(err)) return void 0;
+    throw err;
+  }
+}
+async function copyTo(image, destination, held, root, options2) {
+  const { digest, mediaType } = root.manifest.descriptor;
+  const base = { destination: destination.display, ...tagOf2(destination) };
+  const target = pushTarget(image, destination, options2);
+  try {
+    if (typeof held === "object") throw held.error;
+    if (options2.dryRun === true) {
+      const status2 = held === "tagged" ? "unchanged" : "planned";
+      return { ...base, digest, mediaType, status: status2, referrers: 0 };
+    }
+    if (held === "missing") {
+      await pushTree(target, root, destination.tag);
+    } else if (held === "manifest") {
+      await pushManifests(destination.endpoint, { ...root, children: [] }, destination.tag);
+    }
+    if (held !== "tagged") {
+      options2.emit({
+        type: "pushed",
+        source: image.display,
+        destination: destination.display,
+        digest,
+        ...tagOf2(destination)
+      });
+    }
+    const { referrers, referrersError } = await withReferrers(image, destination, root, options2);
+    const status = held === "tagged" && referrers === 0 ? "unchanged" : "copied";
+    return {
+      ...base,
+      digest,
+      mediaType,
+      status,
+      referrers,
+      ...referrersError === void 0 ? {} : { referrersError }
+    };
+  } catch (err) {
+    const error2 = errorSummary(err);
+    emitFailed(options2, image, destination, error2.message);
+    return { ...base, status: "failed", referrers: 0, error: error2 };
+  }
+}
+async function withReferrers(image, destination, root, options2) {
+  if (!options2.referrers) return { referrers: 0 };
+  const target = pushTarget(image, destination, options2);
+  const warn = (message) => {
+    options2.emit({ type: "warning", message });
+  };
+  try {
+    return { referrers: await copyReferrers(target, subjectsOf(root), warn) };
+  } catch (err) {
+    const { message } = errorSummary(err);
+    warn(`${image.display} -> ${destination.display}: referrers not copied: ${message}`);
+    return { referrers: 0, referrersError: message };
+  }
+}
+function pushTarget(image, destination, options2) {
+  return { source: image.source, destination: destination.endpoint, copier: options2.copier };
+}
+function subjectsOf(root) {
+  const { descriptor, json } = root.manifest;
+  return [descriptor.digest, ...indexManifests(descriptor.mediaType, json).map((m2) => m2.digest)];
+}
+function emitFailed(options2, image, destination, message) {
+  options2.emit({
+    type: "failed",
+    source: image.display,
+    destination: destination.display,
+    message
+  });
+}
+function tagOf2(destination) {
+  return destination.tag === void 0 ? {} : { tag: destination.tag };
+}
+
+// src/execute/mirror/mirror-images.ts
+var defaultMaxPerRegistry = 6;
+async function mirrorImages(images, options2) {
+  const copier = new BlobCopier({
+    maxPerRegistry: options2.maxPerRegistry,
+    emit: options2.emit,
+    ...options2.skipMount === void 0 ? {} : { skipMount: options2.skipMount }
+  });
+  const limiter = new Limiter(options2.maxImages ?? 4);
+  return Promise.all(
+    images.map(
+      (image) => limiter.run(async () => {
+        const result = await copyImage(image, { ...options2, copier });
+        options2.done?.(result);
+        return result;
+      })
+    )
+  );
+}
+function imageSucceeded(result) {
+  return result.error === void 0 && result.destinations.every((d2) => d2.status !== "failed");
+}
+
+// src/execute/mirror/mirror-events.ts
+function emptyCounters() {
+  return {
+    images: 0,
+    failed: 0,
+    blobsTotal: 0,
+    bytesTotal: 0,
+    blobsUploaded: 0,
+    blobsSkipped: 0,
+    blobsMounted: 0,
+    bytes: 0,
+    manifests: 0
+  };
+}
+function count(counters, event) {
+  switch (event.type) {
+    case "image":
+      counters.blobsTotal += event.blobs;
+      counters.bytesTotal += event.bytes;
+      return;
+    case "blob":
+      if (event.outcome === "uploaded") counters.blobsUploaded++;
+      else if (event.outcome === "mounted") counters.blobsMounted++;
+      else counters.blobsSkipped++;
+      return;
+    case "bytes":
+      counters.bytes += event.count;
+      return;
+    case "pushed":
+      counters.manifests++;
+      return;
+    case "failed":
+    case "warning":
+      return;
+  }
+}
+
+// src/reconcile/human-duration.ts
+var second = 1e3;
+var minute = 60 * second;
+var hour = 60 * minute;
+function humanDuration(milliseconds) {
+  const seconds = Math.trunc(milliseconds / second);
+  if (seconds < -1) return "<invalid>";
+  if (seconds < 0) return "0s";
+  if (seconds < 120) return `${seconds}s`;
+  const minutes = Math.trunc(milliseconds / minute);
+  if (minutes < 10) return withRest(minutes, "m", seconds % 60, "s");
+  if (minutes < 3 * 60) return `${minutes}m`;
+  const hours = Math.trunc(milliseconds / hour);
+  if (hours < 8) return withRest(hours, "h", minutes % 60, "m");
+  if (hours < 48) return `${hours}h`;
+  const days = Math.trunc(hours / 24);
+  if (hours < 24 * 8) return withRest(days, "d", hours % 24, "h");
+  if (hours < 24 * 365 * 2) return `${days}d`;
+  const years = Math.trunc(days / 365);
+  if (hours < 24 * 365 * 8) return withRest(years, "y", days % 365, "d");
+  return `${years}y`;
+}
+function withRest(value, unit, rest, restUnit) {
+  return rest === 0 ? `${value}${unit}` : `${value}${unit}${rest}${restUnit}`;
+}
+
+// src/reconcile/mirror-progress.ts
+var clearToEnd = "\x1B[K";
+function startProgress(options2) {
+  const { write, isTTY, now } = options2;
+  const started = now();
+  const counters = emptyCounters();
+  const width = Math.max(1, (options2.columns ?? 80) - 1);
+  let knownImages = 0;
+  let stopped = false;
+  let drawn;
+  const line = () => progressLine(counters, now() - started, knownImages);
+  const liveLine = () => line().slice(0, width);
+  const tick = () => {
+    if (stopped) return;
+    if (!isTTY) {
+      write(`${line()}
+`);
+      return;
+    }
+    const text = liveLine();
+    if (text === drawn) return;
+    write(`\r${text}${clearToEnd}`);
+    drawn = text;
+  };
+  const message = (text) => {
+    if (drawn === void 0) {
+      write(`${text}
+`);
+      return;
+    }
+    drawn = liveLine();
+    write(`\r${clearToEnd}${text}
+${drawn}${clearToEnd}`);
+  };
+  const stopTimer = options2.every(options2.intervalMs ?? (isTTY ? 200 : 1e4), tick);
+  return {
+    onEvent(event) {
+      count(counters, event);
+      if (event.type === "image") knownImages++;
+      else if (event.type === "warning") message(`warning: ${event.message}`);
+      else if (event.type === "failed")
+        message(`error: ${event.source} -> ${event.destination}: ${event.message}`);
+    },
+    imageDone(ok) {
+      if (ok) counters.images++;
+      else counters.failed++;
+    },
+    counters: () => ({ ...counters }),
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      stopTimer();
+      if (drawn !== void 0) write(`\r${clearToEnd}`);
+      drawn = void 0;
+    }
+  };
+}
+function progressLine(counters, elapsedMs, totalImages) {
+  const done = counters.images + counters.failed;
+  const failed = counters.failed > 0 ? ` (${counters.failed} failed)` : "";
+  const images = totalImages === void 0 ? `${done}` : `${done}/${totalImages}`;
+  const blobs = counters.blobsUploaded + counters.blobsMounted + counters.blobsSkipped;
+  const parts = [
+    `${images} ${plural(totalImages ?? done, "image")}${failed}`,
+    `${blobs}/${counters.blobsTotal} ${plural(counters.blobsTotal, "blob")}`,
+    `${formatBytes(counters.bytes)} sent`
+  ];
+  if (elapsedMs >= 1e3) parts.push(formatRate(counters.bytes, elapsedMs));
+  return `mirror: ${parts.join(", ")}`;
+}
+function formatSummary(counters, elapsedMs, requests) {
+  const rate = counters.bytes > 0 && elapsedMs > 0 ? ` (${formatRate(counters.bytes, elapsedMs)})` : "";
+  return `mirrored ${counters.images} ${plural(counters.images, "image")}, ${counters.failed} failed: ${counters.blobsUploaded} ${plural(counters.blobsUploaded, "blob")} copied, ${counters.blobsSkipped} skipped, ${counters.blobsMounted} mounted; ${formatBytes(counters.bytes)} in ${formatElapsed(elapsedMs)}${rate}; ${requests} ${plural(requests, "request")}`;
+}
+var iecUnits = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+function formatBytes(bytes) {
+  const whole = Math.round(bytes);
+  if (whole < 1024) return `${whole} B`;
+  let value = bytes / 1024;
+  let unit = 0;
+  while (unit < iecUnits.length - 1 && Number(value.toFixed(1)) >= 1024) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${iecUnits[unit] ?? ""}`;
+}
+function everyInterval(ms2, tick) {
+  const timer = setInterval(tick, ms2);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+  };
+}
+function formatRate(bytes, elapsedMs) {
+  return `${formatBytes(bytes * 1e3 / elapsedMs)}/s`;
+}
+function formatElapsed(elapsedMs) {
+  return elapsedMs < 12e4 ? `${(elapsedMs / 1e3).toFixed(1)}s` : humanDuration(elapsedMs);
+}
+function plural(n, noun) {
+  return n === 1 ? noun : `${noun}s`;
+}
+
+// src/reconcile/apply-mirrors.ts
+async function copyPlannedMirrors(mirrors, loaded, values, log, env) {
+  const wanted = mirrors.filter((m2) => m2.action === "copy");
+  if (wanted.length === 0) return { mirrors, copied: [], registries: {} };
+  const clients = await repositoryClients(
+    loaded,
+    values,
+    env,
+    wanted.some((m2) => m2.insecure === true)
+  );
+  const mask2 = (text) => masker(clients.secrets())(text);
+  const progress = startProgress({
+    write: (text) => {
+      log.info(mask2(text.replace(/\n$/, "")));
+    },
+    isTTY: false,
+    now: Date.now,
+    every: everyInterval
+  });
+  const started = Date.now();
+  try {
+    const results = await mirrorImages(imageCopies(wanted, clients.open), {
+      filter: { keepManifestList: false },
+      referrers: true,
+      force: false,
+      maxPerRegistry: defaultMaxPerRegistry,
+      emit: progress.onEvent,
+      done: (result) => {
+        progress.imageDone(imageSucceeded(result));
+      }
+    });
+    progress.stop();
+    const landed = /* @__PURE__ */ new Map();
+    for (const result of results) {
+      for (const d2 of result.destinations) {
+        const ok = d2.status !== "failed" && d2.digest === digestOf(d2.destination);
+        landed.set(d2.destination, ok ? d2.mediaType ?? "" : void 0);
+      }
+    }
+    const stats = clients.stats();
+    const requests = Object.values(stats).reduce((sum, s) => sum + s.requests, 0);
+    log.info(mask2(formatSummary(progress.counters(), Date.now() - started, requests)));
+    const failures2 = new Map(
+      results.flatMap(
+        (r2) => r2.destinations.map((d2) => [d2.destination, d2.error?.message ?? r2.error?.message])
+      )
+    );
+    const copied = [];
+    const done = mirrors.map((m2) => {
+      if (m2.action !== "copy") return m2;
+      const mediaType = landed.get(m2.to);
+      if (mediaType !== void 0) {
+        copied.push({ pullSpec: m2.to, mediaType });
+        return { ...m2, action: "copied", reason: "copied, with the digest the plan points at" };
+      }
+      const why = failures2.get(m2.to) ?? "the copy landed with another digest";
+      return { ...m2, action: "failed", reason: mask2(`copy failed: ${why}`) };
+    });
+    return { mirrors: done, copied, registries: stats };
+  } finally {
+    progress.stop();
+    await clients.close();
+  }
+}
+function imageCopies(wanted, open5) {
+  const bySource = /* @__PURE__ */ new Map();
+  for (const m2 of wanted) bySource.set(m2.from, [...bySource.get(m2.from) ?? [], m2]);
+  return [...bySource].map(([from, targets]) => {
+    const source = open5(
+      from,
+      targets.some((m2) => m2.insecure === true)
+    );
+    return {
+      source: endpointOf(source.repository),
+      reference: source.reference,
+      display: from,
+      destinations: targets.map((m2) => ({
+        endpoint: endpointOf(open5(withoutDigest(m2.to), false).repository),
+        display: m2.to,
+        ...m2.destinationTag === void 0 ? {} : { tag: m2.destinationTag }
+      }))
+    };
+  });
+}
+function digestOf(pullSpec) {
+  return pullSpec.slice(pullSpec.lastIndexOf("@") + 1);
+}
+function withoutDigest(pullSpec) {
+  return pullSpec.slice(0, pullSpec.lastIndexOf("@"));
+}
+function prefixKeys(prefix, record) {
+  return Object.fromEntries(Object.entries(record).map(([k2, v2]) => [prefix + k2, v2]));
+}
+
 // src/write/plan-edits.ts
 function planEdits(plan, history) {
   const byFile = /* @__PURE__ */ new Map();
@@ -83370,16 +84172,16 @@ var Diff = class {
       }
     }
   }
-  addToPath(path19, added, removed, oldPosInc, options2) {
-    const last = path19.lastComponent;
+  addToPath(path18, added, removed, oldPosInc, options2) {
+    const last = path18.lastComponent;
     if (last && !options2.oneChangePerToken && last.added === added && last.removed === removed) {
       return {
-        oldPos: path19.oldPos + oldPosInc,
+        oldPos: path18.oldPos + oldPosInc,
         lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
       };
     } else {
       return {
-        oldPos: path19.oldPos + oldPosInc,
+        oldPos: path18.oldPos + oldPosInc,
         lastComponent: { count: 1, added, removed, previousComponent: last }
       };
     }
@@ -84307,8 +85109,8 @@ function removePair(context, map, key) {
 }
 
 // src/write/field-edits.ts
-function formatPath(path19) {
-  return path19.map((step, i) => typeof step === "number" ? `[${step}]` : i === 0 ? step : `.${step}`).join("");
+function formatPath(path18) {
+  return path18.map((step, i) => typeof step === "number" ? `[${step}]` : i === 0 ? step : `.${step}`).join("");
 }
 function childOf(node, step) {
   const map = asMap(node);
@@ -84317,21 +85119,21 @@ function childOf(node, step) {
   if (seq !== void 0 && typeof step === "number") return seq.items[step];
   return void 0;
 }
-function requireNode(object, path19, where) {
+function requireNode(object, path18, where) {
   let node = object;
-  for (const [i, step] of path19.entries()) {
+  for (const [i, step] of path18.entries()) {
     const next = childOf(node, step);
     if (next === void 0 || next === null) {
-      throw internal(`no ${formatPath(path19.slice(0, i + 1))} on the way to ${formatPath(where)}`);
+      throw internal(`no ${formatPath(path18.slice(0, i + 1))} on the way to ${formatPath(where)}`);
     }
     node = next;
   }
   return node;
 }
-function siblingOf(object, path19) {
-  const [index, key] = path19.slice(-2);
+function siblingOf(object, path18) {
+  const [index, key] = path18.slice(-2);
   if (typeof index !== "number" || typeof key !== "string") return void 0;
-  const seq = asSeq(requireNode(object, path19.slice(0, -2), path19));
+  const seq = asSeq(requireNode(object, path18.slice(0, -2), path18));
   for (const item of seq?.items ?? []) {
     const map = asMap(item);
     const pair = map === void 0 ? void 0 : pairOf(map, key);
@@ -84339,28 +85141,28 @@ function siblingOf(object, path19) {
   }
   return void 0;
 }
-function setString(context, object, path19, value) {
-  const last = path19.at(-1);
+function setString(context, object, path18, value) {
+  const last = path18.at(-1);
   if (last === void 0) throw internal("setString needs a non-empty path");
-  const parent = requireNode(object, path19.slice(0, -1), path19);
+  const parent = requireNode(object, path18.slice(0, -1), path18);
   const map = asMap(parent);
   if (map !== void 0 && typeof last === "string") {
     const node = pairOf(map, last)?.value;
-    if (node !== void 0 && node !== null && !(0, import_yaml11.isScalar)(node)) throw notScalar(path19);
-    const sibling = node === void 0 ? siblingOf(object, path19) : void 0;
+    if (node !== void 0 && node !== null && !(0, import_yaml11.isScalar)(node)) throw notScalar(path18);
+    const sibling = node === void 0 ? siblingOf(object, path18) : void 0;
     return setPairValue(context, map, last, value, sibling);
   }
   const seq = asSeq(parent);
   const item = seq !== void 0 && typeof last === "number" ? seq.items[last] : void 0;
-  if (seq === void 0 || item === void 0) throw internal(`no ${formatPath(path19)}`);
-  if (!(0, import_yaml11.isScalar)(item)) throw notScalar(path19);
+  if (seq === void 0 || item === void 0) throw internal(`no ${formatPath(path18)}`);
+  if (!(0, import_yaml11.isScalar)(item)) throw notScalar(path18);
   return replaceScalar(context, item, value, seq.flow === true);
 }
-function notScalar(path19) {
-  return internal(`${formatPath(path19)} is not a scalar`);
+function notScalar(path18) {
+  return internal(`${formatPath(path18)} is not a scalar`);
 }
-function setStringSteps(path19, value) {
-  return [(context, object) => setString(context, object, path19, value)];
+function setStringSteps(path18, value) {
+  return [(context, object) => setString(context, object, path18, value)];
 }
 
 // src/write/seq-edits.ts
@@ -84434,12 +85236,12 @@ function removeItems(context, map, key, from, to2) {
 }
 
 // src/write/item-edits.ts
-function formatPath2(path19) {
-  return path19.map((key, i) => typeof key === "number" ? `[${String(key)}]` : `${i > 0 ? "." : ""}${key}`).join("");
+function formatPath2(path18) {
+  return path18.map((key, i) => typeof key === "number" ? `[${String(key)}]` : `${i > 0 ? "." : ""}${key}`).join("");
 }
-function nodeAt(object, path19) {
+function nodeAt(object, path18) {
   let node = object;
-  for (const key of path19) {
+  for (const key of path18) {
     if (typeof key === "number") {
       node = asSeq(node)?.items[key];
     } else {
@@ -84449,17 +85251,17 @@ function nodeAt(object, path19) {
   }
   return node;
 }
-function parentOf(object, path19) {
-  const key = path19.at(-1);
-  const parent = asMap(nodeAt(object, path19.slice(0, -1)));
+function parentOf(object, path18) {
+  const key = path18.at(-1);
+  const parent = asMap(nodeAt(object, path18.slice(0, -1)));
   if (typeof key !== "string" || parent === void 0) {
-    throw internal(`no mapping holds ${formatPath2(path19)}`);
+    throw internal(`no mapping holds ${formatPath2(path18)}`);
   }
   return { parent, key };
 }
-function requireSeq(object, path19) {
-  const seq = asSeq(nodeAt(object, path19));
-  if (seq === void 0) throw internal(`no sequence at ${formatPath2(path19)}`);
+function requireSeq(object, path18) {
+  const seq = asSeq(nodeAt(object, path18));
+  if (seq === void 0) throw internal(`no sequence at ${formatPath2(path18)}`);
   return seq;
 }
 function keysOf2(value) {
@@ -84482,29 +85284,29 @@ function likeIndex(seq, value) {
   });
   return best;
 }
-function appendItemSteps(path19, value) {
+function appendItemSteps(path18, value) {
   return [
     (context, object) => {
-      const { parent, key } = parentOf(object, path19);
+      const { parent, key } = parentOf(object, path18);
       const pair = pairOf(parent, key);
       const seq = asSeq(pair?.value);
       if (seq === void 0 || seq.items.length === 0) {
-        if (!isEmptyValue(pair?.value)) throw internal(`${formatPath2(path19)} is not a sequence`);
+        if (!isEmptyValue(pair?.value)) throw internal(`${formatPath2(path18)} is not a sequence`);
         return setPairValue(context, parent, key, [value]);
       }
       return insertItem(context, seq, seq.items.length, value, likeIndex(seq, value), void 0);
     }
   ];
 }
-function replaceItemSteps(path19, index, value) {
+function replaceItemSteps(path18, index, value) {
   return [
-    (context, object) => replaceItem(context, requireSeq(object, path19), index, value, void 0)
+    (context, object) => replaceItem(context, requireSeq(object, path18), index, value, void 0)
   ];
 }
-function removeItemSteps(path19, index) {
+function removeItemSteps(path18, index) {
   return [
     (context, object) => {
-      const { parent, key } = parentOf(object, path19);
+      const { parent, key } = parentOf(object, path18);
       return removeItems(context, parent, key, index, index + 1);
     }
   ];
@@ -84795,808 +85597,6 @@ async function replaceFile(root, { file, text }) {
     await unlink2(temporary).catch(() => void 0);
     throw err;
   }
-}
-
-// src/execute/mirror/endpoint.ts
-function endpointOf(repository) {
-  if (repository instanceof RemoteRepository) {
-    return {
-      repository,
-      registry: repository.target.host,
-      path: repository.target.repository,
-      mounts: true
-    };
-  }
-  return { repository, registry: repository.name, path: "", mounts: false };
-}
-
-// src/execute/mirror/blob-copier.ts
-import { pipeline as pipeline5, Transform as Transform4 } from "node:stream";
-var BlobCopier = class {
-  #options;
-  #limiters = /* @__PURE__ */ new Map();
-  /** Per registry, per digest: the repository paths known to hold the blob. */
-  #held = /* @__PURE__ */ new Map();
-  /** Copies under way, per registry and digest: later ones wait, then mount or skip. */
-  #pending = /* @__PURE__ */ new Map();
-  constructor(options2) {
-    this.#options = options2;
-  }
-  /**
-   * Puts `descriptor`'s blob into `destination`, streaming it from `source`
-   * when it must be sent. Emits one "blob" event, and "bytes" events while
-   * bytes flow.
-   */
-  async copy(source, destination, descriptor) {
-    const key = `${destination.registry}
-${descriptor.digest}`;
-    for (let waiting = this.#pending.get(key); waiting !== void 0; ) {
-      await waiting.catch(() => void 0);
-      waiting = this.#pending.get(key);
-    }
-    const copying = this.#copy(source, destination, descriptor);
-    this.#pending.set(key, copying);
-    try {
-      const outcome = await copying;
-      this.#options.emit({
-        type: "blob",
-        destination: destination.repository.name,
-        digest: descriptor.digest,
-        size: descriptor.size,
-        outcome
-      });
-      return outcome;
-    } finally {
-      this.#pending.delete(key);
-    }
-  }
-  /** Records that `destination` holds `digest` (a manifest's blobs after a skipped push). */
-  record(destination, digest) {
-    let byDigest = this.#held.get(destination.registry);
-    if (byDigest === void 0) {
-      byDigest = /* @__PURE__ */ new Map();
-      this.#held.set(destination.registry, byDigest);
-    }
-    let paths = byDigest.get(digest);
-    if (paths === void 0) {
-      paths = /* @__PURE__ */ new Set();
-      byDigest.set(digest, paths);
-    }
-    paths.add(destination.path);
-  }
-  async #copy(source, destination, descriptor) {
-    const holders = this.#held.get(destination.registry)?.get(descriptor.digest);
-    if (holders?.has(destination.path) === true) return "skipped";
-    const mountFrom = this.#mountSource(source, destination, holders);
-    const attempt = { bytes: 0 };
-    const takeBack = () => {
-      if (attempt.bytes > 0) this.#options.emit({ type: "bytes", count: -attempt.bytes });
-      attempt.bytes = 0;
-    };
-    const open5 = async () => {
-      takeBack();
-      return this.#counted(await source.repository.openBlob(descriptor), attempt);
-    };
-    const result = await this.#limiter(destination.registry).run(
-      () => destination.repository.putBlob(
-        descriptor,
-        open5,
-        mountFrom === void 0 ? void 0 : { mountFrom }
-      )
-    ).catch((err) => {
-      takeBack();
-      throw err;
-    });
-    this.record(destination, descriptor.digest);
-    return outcomeOf(result);
-  }
-  /** A repository of the destination's registry holding the blob, to mount from. */
-  #mountSource(source, destination, holders) {
-    if (!destination.mounts || this.#options.skipMount === true) return void 0;
-    for (const path19 of holders ?? []) if (path19 !== destination.path) return path19;
-    if (source.mounts && source.registry === destination.registry) return source.path;
-    return void 0;
-  }
-  #limiter(registry) {
-    let limiter = this.#limiters.get(registry);
-    if (limiter === void 0) {
-      limiter = new Limiter(this.#options.maxPerRegistry);
-      this.#limiters.set(registry, limiter);
-    }
-    return limiter;
-  }
-  /** `stream`, reporting the bytes that pass (and adding them to `attempt`). */
-  #counted(stream, attempt) {
-    const emit = this.#options.emit;
-    const counter = new Transform4({
-      transform(chunk, _encoding, done) {
-        attempt.bytes += chunk.length;
-        emit({ type: "bytes", count: chunk.length });
-        done(null, chunk);
-      }
-    });
-    pipeline5(stream, counter, () => void 0);
-    passVerification(stream, counter);
-    return counter;
-  }
-};
-function outcomeOf(result) {
-  return result === "exists" ? "skipped" : result;
-}
-
-// src/execute/mirror/platform-filter.ts
-function platformName(descriptor) {
-  return descriptor.platform === void 0 ? "unknown/unknown" : formatPlatform(descriptor.platform);
-}
-function filterIndex(index, manifests, filter) {
-  const { pattern } = filter;
-  if (pattern === void 0) return { kind: "index", manifests };
-  const matching = manifests.filter((m2) => pattern.test(platformName(m2)));
-  if (matching.length === 0) return { kind: "none" };
-  if (filter.keepManifestList || matching.length === manifests.length) {
-    return { kind: "index", manifests: matching };
-  }
-  const [only] = matching;
-  if (matching.length === 1 && only !== void 0) return { kind: "manifest", manifest: only };
-  const kept = new Set(matching.map((m2) => m2.digest));
-  const json = index.json;
-  const bytes = Buffer.from(
-    JSON.stringify({ ...json, manifests: json.manifests.filter((m2) => kept.has(m2.digest)) })
-  );
-  return {
-    kind: "new-index",
-    manifests: matching,
-    index: { bytes, mediaType: index.descriptor.mediaType }
-  };
-}
-
-// src/execute/mirror/image-tree.ts
-var foreignLayer = /\.foreign\.|nondistributable/;
-function manifestBlobs(manifest) {
-  if (isIndex(manifest.descriptor.mediaType)) return { blobs: [], foreign: [] };
-  const json = manifest.json;
-  const layers = Array.isArray(json?.layers) ? json.layers : [];
-  const listed = [json?.config, ...layers];
-  const descriptors = listed.filter(isDescriptor2);
-  return {
-    blobs: descriptors.filter((d2) => !foreignLayer.test(d2.mediaType)),
-    foreign: descriptors.filter((d2) => foreignLayer.test(d2.mediaType))
-  };
-}
-async function readTree(source, manifest, filter, warn) {
-  if (!isIndex(manifest.descriptor.mediaType)) {
-    return { root: leaf(source, manifest, warn), filtering: "none" };
-  }
-  const listed = indexManifests(manifest.descriptor.mediaType, manifest.json);
-  const filtered = filterIndex(manifest, listed, filter);
-  switch (filtered.kind) {
-    case "none":
-      return { root: void 0, filtering: "nothing-matched" };
-    case "manifest": {
-      const child2 = await readChild(source, filtered.manifest, warn);
-      return { root: child2, filtering: "platform" };
-    }
-    case "index":
-    case "new-index": {
-      const children = await Promise.all(filtered.manifests.map((m2) => readChild(source, m2, warn)));
-      const root = filtered.kind === "index" ? manifest : syntheticManifest(filtered.index, manifest.json);
-      return {
-        root: { manifest: root, blobs: [], children },
-        filtering: filtered.kind === "new-index" ? "new-index" : filtered.manifests.length === listed.length ? "none" : "platform"
-      };
-    }
-  }
-}
-function treeBlobs(root) {
-  const blobs = /* @__PURE__ */ new Map();
-  const visit3 = (node) => {
-    for (const blob of node.blobs) if (!blobs.has(blob.digest)) blobs.set(blob.digest, blob);
-    node.children.forEach(visit3);
-  };
-  visit3(root);
-  return [...blobs.values()];
-}
-async function readChild(source, descriptor, warn) {
-  const manifest = await source.getManifest(descriptor.digest);
-  if (isIndex(manifest.descriptor.mediaType)) {
-    const listed = indexManifests(manifest.descriptor.mediaType, manifest.json);
-    const children = await Promise.all(listed.map((m2) => readChild(source, m2, warn)));
-    return { manifest, blobs: [], children };
-  }
-  return leaf(source, manifest, warn);
-}
-function leaf(source, manifest, warn) {
-  const { blobs, foreign } = manifestBlobs(manifest);
-  for (const layer of foreign) {
-    warn(
-      `${source.name}@${manifest.descriptor.digest}: layer ${layer.digest} (${layer.mediaType}) is not distributable and is not copied`
-    );
-  }
-  return { manifest, blobs, children: [] };
-}
-function syntheticManifest(upload, sourceJson) {
-  const bytes = Buffer.from(upload.bytes);
-  return {
-    descriptor: { digest: sha256Digest(bytes), mediaType: upload.mediaType, size: bytes.length },
-    bytes,
-    json: { ...sourceJson, ...JSON.parse(bytes.toString("utf8")) }
-  };
-}
-
-// src/execute/mirror/not-found.ts
-function isNotFound2(err) {
-  return isNotFound(err) || err instanceof OciLayoutError && err.reason === "LAYOUT_MISSING";
-}
-
-// src/execute/mirror/push-tree.ts
-async function pushTree(target, root, tag) {
-  const { source, destination, copier } = target;
-  await Promise.all(treeBlobs(root).map((blob) => copier.copy(source, destination, blob)));
-  return pushManifests(destination, root, tag);
-}
-async function pushManifests(destination, node, tag) {
-  await Promise.all(node.children.map((child2) => pushManifests(destination, child2)));
-  return putVerified(destination, node.manifest, tag);
-}
-async function putVerified(destination, manifest, tag) {
-  const stored = await destination.repository.putManifest(
-    { bytes: manifest.bytes, mediaType: manifest.descriptor.mediaType },
-    tag
-  );
-  if (stored.digest !== manifest.descriptor.digest) {
-    throw new DigestMismatchError(
-      `manifest ${destination.repository.name}${tag === void 0 ? "" : `:${tag}`} as stored`,
-      manifest.descriptor.digest,
-      stored.digest,
-      manifest.bytes.length
-    );
-  }
-  return stored;
-}
-
-// src/registry/tag-referrers.ts
-async function listReferrersByTag(repository, digest, artifactType) {
-  parseDigest(digest);
-  const tag = referrersTag(digest);
-  let manifest;
-  try {
-    manifest = await repository.getManifest(tag);
-  } catch (err) {
-    if (isNotFound(err)) return [];
-    throw err;
-  }
-  const referrers = tagIndexReferrers(manifest, artifactType);
-  if (Array.isArray(referrers)) return referrers;
-  throw new UnsupportedManifestError(
-    `${repository.name}:${tag}`,
-    manifest.descriptor.mediaType,
-    `the referrers index lists an invalid descriptor: ${referrers.invalid}`
-  );
-}
-
-// src/execute/mirror/referrer-copy.ts
-var maxDepth = 4;
-async function copyReferrers(target, subjects, warn, depth = 0) {
-  let copied = 0;
-  for (const subject of subjects) {
-    const referrers = await referrersOf(target.source, subject);
-    if (referrers.length === 0) continue;
-    const stored = [];
-    for (const referrer of referrers) {
-      const copy = await copyReferrer(target, referrer, warn);
-      stored.push(copy);
-      if (copy !== void 0) copied++;
-    }
-    if (depth + 1 < maxDepth) {
-      copied += await copyReferrers(
-        target,
-        referrers.map((r2) => r2.digest),
-        warn,
-        depth + 1
-      );
-    }
-    const indexed = stored.every((s) => s?.subjectIndexed === true);
-    if (!indexed) await completeReferrers(target.destination, subject, referrers);
-  }
-  return copied;
-}
-function referrersOf(endpoint, subject) {
-  const { repository } = endpoint;
-  return repository.listReferrers === void 0 ? listReferrersByTag(repository, subject) : repository.listReferrers(subject);
-}
-async function copyReferrer(target, referrer, warn) {
-  const { source, destination } = target;
-  try {
-    await destination.repository.resolve(referrer.digest);
-    return void 0;
-  } catch (err) {
-    if (!isNotFound2(err)) throw err;
-  }
-  const manifest = await source.repository.getManifest(referrer.digest);
-  const { root } = await readTree(source.repository, manifest, { keepManifestList: true }, warn);
-  if (root === void 0) throw new Error(`referrer ${referrer.digest} has no content`);
-  return pushTree(target, root);
-}
-async function completeReferrers(destination, subject, referrers) {
-  const seen = new Set((await referrersOf(destination, subject)).map((r2) => r2.digest));
-  if (referrers.every((r2) => seen.has(r2.digest))) return;
-  const listed = await listReferrersByTag(destination.repository, subject);
-  const known = new Set(listed.map((r2) => r2.digest));
-  const added = referrers.filter((r2) => !known.has(r2.digest));
-  const index = {
-    schemaVersion: 2,
-    mediaType: ociIndex,
-    manifests: [...listed, ...added].map(indexEntry)
-  };
-  await destination.repository.putManifest(
-    { bytes: Buffer.from(JSON.stringify(index)), mediaType: ociIndex },
-    referrersTag(subject)
-  );
-}
-function indexEntry(referrer) {
-  return {
-    mediaType: referrer.mediaType,
-    digest: referrer.digest,
-    size: referrer.size,
-    ...referrer.artifactType === void 0 ? {} : { artifactType: referrer.artifactType },
-    ...referrer.annotations === void 0 ? {} : { annotations: referrer.annotations }
-  };
-}
-
-// src/execute/mirror/copy-image.ts
-async function copyImage(image, options2) {
-  const warn = (message) => {
-    options2.emit({ type: "warning", message });
-  };
-  let top;
-  try {
-    top = await image.source.repository.getManifest(image.reference);
-  } catch (err) {
-    return sourceFailed(image, options2, err, void 0);
-  }
-  const sourceDigest = top.descriptor.digest;
-  if (options2.filter.pattern === void 0) {
-    const states2 = await heldStates(image, sourceDigest, options2);
-    if (states2.every((s) => s.held === "tagged")) {
-      const root2 = { manifest: top, blobs: [], children: [] };
-      return finish(image, options2, root2, "none", states2, sourceDigest);
-    }
-  }
-  let tree;
-  try {
-    tree = await readTree(image.source.repository, top, options2.filter, warn);
-  } catch (err) {
-    return sourceFailed(image, { ...options2, skipMissing: false }, err, sourceDigest);
-  }
-  const { root, filtering } = tree;
-  if (root === void 0) {
-    warn(`no platform of ${image.display} matches the filter: nothing copied (ML6)`);
-    return { source: image.display, sourceDigest, filtering, destinations: [] };
-  }
-  const states = await heldStates(image, root.manifest.descriptor.digest, options2);
-  return finish(image, options2, root, filtering, states, sourceDigest);
-}
-async function heldStates(image, digest, options2) {
-  return Promise.all(
-    image.destinations.map(async (d2) => ({ d: d2, held: await heldState(d2, digest, options2) }))
-  );
-}
-async function finish(image, options2, root, filtering, states, sourceDigest) {
-  const blobs = treeBlobs(root);
-  const copying = options2.dryRun === true ? 0 : states.filter((s) => s.held === "missing").length;
-  options2.emit({
-    type: "image",
-    source: image.display,
-    destinations: image.destinations.map((d2) => d2.display),
-    blobs: blobs.length * copying,
-    bytes: blobs.reduce((sum, b3) => sum + b3.size, 0) * copying
-  });
-  const destinations = await Promise.all(
-    states.map(({ d: d2, held }) => copyTo(image, d2, held, root, options2))
-  );
-  return { source: image.display, sourceDigest, filtering, destinations };
-}
-function sourceFailed(image, options2, err, sourceDigest) {
-  if (options2.skipMissing === true && isNotFound2(err)) {
-    options2.emit({
-      type: "warning",
-      message: `Image ${image.display} does not exist and will not be mirrored`
-    });
-    return { source: image.display, filtering: "none", destinations: [], missing: true };
-  }
-  const error2 = errorSummary(err);
-  for (const d2 of image.destinations) emitFailed(options2, image, d2, error2.message);
-  return {
-    source: image.display,
-    ...sourceDigest === void 0 ? {} : { sourceDigest },
-    filtering: "none",
-    destinations: image.destinations.map((d2) => ({
-      destination: d2.display,
-      ...tagOf2(d2),
-      status: "failed",
-      referrers: 0,
-      error: error2
-    })),
-    error: error2
-  };
-}
-async function heldState(destination, digest, options2) {
-  if (options2.force) return "missing";
-  try {
-    const { repository } = destination.endpoint;
-    if (destination.tag !== void 0) {
-      const tagged = await present(() => repository.resolve(destination.tag ?? ""));
-      if (tagged?.digest === digest) return "tagged";
-    }
-    const held = await present(() => repository.resolve(digest));
-    if (held === void 0) return "missing";
-    return destination.tag === void 0 ? "tagged" : "manifest";
-  } catch (err) {
-    return { error: err };
-  }
-}
-async function present(ask) {
-  try {
-    return await ask();
-  } catch (err) {
-    if (isNotFound2(err)) return void 0;
-    throw err;
-  }
-}
-async function copyTo(image, destination, held, root, options2) {
-  const { digest, mediaType } = root.manifest.descriptor;
-  const base = { destination: destination.display, ...tagOf2(destination) };
-  const target = pushTarget(image, destination, options2);
-  try {
-    if (typeof held === "object") throw held.error;
-    if (options2.dryRun === true) {
-      const status2 = held === "tagged" ? "unchanged" : "planned";
-      return { ...base, digest, mediaType, status: status2, referrers: 0 };
-    }
-    if (held === "missing") {
-      await pushTree(target, root, destination.tag);
-    } else if (held === "manifest") {
-      await pushManifests(destination.endpoint, { ...root, children: [] }, destination.tag);
-    }
-    if (held !== "tagged") {
-      options2.emit({
-        type: "pushed",
-        source: image.display,
-        destination: destination.display,
-        digest,
-        ...tagOf2(destination)
-      });
-    }
-    const { referrers, referrersError } = await withReferrers(image, destination, root, options2);
-    const status = held === "tagged" && referrers === 0 ? "unchanged" : "copied";
-    return {
-      ...base,
-      digest,
-      mediaType,
-      status,
-      referrers,
-      ...referrersError === void 0 ? {} : { referrersError }
-    };
-  } catch (err) {
-    const error2 = errorSummary(err);
-    emitFailed(options2, image, destination, error2.message);
-    return { ...base, status: "failed", referrers: 0, error: error2 };
-  }
-}
-async function withReferrers(image, destination, root, options2) {
-  if (!options2.referrers) return { referrers: 0 };
-  const target = pushTarget(image, destination, options2);
-  const warn = (message) => {
-    options2.emit({ type: "warning", message });
-  };
-  try {
-    return { referrers: await copyReferrers(target, subjectsOf(root), warn) };
-  } catch (err) {
-    const { message } = errorSummary(err);
-    warn(`${image.display} -> ${destination.display}: referrers not copied: ${message}`);
-    return { referrers: 0, referrersError: message };
-  }
-}
-function pushTarget(image, destination, options2) {
-  return { source: image.source, destination: destination.endpoint, copier: options2.copier };
-}
-function subjectsOf(root) {
-  const { descriptor, json } = root.manifest;
-  return [descriptor.digest, ...indexManifests(descriptor.mediaType, json).map((m2) => m2.digest)];
-}
-function emitFailed(options2, image, destination, message) {
-  options2.emit({
-    type: "failed",
-    source: image.display,
-    destination: destination.display,
-    message
-  });
-}
-function tagOf2(destination) {
-  return destination.tag === void 0 ? {} : { tag: destination.tag };
-}
-
-// src/execute/mirror/mirror-images.ts
-var defaultMaxPerRegistry = 6;
-async function mirrorImages(images, options2) {
-  const copier = new BlobCopier({
-    maxPerRegistry: options2.maxPerRegistry,
-    emit: options2.emit,
-    ...options2.skipMount === void 0 ? {} : { skipMount: options2.skipMount }
-  });
-  const limiter = new Limiter(options2.maxImages ?? 4);
-  return Promise.all(
-    images.map(
-      (image) => limiter.run(async () => {
-        const result = await copyImage(image, { ...options2, copier });
-        options2.done?.(result);
-        return result;
-      })
-    )
-  );
-}
-function imageSucceeded(result) {
-  return result.error === void 0 && result.destinations.every((d2) => d2.status !== "failed");
-}
-
-// src/execute/mirror/mirror-events.ts
-function emptyCounters() {
-  return {
-    images: 0,
-    failed: 0,
-    blobsTotal: 0,
-    bytesTotal: 0,
-    blobsUploaded: 0,
-    blobsSkipped: 0,
-    blobsMounted: 0,
-    bytes: 0,
-    manifests: 0
-  };
-}
-function count(counters, event) {
-  switch (event.type) {
-    case "image":
-      counters.blobsTotal += event.blobs;
-      counters.bytesTotal += event.bytes;
-      return;
-    case "blob":
-      if (event.outcome === "uploaded") counters.blobsUploaded++;
-      else if (event.outcome === "mounted") counters.blobsMounted++;
-      else counters.blobsSkipped++;
-      return;
-    case "bytes":
-      counters.bytes += event.count;
-      return;
-    case "pushed":
-      counters.manifests++;
-      return;
-    case "failed":
-    case "warning":
-      return;
-  }
-}
-
-// src/reconcile/human-duration.ts
-var second = 1e3;
-var minute = 60 * second;
-var hour = 60 * minute;
-function humanDuration(milliseconds) {
-  const seconds = Math.trunc(milliseconds / second);
-  if (seconds < -1) return "<invalid>";
-  if (seconds < 0) return "0s";
-  if (seconds < 120) return `${seconds}s`;
-  const minutes = Math.trunc(milliseconds / minute);
-  if (minutes < 10) return withRest(minutes, "m", seconds % 60, "s");
-  if (minutes < 3 * 60) return `${minutes}m`;
-  const hours = Math.trunc(milliseconds / hour);
-  if (hours < 8) return withRest(hours, "h", minutes % 60, "m");
-  if (hours < 48) return `${hours}h`;
-  const days = Math.trunc(hours / 24);
-  if (hours < 24 * 8) return withRest(days, "d", hours % 24, "h");
-  if (hours < 24 * 365 * 2) return `${days}d`;
-  const years = Math.trunc(days / 365);
-  if (hours < 24 * 365 * 8) return withRest(years, "y", days % 365, "d");
-  return `${years}y`;
-}
-function withRest(value, unit, rest, restUnit) {
-  return rest === 0 ? `${value}${unit}` : `${value}${unit}${rest}${restUnit}`;
-}
-
-// src/reconcile/mirror-progress.ts
-var clearToEnd = "\x1B[K";
-function startProgress(options2) {
-  const { write, isTTY, now } = options2;
-  const started = now();
-  const counters = emptyCounters();
-  const width = Math.max(1, (options2.columns ?? 80) - 1);
-  let knownImages = 0;
-  let stopped = false;
-  let drawn;
-  const line = () => progressLine(counters, now() - started, knownImages);
-  const liveLine = () => line().slice(0, width);
-  const tick = () => {
-    if (stopped) return;
-    if (!isTTY) {
-      write(`${line()}
-`);
-      return;
-    }
-    const text = liveLine();
-    if (text === drawn) return;
-    write(`\r${text}${clearToEnd}`);
-    drawn = text;
-  };
-  const message = (text) => {
-    if (drawn === void 0) {
-      write(`${text}
-`);
-      return;
-    }
-    drawn = liveLine();
-    write(`\r${clearToEnd}${text}
-${drawn}${clearToEnd}`);
-  };
-  const stopTimer = options2.every(options2.intervalMs ?? (isTTY ? 200 : 1e4), tick);
-  return {
-    onEvent(event) {
-      count(counters, event);
-      if (event.type === "image") knownImages++;
-      else if (event.type === "warning") message(`warning: ${event.message}`);
-      else if (event.type === "failed")
-        message(`error: ${event.source} -> ${event.destination}: ${event.message}`);
-    },
-    imageDone(ok) {
-      if (ok) counters.images++;
-      else counters.failed++;
-    },
-    counters: () => ({ ...counters }),
-    stop() {
-      if (stopped) return;
-      stopped = true;
-      stopTimer();
-      if (drawn !== void 0) write(`\r${clearToEnd}`);
-      drawn = void 0;
-    }
-  };
-}
-function progressLine(counters, elapsedMs, totalImages) {
-  const done = counters.images + counters.failed;
-  const failed = counters.failed > 0 ? ` (${counters.failed} failed)` : "";
-  const images = totalImages === void 0 ? `${done}` : `${done}/${totalImages}`;
-  const blobs = counters.blobsUploaded + counters.blobsMounted + counters.blobsSkipped;
-  const parts = [
-    `${images} ${plural(totalImages ?? done, "image")}${failed}`,
-    `${blobs}/${counters.blobsTotal} ${plural(counters.blobsTotal, "blob")}`,
-    `${formatBytes(counters.bytes)} sent`
-  ];
-  if (elapsedMs >= 1e3) parts.push(formatRate(counters.bytes, elapsedMs));
-  return `mirror: ${parts.join(", ")}`;
-}
-function formatSummary(counters, elapsedMs, requests) {
-  const rate = counters.bytes > 0 && elapsedMs > 0 ? ` (${formatRate(counters.bytes, elapsedMs)})` : "";
-  return `mirrored ${counters.images} ${plural(counters.images, "image")}, ${counters.failed} failed: ${counters.blobsUploaded} ${plural(counters.blobsUploaded, "blob")} copied, ${counters.blobsSkipped} skipped, ${counters.blobsMounted} mounted; ${formatBytes(counters.bytes)} in ${formatElapsed(elapsedMs)}${rate}; ${requests} ${plural(requests, "request")}`;
-}
-var iecUnits = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-function formatBytes(bytes) {
-  const whole = Math.round(bytes);
-  if (whole < 1024) return `${whole} B`;
-  let value = bytes / 1024;
-  let unit = 0;
-  while (unit < iecUnits.length - 1 && Number(value.toFixed(1)) >= 1024) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${iecUnits[unit] ?? ""}`;
-}
-function everyInterval(ms2, tick) {
-  const timer = setInterval(tick, ms2);
-  timer.unref();
-  return () => {
-    clearInterval(timer);
-  };
-}
-function formatRate(bytes, elapsedMs) {
-  return `${formatBytes(bytes * 1e3 / elapsedMs)}/s`;
-}
-function formatElapsed(elapsedMs) {
-  return elapsedMs < 12e4 ? `${(elapsedMs / 1e3).toFixed(1)}s` : humanDuration(elapsedMs);
-}
-function plural(n, noun) {
-  return n === 1 ? noun : `${noun}s`;
-}
-
-// src/reconcile/apply-mirrors.ts
-async function copyPlannedMirrors(mirrors, loaded, values, log, env) {
-  const wanted = mirrors.filter((m2) => m2.action === "copy");
-  if (wanted.length === 0) return { mirrors, copied: [], registries: {} };
-  const clients = await repositoryClients(
-    loaded,
-    values,
-    env,
-    wanted.some((m2) => m2.insecure === true)
-  );
-  const mask2 = (text) => masker(clients.secrets())(text);
-  const progress = startProgress({
-    write: (text) => {
-      log.info(mask2(text.replace(/\n$/, "")));
-    },
-    isTTY: false,
-    now: Date.now,
-    every: everyInterval
-  });
-  const started = Date.now();
-  try {
-    const results = await mirrorImages(imageCopies(wanted, clients.open), {
-      filter: { keepManifestList: false },
-      referrers: true,
-      force: false,
-      maxPerRegistry: defaultMaxPerRegistry,
-      emit: progress.onEvent,
-      done: (result) => {
-        progress.imageDone(imageSucceeded(result));
-      }
-    });
-    progress.stop();
-    const landed = /* @__PURE__ */ new Map();
-    for (const result of results) {
-      for (const d2 of result.destinations) {
-        const ok = d2.status !== "failed" && d2.digest === digestOf(d2.destination);
-        landed.set(d2.destination, ok ? d2.mediaType ?? "" : void 0);
-      }
-    }
-    const stats = clients.stats();
-    const requests = Object.values(stats).reduce((sum, s) => sum + s.requests, 0);
-    log.info(mask2(formatSummary(progress.counters(), Date.now() - started, requests)));
-    const failures2 = new Map(
-      results.flatMap(
-        (r2) => r2.destinations.map((d2) => [d2.destination, d2.error?.message ?? r2.error?.message])
-      )
-    );
-    const copied = [];
-    const done = mirrors.map((m2) => {
-      if (m2.action !== "copy") return m2;
-      const mediaType = landed.get(m2.to);
-      if (mediaType !== void 0) {
-        copied.push({ pullSpec: m2.to, mediaType });
-        return { ...m2, action: "copied", reason: "copied, with the digest the plan points at" };
-      }
-      const why = failures2.get(m2.to) ?? "the copy landed with another digest";
-      return { ...m2, action: "failed", reason: mask2(`copy failed: ${why}`) };
-    });
-    return { mirrors: done, copied, registries: stats };
-  } finally {
-    progress.stop();
-    await clients.close();
-  }
-}
-function imageCopies(wanted, open5) {
-  const bySource = /* @__PURE__ */ new Map();
-  for (const m2 of wanted) bySource.set(m2.from, [...bySource.get(m2.from) ?? [], m2]);
-  return [...bySource].map(([from, targets]) => {
-    const source = open5(
-      from,
-      targets.some((m2) => m2.insecure === true)
-    );
-    return {
-      source: endpointOf(source.repository),
-      reference: source.reference,
-      display: from,
-      destinations: targets.map((m2) => ({
-        endpoint: endpointOf(open5(withoutDigest(m2.to), false).repository),
-        display: m2.to,
-        ...m2.destinationTag === void 0 ? {} : { tag: m2.destinationTag }
-      }))
-    };
-  });
-}
-function digestOf(pullSpec) {
-  return pullSpec.slice(pullSpec.lastIndexOf("@") + 1);
-}
-function withoutDigest(pullSpec) {
-  return pullSpec.slice(0, pullSpec.lastIndexOf("@"));
-}
-function prefixKeys(prefix, record) {
-  return Object.fromEntries(Object.entries(record).map(([k2, v2]) => [prefix + k2, v2]));
 }
 
 // src/reconcile/apply-run.ts
@@ -86116,8 +86116,8 @@ var GitLabForge = class {
       sort: "desc",
       per_page: 100
     };
-    const path19 = `${this.#project}/merge_requests`;
-    return readAnswer(this.#http, "gitlab", { method: "GET", path: path19, query }, parseOwnMergeRequests);
+    const path18 = `${this.#project}/merge_requests`;
+    return readAnswer(this.#http, "gitlab", { method: "GET", path: path18, query }, parseOwnMergeRequests);
   }
   createPullRequest(draft) {
     const body = {
@@ -86127,11 +86127,11 @@ var GitLabForge = class {
       description: draft.body,
       remove_source_branch: true
     };
-    const path19 = `${this.#project}/merge_requests`;
+    const path18 = `${this.#project}/merge_requests`;
     return readAnswer(
       this.#http,
       "gitlab",
-      { method: "POST", path: path19, body },
+      { method: "POST", path: path18, body },
       parseGitLabMergeRequest
     );
   }
@@ -86159,8 +86159,8 @@ var GitLabForge = class {
     await this.#edit(number, { state_event: "close" });
   }
   async comment(number, body) {
-    const path19 = `${this.#mr(number)}/notes`;
-    await this.#http.send({ method: "POST", path: path19, body: { body }, repeatable: false });
+    const path18 = `${this.#mr(number)}/notes`;
+    await this.#http.send({ method: "POST", path: path18, body: { body }, repeatable: false });
   }
   #mr(number) {
     return `${this.#project}/merge_requests/${String(number)}`;
@@ -86317,35 +86317,35 @@ var GiteaForge = class {
   async addLabels(number, labels) {
     if (labels.length === 0) return;
     const ids = await this.#labelIds(labels);
-    const path19 = `${this.#repo}/issues/${String(number)}/labels`;
-    await this.#http.send({ method: "POST", path: path19, body: { labels: ids } });
+    const path18 = `${this.#repo}/issues/${String(number)}/labels`;
+    await this.#http.send({ method: "POST", path: path18, body: { labels: ids } });
   }
   async requestReviewers(number, reviewers) {
     if (reviewers.length === 0) return;
-    const path19 = `${this.#repo}/pulls/${String(number)}/requested_reviewers`;
-    await this.#http.send({ method: "POST", path: path19, body: { reviewers } });
+    const path18 = `${this.#repo}/pulls/${String(number)}/requested_reviewers`;
+    await this.#http.send({ method: "POST", path: path18, body: { reviewers } });
   }
   async addAssignees(number, assignees) {
     if (assignees.length === 0) return;
-    const path19 = `${this.#repo}/issues/${String(number)}`;
-    const current = await readAnswer(this.#http, "gitea", { method: "GET", path: path19 }, parseAssignees);
+    const path18 = `${this.#repo}/issues/${String(number)}`;
+    const current = await readAnswer(this.#http, "gitea", { method: "GET", path: path18 }, parseAssignees);
     await this.#http.send({
       method: "PATCH",
-      path: path19,
+      path: path18,
       body: { assignees: unionOf(current, assignees) }
     });
   }
   async enableAutoMerge(number, method) {
-    const path19 = `${this.#repo}/pulls/${String(number)}/merge`;
+    const path18 = `${this.#repo}/pulls/${String(number)}/merge`;
     const body = { Do: method, merge_when_checks_succeed: true };
-    await this.#http.send({ method: "POST", path: path19, body });
+    await this.#http.send({ method: "POST", path: path18, body });
   }
   async closePullRequest(number) {
     await this.#editPull(number, { state: "closed" });
   }
   async comment(number, body) {
-    const path19 = `${this.#repo}/issues/${String(number)}/comments`;
-    await this.#http.send({ method: "POST", path: path19, body: { body }, repeatable: false });
+    const path18 = `${this.#repo}/issues/${String(number)}/comments`;
+    await this.#http.send({ method: "POST", path: path18, body: { body }, repeatable: false });
   }
   #editPull(number, body) {
     const req = { method: "PATCH", path: `${this.#repo}/pulls/${String(number)}`, body };
@@ -86365,12 +86365,12 @@ var GiteaForge = class {
     return ids;
   }
   /** Every label at `path`, page by page; [] when it is 404 (the owner is a user, not an organization). */
-  async #labels(path19) {
+  async #labels(path18) {
     const labels = [];
     let seen = 0;
     for (let page = 1; page <= maxPages3; page++) {
       const query = { limit: pageSize, page };
-      const response = await this.#http.send({ method: "GET", path: path19, query, ok: [200, 404] });
+      const response = await this.#http.send({ method: "GET", path: path18, query, ok: [200, 404] });
       if (response.status === 404 || !Array.isArray(response.json)) break;
       labels.push(...parseLabels(response.json));
       seen += response.json.length;
@@ -86873,15 +86873,15 @@ function safeRevision(revision) {
 function sourceLinks(url, revision, previous) {
   const base = `${url.origin}${url.pathname}`;
   const name = escapeText(url.pathname.replace(/^\//, ""));
-  const path19 = commitPath(url);
+  const path18 = commitPath(url);
   const short = escapeText(shortRevision(revision));
-  if (path19 === void 0 || !safeRevision(revision)) {
+  if (path18 === void 0 || !safeRevision(revision)) {
     return `[${escapeText(url.host)}/${name}](${linkTarget(base)}) ${codeSpan(shortRevision(revision))}`;
   }
   if (previous === void 0 || previous === revision || !safeRevision(previous)) {
-    return `[${name}@${short}](${linkTarget(base + path19 + revision)})`;
+    return `[${name}@${short}](${linkTarget(base + path18 + revision)})`;
   }
-  const compare = `${base}${path19.replace("commit", "compare")}${previous}...${revision}`;
+  const compare = `${base}${path18.replace("commit", "compare")}${previous}...${revision}`;
   return `[${name}@${escapeText(shortRevision(previous))}\u2026${short}](${linkTarget(compare)})`;
 }
 function formatRevision(details2) {
@@ -87733,7 +87733,7 @@ async function observeRunFacts(applied, values, env, warn) {
     (s) => s.tags.filter((t2) => t2.history !== "none" && t2.next !== void 0 && t2.next.image !== "").flatMap((t2) => [t2.next?.dockerImageReference, t2.current?.dockerImageReference])
   );
   const wanted = specs.filter((s) => s !== void 0 && s.includes("@"));
-  if (wanted.length === 0) return /* @__PURE__ */ new Map();
+  if (wanted.length === 0) return { facts: /* @__PURE__ */ new Map(), registries: {} };
   const { loaded } = applied.reconciled;
   const clients = await repositoryClients(loaded, values, env, false);
   try {
@@ -87742,7 +87742,7 @@ async function observeRunFacts(applied, values, env, warn) {
     for (const failure of observed.failures) {
       warn(`image details of ${failure.pullSpec} not read: ${failure.message}`);
     }
-    return observed.facts;
+    return { facts: observed.facts, registries: clients.stats() };
   } finally {
     await clients.close();
   }
@@ -87763,11 +87763,8 @@ function parseIdentity2(text) {
 
 // src/reconcile/repository-config.ts
 import { stat as stat9 } from "node:fs/promises";
-import path15 from "node:path";
 async function configAt(dir, config) {
-  const file = config ?? path15.join(dir, configFileName);
-  if (!await exists3(file)) return defaultConfig();
-  return (await loadRepositoryConfig(path15.dirname(file), file)).config;
+  return (await loadRepositoryConfig(dir, config)).config;
 }
 async function isDirectory3(p2) {
   try {
@@ -87776,19 +87773,11 @@ async function isDirectory3(p2) {
     return false;
   }
 }
-async function exists3(p2) {
-  try {
-    await stat9(p2);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // src/reconcile/reconcile-repository.ts
 async function reconcileRepository(request3, io2) {
   const { env } = io2;
-  const config = request3.config === void 0 ? void 0 : path16.resolve(request3.config);
+  const config = request3.config === void 0 ? void 0 : path15.resolve(request3.config);
   request3 = { ...request3, config };
   const base = request3.base ?? await configuredBase(request3.repo, config) ?? "main";
   const local = await isDirectory3(request3.repo);
@@ -87853,10 +87842,19 @@ async function reconcileIn(workspace, base, gitToken, request3, io2) {
   const warn = (message) => {
     log.warn(mask2(message));
   };
-  const facts = await timer.time("facts", () => observeRunFacts(applied, values, env, warn));
+  const read = await timer.time("facts", () => observeRunFacts(applied, values, env, warn));
+  const { facts } = read;
   const context = { applied, workspace, kind: kind2, forge, base, facts, dryRun, mask: mask2, timer };
   const publish = reconciled.loaded.model.config.pullRequest.perStream ? await publishPerStream(context) : [await publishBranch(context, applied.plan, runBranch(applied), true)];
-  return { ...outcome, exitCode, stopped: false, publish, timings: timer.timings() };
+  const registries = { ...outcome.registries, ...prefixKeys("facts ", read.registries) };
+  return {
+    ...outcome,
+    registries,
+    exitCode,
+    stopped: false,
+    publish,
+    timings: timer.timings()
+  };
 }
 async function configuredBase(repo, config) {
   if (config === void 0 && !await isDirectory3(repo)) return void 0;
@@ -87864,9 +87862,9 @@ async function configuredBase(repo, config) {
 }
 
 // src/action/annotations.ts
-import path17 from "node:path";
+import path16 from "node:path";
 function annotationOf(d2, prefix) {
-  const file = path17.posix.normalize(path17.posix.join(prefix.split(path17.sep).join("/"), d2.file));
+  const file = path16.posix.normalize(path16.posix.join(prefix.split(path16.sep).join("/"), d2.file));
   const endLine = d2.endLine ?? d2.line;
   const columns = endLine === d2.line ? { startColumn: d2.col, ...d2.endCol === void 0 ? {} : { endColumn: d2.endCol } } : {};
   return {
@@ -88053,12 +88051,12 @@ async function runAction(get, kit, context) {
   }
 }
 async function runCommand(inputs, kit, context) {
-  const repo = path18.resolve(context.workspace, inputs.workingDirectory);
-  const log = actionLog(kit, path18.relative(context.workspace, repo));
+  const repo = path17.resolve(context.workspace, inputs.workingDirectory);
+  const log = actionLog(kit, path17.relative(context.workspace, repo));
   const env = inputs.token === void 0 ? context.env : { ...context.env, ISG_FORGE_TOKEN: inputs.token };
   const registry = {
     repo,
-    config: inputs.config === void 0 ? void 0 : path18.resolve(repo, inputs.config),
+    config: inputs.config === void 0 ? void 0 : path17.resolve(repo, inputs.config),
     authfile: inputs.dockerConfig,
     insecure: false,
     concurrency: inputs.concurrency,
@@ -88098,8 +88096,8 @@ async function report(inputs, result, kit, context) {
   const { plan, mask: mask2 } = result;
   if (plan !== void 0) {
     const document2 = planDocument(plan, result.diagnostics, result.registries ?? {});
-    const dir = await mkdtemp2(path18.join(context.tempDir, "imagestream-gitops-"));
-    const file = path18.join(dir, "plan.json");
+    const dir = await mkdtemp2(path17.join(context.tempDir, "imagestream-gitops-"));
+    const file = path17.join(dir, "plan.json");
     await writeFile4(file, mask2(JSON.stringify(document2, null, 2)) + "\n");
     kit.setOutput("plan-json", file);
     kit.setOutput("changed", String(planHasChanges(plan)));

@@ -20,6 +20,7 @@ import type { AppliedRun } from "./apply-run.ts";
 import { legacyFallbackPlatform } from "../registry/fetch-image-metadata.ts";
 import { openForge } from "./forge-setup.ts";
 import { repositoryClients } from "./repository-clients.ts";
+import type { HostStats } from "../registry/stats.ts";
 import type { StageTimer } from "./stage-timer.ts";
 import { fileChanges, writeChanges } from "./write-files.ts";
 
@@ -136,6 +137,12 @@ export async function publishBranch(
   }
 }
 
+/** The image facts a run read, and the registry requests it took to read them. */
+export interface RunFacts {
+  readonly facts: ReadonlyMap<string, ImageFacts>;
+  readonly registries: Record<string, HostStats>;
+}
+
 /**
  * Created time, platforms, size and labels of the images the plan's tags
  * move from and to, with one registry client for the run. An image that
@@ -146,14 +153,14 @@ export async function observeRunFacts(
   values: Parameters<typeof repositoryClients>[1],
   env: Env,
   warn: (message: string) => void,
-): Promise<ReadonlyMap<string, ImageFacts>> {
+): Promise<RunFacts> {
   const specs = applied.plan.streams.flatMap((s) =>
     s.tags
       .filter((t) => t.history !== "none" && t.next !== undefined && t.next.image !== "")
       .flatMap((t) => [t.next?.dockerImageReference, t.current?.dockerImageReference]),
   );
   const wanted = specs.filter((s): s is string => s !== undefined && s.includes("@"));
-  if (wanted.length === 0) return new Map();
+  if (wanted.length === 0) return { facts: new Map(), registries: {} };
   const { loaded } = applied.reconciled;
   const clients = await repositoryClients(loaded, values, env, false);
   try {
@@ -162,7 +169,7 @@ export async function observeRunFacts(
     for (const failure of observed.failures) {
       warn(`image details of ${failure.pullSpec} not read: ${failure.message}`);
     }
-    return observed.facts;
+    return { facts: observed.facts, registries: clients.stats() };
   } finally {
     await clients.close();
   }

@@ -17,6 +17,7 @@ import type { ForgeKind } from "../publish/forge/forge.ts";
 import { openWorkspace } from "../publish/git/git-workspace.ts";
 import type { Workspace } from "../publish/git/workspace.ts";
 import type { PublishResult } from "../publish/publish.ts";
+import { prefixKeys } from "./apply-mirrors.ts";
 import { applyRun } from "./apply-run.ts";
 import { planExitCode } from "./exit-codes.ts";
 import { forgeSettings, forgeToken, gitTokenUsers } from "./forge-setup.ts";
@@ -191,12 +192,21 @@ async function reconcileIn(
   const warn = (message: string): void => {
     log.warn(mask(message));
   };
-  const facts = await timer.time("facts", () => observeRunFacts(applied, values, env, warn));
+  const read = await timer.time("facts", () => observeRunFacts(applied, values, env, warn));
+  const { facts } = read;
   const context = { applied, workspace, kind, forge, base, facts, dryRun, mask, timer };
   const publish = reconciled.loaded.model.config.pullRequest.perStream
     ? await publishPerStream(context)
     : [await publishBranch(context, applied.plan, runBranch(applied), true)];
-  return { ...outcome, exitCode, stopped: false, publish, timings: timer.timings() };
+  const registries = { ...outcome.registries, ...prefixKeys("facts ", read.registries) };
+  return {
+    ...outcome,
+    registries,
+    exitCode,
+    stopped: false,
+    publish,
+    timings: timer.timings(),
+  };
 }
 
 /** pullRequest.base of the config named, or of the checkout's own config file. */

@@ -108,6 +108,7 @@ describe("reconcile --forge local", () => {
       forge: string;
       dryRun: boolean;
       timings: Record<string, number>;
+      registries: Record<string, { requests: number }>;
       publish: {
         branch: string;
         decision: { branch: { kind: string } };
@@ -116,6 +117,11 @@ describe("reconcile --forge local", () => {
       }[];
     };
     assert.equal(document.forge, "local");
+    const facts = Object.entries(document.registries).filter(([host]) => host.startsWith("facts "));
+    assert.ok(
+      facts.length > 0 && facts.every(([, stats]) => stats.requests > 0),
+      "the requests that read the images' details are counted",
+    );
     assert.equal(document.dryRun, true);
     assert.deepEqual(
       document.publish.map((p) => [p.branch, p.decision.branch.kind, p.pushed]),
