@@ -76800,7 +76800,7 @@ async function setUpRegistry(flags, config, configDir, env, cwd) {
   });
   const credentials = await loadCredentialStore({
     env,
-    homeDir: homedir(),
+    homeDir: env["HOME"] ?? homedir(),
     ...flags.authFile === void 0 ? {} : { authFile: flags.authFile }
   });
   const client = new RegistryClient({ transport, credentials, hostSettings: settings });
@@ -88053,7 +88053,7 @@ async function runAction(get, kit, context) {
 async function runCommand(inputs, kit, context) {
   const repo = path17.resolve(context.workspace, inputs.workingDirectory);
   const log = actionLog(kit, path17.relative(context.workspace, repo));
-  const env = inputs.token === void 0 ? context.env : { ...context.env, ISG_FORGE_TOKEN: inputs.token };
+  const env = inputs.token === void 0 ? context.env : { ...context.env, GITHUB_TOKEN: inputs.token };
   const registry = {
     repo,
     config: inputs.config === void 0 ? void 0 : path17.resolve(repo, inputs.config),

@@ -73,8 +73,11 @@ async function runCommand(
 ): Promise<CommandResult> {
   const repo = path.resolve(context.workspace, inputs.workingDirectory);
   const log = actionLog(kit, path.relative(context.workspace, repo));
+  // The input is GitHub's token (by default the job's own): it stands for
+  // GITHUB_TOKEN only, so a GitLab or Gitea forge never receives it and
+  // reads its own variable (GITLAB_TOKEN, GITEA_TOKEN, ISG_FORGE_TOKEN).
   const env =
-    inputs.token === undefined ? context.env : { ...context.env, ISG_FORGE_TOKEN: inputs.token };
+    inputs.token === undefined ? context.env : { ...context.env, GITHUB_TOKEN: inputs.token };
   const registry = {
     repo,
     config: inputs.config === undefined ? undefined : path.resolve(repo, inputs.config),

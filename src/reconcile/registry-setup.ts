@@ -69,7 +69,7 @@ export async function setUpRegistry(
   });
   const credentials = await loadCredentialStore({
     env,
-    homeDir: homedir(),
+    homeDir: env["HOME"] ?? homedir(),
     ...(flags.authFile === undefined ? {} : { authFile: flags.authFile }),
   });
   const client = new RegistryClient({ transport, credentials, hostSettings: settings });

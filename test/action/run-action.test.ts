@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it, type TestContext } from "node:test";
 import { runAction } from "../../src/action/run-action.ts";
 import type { ActionToolkit, AnnotationProperties } from "../../src/action/toolkit.ts";
+import { bareRepo, cloneRepo, gitTestEnv } from "../support/git-repos.ts";
 import { tempRepo } from "../support/temp-repo.ts";
 
 interface Recorded {
@@ -117,5 +118,23 @@ describe("runAction", () => {
     assert.equal(failed.length, 1);
     assert.match(failed[0]?.text ?? "", /repository directory ".*missing" does not exist/);
     assert.ok(!failed.some((c) => c.text.includes("tok-en")));
+  });
+
+  it("the token input is GitHub's: a GitLab forge never receives it and asks for its own", async (t) => {
+    const genv = await gitTestEnv(t);
+    const clone = await cloneRepo(
+      genv,
+      await bareRepo(genv, { "s.yaml": stream("quay.io/a/b:1") }),
+    );
+    const recorded = recorder();
+    await runAction(
+      (name) => ({ command: "reconcile", forge: "gitlab", token: "ghs_job" })[name] ?? "",
+      recorded.toolkit,
+      { env: genv.env, now: () => new Date(), workspace: clone, tempDir: genv.root },
+    );
+    assert.deepEqual(
+      recorded.calls.filter((c) => c.kind === "failed").map((c) => c.text),
+      ["--forge gitlab needs a token: set ISG_FORGE_TOKEN or GITLAB_TOKEN"],
+    );
   });
 });
