@@ -87671,18 +87671,22 @@ async function publishPerStream(context) {
   const branch = applied.reconciled.loaded.model.config.pullRequest.branch;
   const shares = splitPlanByStream(applied.plan, branch);
   const results = [];
-  for (const share of shares)
+  const stopped = () => context.signal?.aborted === true;
+  for (const share of shares) {
+    if (stopped()) return { results, stopped: true };
     results.push(await publishBranch(context, share.plan, share.branch, false));
+  }
   const current = new Set(shares.map((s) => s.branch));
   const owns = applied.reconciled.shard?.owns ?? (() => true);
   for (const stale of await workspace.remoteBranches(streamBranchPrefix(branch))) {
     if (current.has(stale) || !isStreamBranch(branch, stale)) continue;
     const [namespace = "", name = ""] = stale.slice(streamBranchPrefix(branch).length).split("/");
+    if (stopped()) return { results, stopped: true };
     if (owns(namespace, name)) {
       results.push(await publishBranch(context, emptyPlan(applied.plan), stale, false));
     }
   }
-  return results;
+  return { results, stopped: false };
 }
 function runBranch(applied) {
   const branch = applied.reconciled.loaded.model.config.pullRequest.branch;
@@ -87843,16 +87847,19 @@ async function reconcileIn(workspace, base, gitToken, request3, io2) {
     log.warn(mask2(message));
   };
   const read = await timer.time("facts", () => observeRunFacts(applied, values, env, warn));
-  const { facts } = read;
-  const context = { applied, workspace, kind: kind2, forge, base, facts, dryRun, mask: mask2, timer };
-  const publish = reconciled.loaded.model.config.pullRequest.perStream ? await publishPerStream(context) : [await publishBranch(context, applied.plan, runBranch(applied), true)];
   const registries = { ...outcome.registries, ...prefixKeys("facts ", read.registries) };
+  const { facts, signal } = { facts: read.facts, signal: io2.signal };
+  const context = { applied, workspace, kind: kind2, forge, base, facts, dryRun, mask: mask2, timer, signal };
+  const published = signal?.aborted === true ? { results: [], stopped: true } : reconciled.loaded.model.config.pullRequest.perStream ? await publishPerStream(context) : {
+    results: [await publishBranch(context, applied.plan, runBranch(applied), true)],
+    stopped: false
+  };
   return {
     ...outcome,
     registries,
     exitCode,
-    stopped: false,
-    publish,
+    stopped: published.stopped,
+    publish: published.results,
     timings: timer.timings()
   };
 }

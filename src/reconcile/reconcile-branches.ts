@@ -41,6 +41,8 @@ export interface PublishContext {
   readonly dryRun: boolean;
   /** Adds the time spent writing and publishing to the run's. */
   readonly timer: StageTimer;
+  /** Looked at before each branch: a stop publishes no further branch. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -48,24 +50,30 @@ export interface PublishContext {
  * per-stream branch of an earlier run whose stream no longer changes is
  * published empty, which closes its pull request and deletes it.
  */
-export async function publishPerStream(context: PublishContext): Promise<PublishResult[]> {
+export async function publishPerStream(
+  context: PublishContext,
+): Promise<{ results: PublishResult[]; stopped: boolean }> {
   const { applied, workspace } = context;
   const branch = applied.reconciled.loaded.model.config.pullRequest.branch;
   const shares = splitPlanByStream(applied.plan, branch);
   const results: PublishResult[] = [];
-  for (const share of shares)
+  const stopped = (): boolean => context.signal?.aborted === true;
+  for (const share of shares) {
+    if (stopped()) return { results, stopped: true };
     results.push(await publishBranch(context, share.plan, share.branch, false));
+  }
   const current = new Set(shares.map((s) => s.branch));
   const owns = applied.reconciled.shard?.owns ?? (() => true);
   for (const stale of await workspace.remoteBranches(streamBranchPrefix(branch))) {
     if (current.has(stale) || !isStreamBranch(branch, stale)) continue;
     // Another shard's stream branch is that shard's to clean up.
     const [namespace = "", name = ""] = stale.slice(streamBranchPrefix(branch).length).split("/");
+    if (stopped()) return { results, stopped: true };
     if (owns(namespace, name)) {
       results.push(await publishBranch(context, emptyPlan(applied.plan), stale, false));
     }
   }
-  return results;
+  return { results, stopped: false };
 }
 
 /**

@@ -66,9 +66,10 @@ export interface RunIo {
   readonly now: () => Date;
   readonly log: RunLog;
   /**
-   * Asks the run to stop: it is looked at between steps (before planning,
-   * mirroring, writing and publishing), so a run never stops mid-copy of a
-   * step's work or mid-push.
+   * Asks the run to stop: it is looked at between steps (after planning,
+   * after mirroring, after reading the images' details, and before each
+   * branch it publishes), never inside one, so a run never stops in the
+   * middle of a copy or a push. What was done before the stop stays done.
    */
   readonly signal?: AbortSignal | undefined;
   /**
@@ -193,18 +194,24 @@ async function reconcileIn(
     log.warn(mask(message));
   };
   const read = await timer.time("facts", () => observeRunFacts(applied, values, env, warn));
-  const { facts } = read;
-  const context = { applied, workspace, kind, forge, base, facts, dryRun, mask, timer };
-  const publish = reconciled.loaded.model.config.pullRequest.perStream
-    ? await publishPerStream(context)
-    : [await publishBranch(context, applied.plan, runBranch(applied), true)];
   const registries = { ...outcome.registries, ...prefixKeys("facts ", read.registries) };
+  const { facts, signal } = { facts: read.facts, signal: io.signal };
+  const context = { applied, workspace, kind, forge, base, facts, dryRun, mask, timer, signal };
+  const published =
+    signal?.aborted === true
+      ? { results: [], stopped: true }
+      : reconciled.loaded.model.config.pullRequest.perStream
+        ? await publishPerStream(context)
+        : {
+            results: [await publishBranch(context, applied.plan, runBranch(applied), true)],
+            stopped: false,
+          };
   return {
     ...outcome,
     registries,
     exitCode,
-    stopped: false,
-    publish,
+    stopped: published.stopped,
+    publish: published.results,
     timings: timer.timings(),
   };
 }

@@ -136,6 +136,10 @@ describe("serve as a process", () => {
       "run 2 ended before the process",
     );
 
+    const second = lines.find((l) => l.msg === "run finished" && l.run === 2);
+    assert.equal(second?.stopped, true, "run 2 stopped between two steps");
+    assert.deepEqual(second.publish, [], "and published nothing");
+
     const log = await git(f.bare, ["log", "--format=%s", `main..${branch}`], f.genv.env);
     assert.equal(log.trim().split("\n").length, 1, "one whole commit on the branch");
     const worktrees = await git(f.clone, ["worktree", "list", "--porcelain"], f.genv.env);
