@@ -34,8 +34,8 @@ export function parseListen(text: string): ListenAddress {
 
 /** What the endpoint serves. */
 export interface EndpointHandlers {
-  /** Whether the runner is serving (false while it stops: the probe then answers 503). */
-  readonly healthy: () => boolean;
+  /** Undefined while the runner is healthy; else why not (stopping, a stuck run): the probe answers 503 with it. */
+  readonly healthy: () => string | undefined;
   /** The metrics text and its Content-Type. */
   readonly metrics: () => { readonly contentType: string; readonly text: string };
 }
@@ -82,8 +82,9 @@ function respond(req: IncomingMessage, res: ServerResponse, handlers: EndpointHa
       allow: "GET, HEAD",
     });
   } else if (path === "/healthz") {
-    const ok = handlers.healthy();
-    send(res, req, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "stopping\n");
+    const problem = handlers.healthy();
+    const [status, body] = problem === undefined ? [200, "ok"] : [503, problem];
+    send(res, req, status, "text/plain; charset=utf-8", `${body}\n`);
   } else if (path === "/metrics") {
     const { contentType, text } = handlers.metrics();
     send(res, req, 200, contentType, text);

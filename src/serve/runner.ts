@@ -33,6 +33,8 @@ export interface Runner {
   /** Starts no more runs, asks the current one to stop after its step, and waits for it. */
   readonly stop: (reason: string) => Promise<void>;
   readonly stopping: () => boolean;
+  /** The run in progress and when it started, if one is going. */
+  readonly current: () => { readonly run: number; readonly started: Date } | undefined;
 }
 
 /** What the runner reports to. */
@@ -47,12 +49,13 @@ export function createRunner(reconcileOnce: ReconcileOnce, deps: RunnerDeps): Ru
   const { log, metrics } = deps;
   const now = deps.now ?? ((): Date => new Date());
   const controller = new AbortController();
-  let current: { run: number; done: Promise<number> } | undefined;
+  let current: { run: number; started: Date; done: Promise<number> } | undefined;
   let count = 0;
   const runNow = (at: Date): Promise<number> => {
     const run = ++count;
+    const started = now();
     const done = runOne(reconcileOnce, run, at, controller.signal, { log, metrics, now });
-    current = { run, done };
+    current = { run, started, done };
     return done.finally(() => {
       if (current?.run === run) current = undefined;
     });
@@ -76,6 +79,8 @@ export function createRunner(reconcileOnce: ReconcileOnce, deps: RunnerDeps): Ru
       await current?.done;
     },
     stopping: () => controller.signal.aborted,
+    current: () =>
+      current === undefined ? undefined : { run: current.run, started: current.started },
   };
 }
 

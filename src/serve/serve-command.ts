@@ -35,7 +35,11 @@ Options:
   --time-zone TZ      the IANA zone the schedule is read in (default: the process's, TZ)
   --listen HOST:PORT  the HTTP endpoint (default ${defaultListen}; port 0 picks a free
                       port, logged in the "serving" line)
-  --once              run once now and exit with its status; no schedule, no endpoint
+  --max-run-duration SECONDS
+                      a run going for longer is stuck: /healthz answers 503 so a
+                      liveness probe restarts serve (default 3600)
+  --once              run once now and exit with its status (1 when a signal stopped
+                      it before it finished); no schedule, no endpoint
   --repo DIR|URL      a local checkout (its remote is fetched and pushed to) or a
                       repository URL to clone (default: the current directory)
   --remote NAME       the checkout's remote (default origin)
@@ -71,6 +75,7 @@ const options = {
   "time-zone": { type: "string" },
   listen: { type: "string", default: defaultListen },
   once: { type: "boolean", default: false },
+  "max-run-duration": { type: "string", default: "3600" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -104,7 +109,8 @@ export async function runServe(
   const log = jsonLog(stderr);
   const stop = context.takeOverStop?.() ?? neverStopped();
   try {
-    return await serve({ schedule, listen }, { reconcileOnce, log, stop });
+    const maxRunSeconds = positive("--max-run-duration", values["max-run-duration"]);
+    return await serve({ schedule, listen, maxRunSeconds }, { reconcileOnce, log, stop });
   } catch (err) {
     if ((err as { code?: unknown }).code === "EADDRINUSE") {
       throw new UsageError(`--listen ${values.listen}: the address is in use`);
@@ -158,7 +164,9 @@ async function runOnce(
   const onStop = (): void => void runner.stop(String(stop.reason));
   stop.addEventListener("abort", onStop, { once: true });
   try {
-    return await done;
+    const code = await done;
+    // A run a signal ended between two steps did not do its job: a Job must not count it done.
+    return stop.aborted && code === 0 ? 1 : code;
   } finally {
     stop.removeEventListener("abort", onStop);
   }

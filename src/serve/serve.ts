@@ -7,7 +7,7 @@
 import { startEndpoint, type ListenAddress } from "./http-endpoint.ts";
 import type { JsonLog } from "./json-log.ts";
 import { emptyMetrics, metricsContentType, renderMetrics } from "./metrics.ts";
-import { createRunner, type ReconcileOnce } from "./runner.ts";
+import { createRunner, type ReconcileOnce, type Runner } from "./runner.ts";
 import type { Schedule } from "./schedule.ts";
 import { startTicker } from "./ticker.ts";
 
@@ -15,6 +15,12 @@ import { startTicker } from "./ticker.ts";
 export interface ServeOptions {
   readonly schedule: Schedule;
   readonly listen: ListenAddress;
+  /**
+   * A run going for longer than this is stuck (a fetch hanging on a dead
+   * connection): /healthz then answers 503, so a liveness probe restarts
+   * the process instead of every later tick being skipped.
+   */
+  readonly maxRunSeconds: number;
 }
 
 /** What the runner is given. */
@@ -38,7 +44,7 @@ export async function serve(options: ServeOptions, deps: ServeDeps): Promise<num
   const metrics = emptyMetrics();
   const runner = createRunner(deps.reconcileOnce, { log, metrics, now });
   const endpoint = await startEndpoint(options.listen, {
-    healthy: () => !runner.stopping(),
+    healthy: () => health(runner, options.maxRunSeconds, now()),
     metrics: () => ({ contentType: metricsContentType, text: renderMetrics(metrics) }),
   });
   const ticker = startTicker(options.schedule, runner.tick, now);
@@ -55,6 +61,17 @@ export async function serve(options: ServeOptions, deps: ServeDeps): Promise<num
   await endpoint.close();
   log.info("stopped", { runs: metrics.runs, failures: metrics.failures });
   return 0;
+}
+
+/** Why the runner is not healthy: stopping, or a run going for longer than `maxRunSeconds`. */
+function health(runner: Runner, maxRunSeconds: number, at: Date): string | undefined {
+  if (runner.stopping()) return "stopping";
+  const current = runner.current();
+  if (current === undefined) return undefined;
+  const ms = at.getTime() - current.started.getTime();
+  return ms > maxRunSeconds * 1000
+    ? `stuck: run ${String(current.run)} has been going for ${String(Math.round(ms / 1000))} s (--max-run-duration ${String(maxRunSeconds)})`
+    : undefined;
 }
 
 /** Resolves with the abort reason, as text, when `signal` is aborted. */

@@ -25,11 +25,11 @@ describe("parseListen", () => {
 
 describe("startEndpoint", () => {
   it("answers /healthz and /metrics, 404 elsewhere, 405 to a POST", async (t) => {
-    let healthy = true;
+    let problem: string | undefined = undefined;
     const endpoint = await startEndpoint(
       { host: "127.0.0.1", port: 0 },
       {
-        healthy: () => healthy,
+        healthy: () => problem,
         metrics: () => ({ contentType: "text/plain; version=0.0.4", text: "a_total 1\n" }),
       },
     );
@@ -52,7 +52,7 @@ describe("startEndpoint", () => {
     assert.equal(post.status, 405);
     await post.arrayBuffer();
 
-    healthy = false;
+    problem = "stopping";
     const stopping = await fetch(`${base}/healthz`);
     assert.equal(stopping.status, 503);
     assert.equal(await stopping.text(), "stopping\n");
@@ -61,14 +61,14 @@ describe("startEndpoint", () => {
   it("rejects an address in use", async (t) => {
     const first = await startEndpoint(
       { host: "127.0.0.1", port: 0 },
-      { healthy: () => true, metrics: () => ({ contentType: "text/plain", text: "" }) },
+      { healthy: () => undefined, metrics: () => ({ contentType: "text/plain", text: "" }) },
     );
     t.after(() => first.close());
     const port = Number(first.address.split(":").pop());
     await assert.rejects(
       startEndpoint(
         { host: "127.0.0.1", port },
-        { healthy: () => true, metrics: () => ({ contentType: "text/plain", text: "" }) },
+        { healthy: () => undefined, metrics: () => ({ contentType: "text/plain", text: "" }) },
       ),
       /EADDRINUSE/,
     );

@@ -21,7 +21,11 @@ describe("serve", () => {
     const logged = memoryLog();
     const stop = new AbortController();
     const served = serve(
-      { schedule: parseSchedule("* * * * * *", "UTC"), listen: { host: "127.0.0.1", port: 0 } },
+      {
+        schedule: parseSchedule("* * * * * *", "UTC"),
+        listen: { host: "127.0.0.1", port: 0 },
+        maxRunSeconds: 3600,
+      },
       { reconcileOnce, log: logged.log, stop: stop.signal },
     );
     await until(() => logged.lines.some((l) => l.msg === "serving"), "serving");
@@ -50,5 +54,35 @@ describe("serve", () => {
       ["serving", "run started", "stopping", "run finished", "stopped"],
     );
     await assert.rejects(fetch(`${base}/healthz`), "the endpoint is closed");
+  });
+
+  it("answers /healthz with 503 when a run has been going for longer than maxRunSeconds", async () => {
+    const { reconcileOnce, runs } = controlledReconcile();
+    const logged = memoryLog();
+    const stop = new AbortController();
+    const served = serve(
+      {
+        schedule: parseSchedule("* * * * * *", "UTC"),
+        listen: { host: "127.0.0.1", port: 0 },
+        maxRunSeconds: 0,
+      },
+      { reconcileOnce, log: logged.log, stop: stop.signal },
+    );
+    await until(() => logged.lines.some((l) => l.msg === "serving"), "serving");
+    const base = `http://${String(logged.lines.find((l) => l.msg === "serving")?.address)}`;
+    const idle = await fetch(`${base}/healthz`);
+    assert.equal(idle.status, 200, "no run: healthy");
+    await idle.arrayBuffer();
+    await until(() => runs.length === 1, "a run");
+    await sleep(20);
+    const stuck = await fetch(`${base}/healthz`);
+    assert.equal(stuck.status, 503);
+    assert.match(
+      await stuck.text(),
+      /^stuck: run 1 has been going for \d+ s \(--max-run-duration 0\)\n$/,
+    );
+    stop.abort("SIGTERM");
+    runs[0]?.finish({});
+    assert.equal(await served, 0);
   });
 });
