@@ -87870,8 +87870,8 @@ async function configuredBase(repo, config) {
 
 // src/action/annotations.ts
 import path16 from "node:path";
-function annotationOf(d2, prefix) {
-  const file = path16.posix.normalize(path16.posix.join(prefix.split(path16.sep).join("/"), d2.file));
+function annotationOf(d2, prefix, workspace = "/") {
+  const file = path16.isAbsolute(d2.file) ? path16.relative(workspace, d2.file).split(path16.sep).join("/") : path16.posix.normalize(path16.posix.join(prefix.split(path16.sep).join("/"), d2.file));
   const endLine = d2.endLine ?? d2.line;
   const columns = endLine === d2.line ? { startColumn: d2.col, ...d2.endCol === void 0 ? {} : { endColumn: d2.endCol } } : {};
   return {
@@ -88045,21 +88045,33 @@ function withMore(section, total) {
 }
 
 // src/action/run-action.ts
+var tokenVariables2 = [
+  "ISG_FORGE_TOKEN",
+  "ISG_GIT_TOKEN",
+  "GITHUB_TOKEN",
+  "GH_TOKEN",
+  "GITLAB_TOKEN",
+  "GITEA_TOKEN",
+  "FORGEJO_TOKEN"
+];
 async function runAction(get, kit, context) {
   let mask2 = masker([]);
   try {
     const inputs = readInputs(get);
-    if (inputs.token !== void 0) kit.setSecret(inputs.token);
-    mask2 = masker(inputs.token === void 0 ? [] : [inputs.token]);
-    const result = await runCommand(inputs, kit, context);
+    const secrets = [inputs.token, ...tokenVariables2.map((name) => context.env[name])].filter(
+      (t2) => t2 !== void 0 && t2 !== ""
+    );
+    for (const secret of secrets) kit.setSecret(secret);
+    mask2 = masker(secrets);
+    const result = await runCommand(inputs, kit, context, mask2);
     await report(inputs, result, kit, context);
   } catch (err) {
     kit.setFailed(mask2(failureMessage(err)));
   }
 }
-async function runCommand(inputs, kit, context) {
+async function runCommand(inputs, kit, context, mask2) {
   const repo = path17.resolve(context.workspace, inputs.workingDirectory);
-  const log = actionLog(kit, path17.relative(context.workspace, repo));
+  const log = actionLog(kit, path17.relative(context.workspace, repo), context.workspace, mask2);
   const env = inputs.token === void 0 ? context.env : { ...context.env, GITHUB_TOKEN: inputs.token };
   const registry = {
     repo,
@@ -88136,17 +88148,17 @@ function stepFailure(inputs, result) {
   }
   return `${inputs.command}: an import or a copy failed: see the job summary and the log`;
 }
-function actionLog(kit, prefix) {
+function actionLog(kit, prefix, workspace, mask2) {
   return {
     info: (message) => {
-      kit.info(message);
+      kit.info(mask2(message));
     },
     warn: (message) => {
-      kit.warning(message);
+      kit.warning(mask2(message));
     },
     diagnostics: (diagnostics) => {
       for (const d2 of diagnostics) {
-        const a = annotationOf(d2, prefix === "" ? "." : prefix);
+        const a = annotationOf(d2, prefix === "" ? "." : prefix, workspace);
         (a.severity === "error" ? kit.error : kit.warning)(a.message, a.properties);
       }
     }

@@ -16,12 +16,15 @@ export interface Annotation {
 }
 
 /**
- * The annotation of `d`. `prefix` is the repository root relative to the
- * workspace (`working-directory`), since GitHub resolves `file` from the
- * workspace root.
+ * The annotation of `d`. GitHub resolves `file` from the workspace root:
+ * `prefix` is the repository root relative to it (`working-directory`); a
+ * file outside the repository (a config named by path) has an absolute
+ * `file`, made relative to `workspace`.
  */
-export function annotationOf(d: Diagnostic, prefix: string): Annotation {
-  const file = path.posix.normalize(path.posix.join(prefix.split(path.sep).join("/"), d.file));
+export function annotationOf(d: Diagnostic, prefix: string, workspace = "/"): Annotation {
+  const file = path.isAbsolute(d.file)
+    ? path.relative(workspace, d.file).split(path.sep).join("/")
+    : path.posix.normalize(path.posix.join(prefix.split(path.sep).join("/"), d.file));
   const endLine = d.endLine ?? d.line;
   // GitHub keeps columns only for an annotation on one line.
   const columns =

@@ -25,6 +25,17 @@ import type { ActionToolkit } from "./toolkit.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** Tokens a workflow may give the run through its env: registered as secrets too. */
+const tokenVariables = [
+  "ISG_FORGE_TOKEN",
+  "ISG_GIT_TOKEN",
+  "GITHUB_TOKEN",
+  "GH_TOKEN",
+  "GITLAB_TOKEN",
+  "GITEA_TOKEN",
+  "FORGEJO_TOKEN",
+];
+
 /** What the run gets from the runner. */
 export interface ActionContext {
   readonly env: Env;
@@ -56,10 +67,13 @@ export async function runAction(
   let mask = masker([]);
   try {
     const inputs = readInputs(get);
-    // Before anything is printed: GitHub masks it in every later log line.
-    if (inputs.token !== undefined) kit.setSecret(inputs.token);
-    mask = masker(inputs.token === undefined ? [] : [inputs.token]);
-    const result = await runCommand(inputs, kit, context);
+    // Before anything is printed: GitHub masks each in every later log line.
+    const secrets = [inputs.token, ...tokenVariables.map((name) => context.env[name])].filter(
+      (t): t is string => t !== undefined && t !== "",
+    );
+    for (const secret of secrets) kit.setSecret(secret);
+    mask = masker(secrets);
+    const result = await runCommand(inputs, kit, context, mask);
     await report(inputs, result, kit, context);
   } catch (err) {
     kit.setFailed(mask(failureMessage(err)));
@@ -70,9 +84,10 @@ async function runCommand(
   inputs: ActionInputs,
   kit: ActionToolkit,
   context: ActionContext,
+  mask: (text: string) => string,
 ): Promise<CommandResult> {
   const repo = path.resolve(context.workspace, inputs.workingDirectory);
-  const log = actionLog(kit, path.relative(context.workspace, repo));
+  const log = actionLog(kit, path.relative(context.workspace, repo), context.workspace, mask);
   // The input is GitHub's token (by default the job's own): it stands for
   // GITHUB_TOKEN only, so a GitLab or Gitea forge never receives it and
   // reads its own variable (GITLAB_TOKEN, GITEA_TOKEN, ISG_FORGE_TOKEN).
@@ -164,17 +179,22 @@ function stepFailure(inputs: ActionInputs, result: CommandResult): string | unde
 }
 
 /** The run log as workflow log lines and annotations. */
-function actionLog(kit: ActionToolkit, prefix: string): RunLog {
+function actionLog(
+  kit: ActionToolkit,
+  prefix: string,
+  workspace: string,
+  mask: (text: string) => string,
+): RunLog {
   return {
     info: (message) => {
-      kit.info(message);
+      kit.info(mask(message));
     },
     warn: (message) => {
-      kit.warning(message);
+      kit.warning(mask(message));
     },
     diagnostics: (diagnostics) => {
       for (const d of diagnostics) {
-        const a = annotationOf(d, prefix === "" ? "." : prefix);
+        const a = annotationOf(d, prefix === "" ? "." : prefix, workspace);
         (a.severity === "error" ? kit.error : kit.warning)(a.message, a.properties);
       }
     },

@@ -23,6 +23,7 @@ export function reconcileOnceWith(request: ReconcileRequest, io: RunEnvironment)
   return async (signal, log) => {
     const outcome = await reconcileRepository(request, { ...io, signal, log: runLog(log) });
     logImportFailures(outcome, log);
+    logMirrorFailures(outcome, log);
     return summarize(outcome);
   };
 }
@@ -90,6 +91,21 @@ export function logImportFailures(outcome: ReconcileOutcome, log: JsonLog): void
         error: outcome.mask(failure.message),
       });
     }
+  }
+}
+
+/** One error line per copy that failed or destination that could not be asked. */
+export function logMirrorFailures(outcome: ReconcileOutcome, log: JsonLog): void {
+  for (const m of outcome.plan.mirrors) {
+    if (m.action !== "failed" && m.action !== "unchecked") continue;
+    log.error(m.action === "failed" ? "copy failed" : "mirror destination not checked", {
+      stream: `${m.namespace}/${m.stream}`,
+      tag: m.tag,
+      from: m.from,
+      to: m.to,
+      code: m.action === "failed" ? "MIRROR_FAILED" : "MIRROR_UNCHECKED",
+      error: outcome.mask(m.reason),
+    });
   }
 }
 

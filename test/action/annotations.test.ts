@@ -75,6 +75,14 @@ describe("annotationOf", () => {
       assert.deepEqual(annotationOf(c.d, c.prefix), c.want);
     });
   }
+
+  it("a file outside the repository (a config named by path) is made relative to the workspace", () => {
+    const d: Diagnostic = { ...base, code: "CONFIG", file: "/home/runner/work/gitops/ci/isg.yaml" };
+    assert.equal(
+      annotationOf(d, "gitops", "/home/runner/work/gitops").properties.file,
+      "ci/isg.yaml",
+    );
+  });
 });
 
 describe("countDiagnostics", () => {

@@ -7,7 +7,12 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { PublishResult } from "../../src/publish/publish.ts";
 import type { ReconcileOutcome } from "../../src/reconcile/reconcile-repository.ts";
-import { logImportFailures, runLog, summarize } from "../../src/serve/reconcile-once.ts";
+import {
+  logImportFailures,
+  logMirrorFailures,
+  runLog,
+  summarize,
+} from "../../src/serve/reconcile-once.ts";
 import { planAgainst, streamsOf } from "../support/plan-fixture.ts";
 import { memoryLog } from "./fakes.ts";
 
@@ -165,5 +170,48 @@ spec:
         error: "token *** refused",
       },
     ]);
+  });
+});
+
+describe("logMirrorFailures", () => {
+  it("writes one error line per failed copy and unchecked destination, none for the others", () => {
+    const { plan } = planAgainst([], {});
+    const mirror = {
+      namespace: "payments",
+      stream: "ledger",
+      tag: "4.2",
+      origin: "local" as const,
+      from: "quay.io/o/ledger@sha256:1",
+      to: "registry.example.com/mirror/payments/ledger@sha256:1",
+    };
+    const mirrors = [
+      { ...mirror, action: "failed" as const, reason: "copy failed: token s3cret: 403 denied" },
+      {
+        ...mirror,
+        tag: "4.3",
+        action: "unchecked" as const,
+        reason: "the destination did not answer",
+      },
+      { ...mirror, tag: "4.4", action: "copied" as const, reason: "copied" },
+    ];
+    const logged = memoryLog(() => new Date(0));
+    const failed = {
+      ...outcome([], {}, { ...plan, mirrors }),
+      mask: (t: string) => t.replace("s3cret", "***"),
+    };
+    logMirrorFailures(failed, logged.log);
+    assert.deepEqual(
+      logged.lines.map((l) => [l.level, l.msg, l.tag, l.code, l.error]),
+      [
+        ["error", "copy failed", "4.2", "MIRROR_FAILED", "copy failed: token ***: 403 denied"],
+        [
+          "error",
+          "mirror destination not checked",
+          "4.3",
+          "MIRROR_UNCHECKED",
+          "the destination did not answer",
+        ],
+      ],
+    );
   });
 });
