@@ -7,8 +7,7 @@
  * printed). The user's checkout is never modified.
  */
 import { parseArgs } from "node:util";
-import { UsageError } from "../errors.ts";
-import { forgeKinds, type ForgeKind } from "../publish/forge/forge.ts";
+import { parseForgeKind } from "../publish/forge/forge.ts";
 import { reconcileRepository, type ReconcileOutcome } from "../reconcile/reconcile-repository.ts";
 import { patch } from "../reconcile/write-files.ts";
 import { cliLog } from "./cli-log.ts";
@@ -86,7 +85,7 @@ export async function runReconcile(
     repo: values.repo,
     remote: values.remote,
     base: values.base,
-    forge: parseForge(values.forge),
+    forge: values.forge === undefined ? undefined : parseForgeKind(values.forge),
     config: values.config,
     authfile: values.authfile,
     insecure: values.insecure,
@@ -132,12 +131,4 @@ async function report(
         : `${how.bodyFile}.${result.branch.replace(/[^A-Za-z0-9._-]+/g, "_")}`;
     await renderPublishResult(result, { kind: forge, dryRun, bodyFile }, out, mask);
   }
-}
-
-function parseForge(value: string | undefined): ForgeKind | undefined {
-  if (value === undefined) return undefined;
-  if (!(forgeKinds as readonly string[]).includes(value)) {
-    throw new UsageError(`--forge must be one of ${forgeKinds.join(", ")}, not "${value}"`);
-  }
-  return value as ForgeKind;
 }

@@ -152,8 +152,12 @@ function hasErrorsIn(
   );
 }
 
-/** `--shard I/N` as a Shard. */
-function shardArgument(text: string): Shard {
+/**
+ * `--shard I/N` as a Shard.
+ *
+ * @throws UsageError when `text` is not I/N with 1 <= I <= N <= 1024.
+ */
+export function shardArgument(text: string): Shard {
   const shard = parseShard(text);
   if (shard === undefined) {
     throw new UsageError(`--shard must be I/N with 1 <= I <= N <= 1024, not "${text}"`);

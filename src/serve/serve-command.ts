@@ -6,8 +6,8 @@
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
-import { parseShard } from "../plan/shard.ts";
-import { forgeKinds, type ForgeKind } from "../publish/forge/forge.ts";
+import { parseForgeKind } from "../publish/forge/forge.ts";
+import { shardArgument } from "../reconcile/plan-run.ts";
 import type { ReconcileRequest } from "../reconcile/reconcile-repository.ts";
 import { configAt, isDirectory } from "../reconcile/repository-config.ts";
 import { defaultListen, parseListen } from "./http-endpoint.ts";
@@ -122,16 +122,18 @@ export async function runServe(
 type Values = ReturnType<typeof parseArgs<{ options: typeof options }>>["values"];
 
 function reconcileRequest(values: Values): ReconcileRequest {
+  // Checked once here, not at every tick: a bad --shard is a usage error, not a failing run.
+  if (values.shard !== undefined) shardArgument(values.shard);
   return {
     repo: values.repo,
     remote: values.remote,
     base: values.base,
-    forge: parseForge(values.forge),
+    forge: values.forge === undefined ? undefined : parseForgeKind(values.forge),
     config: values.config,
     authfile: values.authfile,
     insecure: values.insecure,
     concurrency: positive("--concurrency", values.concurrency),
-    shard: shardArgument(values.shard),
+    shard: values.shard,
     dryRun: values["dry-run"],
   };
 }
@@ -174,22 +176,6 @@ async function runOnce(
 
 function neverStopped(): AbortSignal {
   return new AbortController().signal;
-}
-
-/** Checked once here, not at every tick: a bad --shard is a usage error, not a failing run. */
-function shardArgument(text: string | undefined): string | undefined {
-  if (text !== undefined && parseShard(text) === undefined) {
-    throw new UsageError(`--shard must be I/N with 1 <= I <= N <= 1024, not "${text}"`);
-  }
-  return text;
-}
-
-function parseForge(value: string | undefined): ForgeKind | undefined {
-  if (value === undefined) return undefined;
-  if (!(forgeKinds as readonly string[]).includes(value)) {
-    throw new UsageError(`--forge must be one of ${forgeKinds.join(", ")}, not "${value}"`);
-  }
-  return value as ForgeKind;
 }
 
 function positive(flag: string, text: string): number {

@@ -4,6 +4,7 @@
  * GitLab merge request is a pull request here). Declared by its consumer,
  * publish/, and satisfied structurally; `local` is the forge of no forge.
  */
+import { UsageError } from "../../errors.ts";
 import { ReconcilerError } from "../../errors.ts";
 
 /** The forges publishing can open pull requests on. */
@@ -11,6 +12,18 @@ export const forgeKinds = ["github", "gitlab", "gitea", "local"] as const;
 
 /** One of {@link forgeKinds}. */
 export type ForgeKind = (typeof forgeKinds)[number];
+
+/**
+ * `text` as a forge kind.
+ *
+ * @throws UsageError naming `flag` and the kinds allowed.
+ */
+export function parseForgeKind(text: string, flag = "--forge"): ForgeKind {
+  if (!(forgeKinds as readonly string[]).includes(text)) {
+    throw new UsageError(`${flag} must be one of ${forgeKinds.join(", ")}, not "${text}"`);
+  }
+  return text as ForgeKind;
+}
 
 /** A pull request's state; a merged one is closed and merged. */
 export type PullRequestState = "open" | "closed" | "merged";
