@@ -32,6 +32,7 @@ export function renderDiagnostic(d: Diagnostic, source: SourceFile | undefined):
  * its column and no escape sequence from a file reaches the terminal.
  */
 function visible(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it finds
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
     const code = c.charCodeAt(0);
     if (c === "\t") return " ";

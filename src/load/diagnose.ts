@@ -78,6 +78,7 @@ export const maxMessageLength = 1000;
  * log) or drive the terminal.
  */
 export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it finds
   const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
     const named: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
     return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;

@@ -40,7 +40,7 @@ describe("diagnostic text", () => {
     const rendered = renderDiagnostic(d, model.files[0]);
     assert.equal(rendered.split("\n")[0], `nl.yaml:4:9: error INVALID_NAME: ${d.message}`);
     assert.doesNotMatch(rendered, /^::error/m);
-    assert.doesNotMatch(rendered, /\u001b/);
+    assert.ok(!rendered.includes("\u001b"), rendered);
   });
 
   it("reports a raw control character at its position and shows it as a picture", async (t) => {
@@ -53,7 +53,7 @@ describe("diagnostic text", () => {
       [4, 10, "control character U+001B is not allowed in YAML"],
     );
     const rendered = renderDiagnostic(control, model.files[0]);
-    assert.doesNotMatch(rendered, /\u001b/);
+    assert.ok(!rendered.includes("\u001b"), rendered);
     assert.match(rendered, /name: a\u241b\[31mpp\n +\| +\^/);
     // The caret sits under the stand-in: one column per character.
     const [, source = "", caret = ""] = rendered.split("\n");
