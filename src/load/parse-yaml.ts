@@ -79,8 +79,8 @@ export function parseYamlFile(path: string, content: string): ParsedFile {
  * characters are not allowed"); yaml reads it. The first one is an error, at
  * its position; the file's other problems are still reported.
  */
-// eslint-disable-next-line no-control-regex -- control characters are what it finds
 const notPrintable =
+  // eslint-disable-next-line no-control-regex -- control characters are what it finds
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\ufffe\uffff]/;
 
 function controlCharacter(path: string, lines: LineCounter, text: string): Diagnostic | undefined {
