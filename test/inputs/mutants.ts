@@ -224,15 +224,17 @@ const invalid = (code: string, line: number | undefined): Expected => ({
 });
 
 /** A reference to a registry image with one thing wrong, from a valid one. */
+/** `r` without its tag or digest. */
+const bare = (r: string): string => r.replace(/(?:@.*|:[^/:]*)$/, "");
 const brokenReference = fc.constantFrom(
   (r: string) => r.replace(/\/([a-z0-9]+)/, (_, p: string) => `/${p.toUpperCase()}X`),
-  (r: string) => `${r.replace(/@.*$/, ":1")}:extra`,
-  (r: string) => `${r.replace(/[:@].*$/, "")}:-rc1`,
+  (r: string) => `${bare(r)}:1:extra`,
+  (r: string) => `${bare(r)}:-rc1`,
   (r: string) => r.replace(/\//, "//"),
-  (r: string) => `${r.replace(/[:@][^/]*$/, "")}@sha256:${"a".repeat(63)}`,
-  (r: string) => `${r.replace(/[:@][^/]*$/, "")}:${"t".repeat(129)}`,
-  (r: string) => `${r.replace(/[:@][^/]*$/, "")}:a b`,
-  (r: string) => `${r.replace(/[:@][^/]*$/, "")}@md5:${"0".repeat(32)}`,
+  (r: string) => `${bare(r)}@sha256:${"a".repeat(63)}`,
+  (r: string) => `${bare(r)}:${"t".repeat(129)}`,
+  (r: string) => `${bare(r)}:a b`,
+  (r: string) => `${bare(r)}@md5:${"0".repeat(32)}`,
 );
 
 /**
