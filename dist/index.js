@@ -76967,16 +76967,26 @@ function diagnoseSpan(path18, span, code, message, options2 = {}) {
   return {
     severity: options2.severity ?? "error",
     code,
-    message,
+    message: printable(message),
     file: path18,
     line: span.line,
     col: span.col,
     endLine: span.endLine,
     endCol: span.endCol,
     pointer: options2.pointer ?? "",
-    ...options2.hint === void 0 ? {} : { hint: options2.hint },
+    ...options2.hint === void 0 ? {} : { hint: printable(options2.hint) },
     ...options2.doc === void 0 ? {} : { doc: options2.doc }
   };
+}
+var maxMessageLength = 1e3;
+function printable(text) {
+  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c3) => {
+    const named = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+    return named[c3] ?? `\\u${c3.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  });
+  if (escaped.length <= maxMessageLength) return escaped;
+  const kept = escaped.slice(0, maxMessageLength);
+  return `${kept}\u2026 (${String(escaped.length - kept.length)} more characters)`;
 }
 function quoteWidth(file, span) {
   const start2 = (file.lines.lineStarts[span.line - 1] ?? 0) + span.col - 1;
@@ -78916,10 +78926,26 @@ var import_yaml5 = __toESM(require_dist(), 1);
 var unsupportedTags = new Set(
   ["timestamp", "omap", "set", "pairs"].map((t2) => `tag:yaml.org,2002:${t2}`)
 );
+var goYamlFloats = /* @__PURE__ */ new Map([
+  [
+    "^[-+]?(?:[0-9][0-9_]*)?(?:\\.[0-9_]*)?[eE][-+]?[0-9]+$",
+    /^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$/
+  ],
+  ["^[-+]?(?:[0-9][0-9_]*)?\\.[0-9_]*$", /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/]
+]);
+function asGoYaml(tags) {
+  return tags.flatMap((t2) => {
+    if (typeof t2 === "string") return [t2];
+    if (unsupportedTags.has(t2.tag) || t2.format === "TIME") return [];
+    const pattern = t2.test;
+    const test = pattern === void 0 ? void 0 : goYamlFloats.get(pattern.source);
+    return test === void 0 ? [t2] : [{ ...t2, test }];
+  });
+}
 var kubernetesYamlOptions = {
   version: "1.1",
   merge: true,
-  customTags: (tags) => tags.filter((t2) => typeof t2 === "string" || !unsupportedTags.has(t2.tag)),
+  customTags: asGoYaml,
   keepSourceTokens: true,
   // yaml would otherwise print its own warnings on the process's stderr.
   logLevel: "error",
@@ -78940,12 +78966,14 @@ function parseYamlFile(path18, content) {
     parsed = (0, import_yaml5.parseAllDocuments)(text, { ...options, lineCounter: lines2 });
   } catch (err) {
     const span = { line: 1, col: 1, endLine: 1, endCol: 1 };
-    const message = `cannot parse YAML: ${err instanceof Error ? err.message : String(err)}`;
+    const message = `cannot parse YAML: ${tooDeep(err instanceof Error ? err.message : String(err))}`;
     diagnostics.push(diagnoseSpan(path18, span, "YAML_SYNTAX", message));
     return { file: { path: path18, text, bom, lines: lines2, documents: [] }, diagnostics };
   }
   const last = Math.max(0, text.trimEnd().length - 1);
   const seen = /* @__PURE__ */ new Set();
+  const control = controlCharacter(path18, lines2, text);
+  if (control !== void 0) diagnostics.push(control);
   const documents = parsed.map((document2, index) => {
     for (const problem of [...document2.errors, ...document2.warnings]) {
       const d2 = yamlDiagnostic(path18, lines2, problem, index, last);
@@ -78962,6 +78990,25 @@ function parseYamlFile(path18, content) {
   });
   return { file: { path: path18, text, bom, lines: lines2, documents }, diagnostics };
 }
+var notPrintable = (
+  // eslint-disable-next-line no-control-regex -- control characters are what it finds
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\ufffe\uffff]/
+);
+function controlCharacter(path18, lines2, text) {
+  const found = notPrintable.exec(text);
+  if (found === null) return void 0;
+  const code = (found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
+  const span = spanOf(lines2, found.index, found.index + 1);
+  return diagnoseSpan(
+    path18,
+    span,
+    "YAML_SYNTAX",
+    `control character U+${code} is not allowed in YAML`,
+    {
+      hint: `remove it, or write it as an escape (\\u${code}) inside a double-quoted string`
+    }
+  );
+}
 function toValue(doc) {
   try {
     return doc.toJS({ maxAliasCount });
@@ -78971,7 +79018,7 @@ function toValue(doc) {
 }
 function yamlDiagnostic(path18, lines2, e, doc, last) {
   const severity = e.name === "YAMLWarning" ? "warning" : "error";
-  const message = firstLine(e.message);
+  const message = tooDeep(firstLine(e.message));
   const hint = e.code === "DUPLICATE_KEY" ? "remove or rename one of the keys" : void 0;
   const start2 = Math.min(e.pos[0], last);
   const span = spanOf(lines2, start2, Math.max(start2, Math.min(e.pos[1], last + 1)));
@@ -79012,6 +79059,9 @@ function unresolvedAlias(doc) {
     }
   });
   return found;
+}
+function tooDeep(message) {
+  return /call stack size exceeded/i.test(message) ? `collections nested too deep to parse (${message})` : message;
 }
 function firstLine(message) {
   const line = message.split("\n")[0] ?? message;
@@ -79165,15 +79215,29 @@ async function loadConfig(root, configPath, strict) {
   const shown = fromRoot.startsWith("..") || path10.isAbsolute(fromRoot) ? configPath ?? absolute : fromRoot.split(path10.sep).join("/");
   const read = await readOne(absolute, shown);
   const file = read.files[0];
-  const doc = file?.documents[0];
+  const filled = file?.documents.filter((d2) => d2.value !== null) ?? [];
+  const doc = filled[0] ?? file?.documents[0];
   if (file === void 0 || doc === void 0) {
     return {
       config: resolveConfig(void 0, void 0, strict).config,
       diagnostics: read.diagnostics
     };
   }
+  const extra = filled.slice(1).map(
+    (other) => diagnoseAt(
+      locationOf2(file, other, ""),
+      "",
+      "CONFIG",
+      `the config file holds ${String(filled.length)} YAML documents; only the first is read`,
+      { hint: "merge the settings into one document" }
+    )
+  );
   const result = resolveConfig(doc.value, locationOf2(file, doc, ""), strict);
-  return { config: result.config, diagnostics: [...read.diagnostics, ...result.diagnostics], file };
+  return {
+    config: result.config,
+    diagnostics: [...read.diagnostics, ...result.diagnostics, ...extra],
+    file
+  };
 }
 async function exists2(file) {
   try {
@@ -84862,6 +84926,7 @@ function parseDocuments(text, index) {
 // src/write/render-scalar.ts
 var unprintable = /[\p{C}\u2028\u2029]/u;
 var blockValue = { flow: false, key: false };
+var otherReadersNumbers = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$|^[-+]?[0-9_]*\.?[0-9_]*(?:[eE][-+]?[0-9]+)?$/;
 function renderScalar(value, like, place = blockValue, keep = false) {
   if (value === null) return "null";
   if (typeof value === "boolean") return String(value);
@@ -84892,6 +84957,7 @@ function doubleQuoted(value) {
 }
 function readsBackPlain(value, place, colons = false) {
   if (value === "" || value !== value.trim() || unprintable.test(value)) return false;
+  if (otherReadersNumbers.test(value)) return false;
   if (place.flow && !colons && value.includes(":")) return false;
   const source = place.flow ? place.key ? `{${value}: x}` : `{x: ${value}}` : place.key ? `${value}: x` : `x: ${value}`;
   const document2 = (0, import_yaml8.parseDocument)(source, parseOptions);

@@ -19,11 +19,26 @@ export function renderDiagnostic(d: Diagnostic, source: SourceFile | undefined):
   const text = sourceLine(source, d.line);
   if (text !== undefined && text.length <= 240) {
     const number = String(d.line);
-    lines.push(`  ${number} | ${text.replace(/\t/g, " ")}`);
+    lines.push(`  ${number} | ${visible(text)}`);
     lines.push(`  ${" ".repeat(number.length)} | ${" ".repeat(Math.max(0, d.col - 1))}^`);
   }
   if (d.hint !== undefined) lines.push(`  hint: ${d.hint}`);
   return lines.join("\n");
+}
+
+/**
+ * The source line with tabs as spaces and each other control character as
+ * one visible stand-in (U+2400's control pictures), so the caret stays in
+ * its column and no escape sequence from a file reaches the terminal.
+ */
+function visible(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it finds
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const code = c.charCodeAt(0);
+    if (c === "\t") return " ";
+    if (code < 0x20) return String.fromCharCode(0x2400 + code);
+    return code === 0x7f ? "\u2421" : "\ufffd";
+  });
 }
 
 /** Line `line` (1-based) of the file, without its line break; cut from the line index, not split per call. */

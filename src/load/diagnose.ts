@@ -55,16 +55,37 @@ export function diagnoseSpan(
   return {
     severity: options.severity ?? "error",
     code,
-    message,
+    message: printable(message),
     file: path,
     line: span.line,
     col: span.col,
     endLine: span.endLine,
     endCol: span.endCol,
     pointer: options.pointer ?? "",
-    ...(options.hint === undefined ? {} : { hint: options.hint }),
+    ...(options.hint === undefined ? {} : { hint: printable(options.hint) }),
     ...(options.doc === undefined ? {} : { doc: options.doc }),
   };
+}
+
+/** Longer messages are cut: one echoed value (a 5 MB scalar, a 20,000-tag cycle) must not flood a log. */
+export const maxMessageLength = 1000;
+
+/**
+ * `text` with its control characters written as escapes (`\n`, `\u001b`),
+ * cut to `maxMessageLength` characters: messages echo values from the files,
+ * and a line break or an escape sequence in one would split the
+ * `file:line:col` line, forge a line of its own (a workflow command in a CI
+ * log) or drive the terminal.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it finds
+  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const named: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  });
+  if (escaped.length <= maxMessageLength) return escaped;
+  const kept = escaped.slice(0, maxMessageLength);
+  return `${kept}… (${String(escaped.length - kept.length)} more characters)`;
 }
 
 /** 1 when the node at `span` starts with a quote, so offsets into its value skip it. */

@@ -14,7 +14,7 @@ import { checkWorkloads } from "./check-workloads.ts";
 import { resolveConfig } from "./config.ts";
 import { discoverFiles } from "./discover.ts";
 import { locationOf, objectsOf } from "./objects.ts";
-import { diagnoseSpan } from "./diagnose.ts";
+import { diagnoseAt, diagnoseSpan } from "./diagnose.ts";
 import { describe, readOne, readYamlFiles } from "./read-files.ts";
 import { StreamIndex } from "./stream-index.ts";
 
@@ -114,15 +114,33 @@ async function loadConfig(
       : fromRoot.split(path.sep).join("/");
   const read = await readOne(absolute, shown);
   const file: SourceFile | undefined = read.files[0];
-  const doc = file?.documents[0];
+  // The settings are the one document that holds something: an empty document
+  // before them (`---` twice) or after them (a trailing `---`) is no config.
+  const filled = file?.documents.filter((d) => d.value !== null) ?? [];
+  const doc = filled[0] ?? file?.documents[0];
   if (file === undefined || doc === undefined) {
     return {
       config: resolveConfig(undefined, undefined, strict).config,
       diagnostics: read.diagnostics,
     };
   }
+  const extra = filled
+    .slice(1)
+    .map((other) =>
+      diagnoseAt(
+        locationOf(file, other, ""),
+        "",
+        "CONFIG",
+        `the config file holds ${String(filled.length)} YAML documents; only the first is read`,
+        { hint: "merge the settings into one document" },
+      ),
+    );
   const result = resolveConfig(doc.value, locationOf(file, doc, ""), strict);
-  return { config: result.config, diagnostics: [...read.diagnostics, ...result.diagnostics], file };
+  return {
+    config: result.config,
+    diagnostics: [...read.diagnostics, ...result.diagnostics, ...extra],
+    file,
+  };
 }
 
 async function exists(file: string): Promise<boolean> {

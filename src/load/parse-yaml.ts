@@ -47,12 +47,14 @@ export function parseYamlFile(path: string, content: string): ParsedFile {
   } catch (err) {
     // The parser recurses on nesting; a pathological file can exhaust the stack.
     const span = { line: 1, col: 1, endLine: 1, endCol: 1 };
-    const message = `cannot parse YAML: ${err instanceof Error ? err.message : String(err)}`;
+    const message = `cannot parse YAML: ${tooDeep(err instanceof Error ? err.message : String(err))}`;
     diagnostics.push(diagnoseSpan(path, span, "YAML_SYNTAX", message));
     return { file: { path, text, bom, lines, documents: [] }, diagnostics };
   }
   const last = Math.max(0, text.trimEnd().length - 1);
   const seen = new Set<string>();
+  const control = controlCharacter(path, lines, text);
+  if (control !== undefined) diagnostics.push(control);
   const documents = parsed.map((document, index): SourceDocument => {
     for (const problem of [...document.errors, ...document.warnings]) {
       const d = yamlDiagnostic(path, lines, problem, index, last);
@@ -69,6 +71,32 @@ export function parseYamlFile(path: string, content: string): ParsedFile {
     return { index, document, value };
   });
   return { file: { path, text, bom, lines, documents }, diagnostics };
+}
+
+/**
+ * YAML allows no control character but tab, line feed and carriage return
+ * (plus NEL), and Kubernetes' reader refuses a file holding one ("control
+ * characters are not allowed"); yaml reads it. The first one is an error, at
+ * its position; the file's other problems are still reported.
+ */
+const notPrintable =
+  // eslint-disable-next-line no-control-regex -- control characters are what it finds
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\ufffe\uffff]/;
+
+function controlCharacter(path: string, lines: LineCounter, text: string): Diagnostic | undefined {
+  const found = notPrintable.exec(text);
+  if (found === null) return undefined;
+  const code = (found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
+  const span = spanOf(lines, found.index, found.index + 1);
+  return diagnoseSpan(
+    path,
+    span,
+    "YAML_SYNTAX",
+    `control character U+${code} is not allowed in YAML`,
+    {
+      hint: `remove it, or write it as an escape (\\u${code}) inside a double-quoted string`,
+    },
+  );
 }
 
 function toValue(doc: Document): unknown {
@@ -88,7 +116,7 @@ function yamlDiagnostic(
   last: number,
 ): Diagnostic {
   const severity = e.name === "YAMLWarning" ? "warning" : "error";
-  const message = firstLine(e.message);
+  const message = tooDeep(firstLine(e.message));
   const hint = e.code === "DUPLICATE_KEY" ? "remove or rename one of the keys" : undefined;
   const start = Math.min(e.pos[0], last);
   const span = spanOf(lines, start, Math.max(start, Math.min(e.pos[1], last + 1)));
@@ -141,6 +169,13 @@ function unresolvedAlias(doc: Document.Parsed): Alias | undefined {
     },
   });
   return found;
+}
+
+/** V8's stack overflow, said as what it is in the file: nesting too deep. */
+function tooDeep(message: string): string {
+  return /call stack size exceeded/i.test(message)
+    ? `collections nested too deep to parse (${message})`
+    : message;
 }
 
 function firstLine(message: string): string {

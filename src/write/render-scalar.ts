@@ -21,6 +21,15 @@ const unprintable = /[\p{C}\u2028\u2029]/u;
 const blockValue: ScalarPlace = { flow: false, key: false };
 
 /**
+ * YAML 1.1's base-60 numbers and its loose floats (`1:20`, `e5`, `.`): the
+ * loader reads them as strings, as go-yaml v2 does, but other YAML 1.1
+ * readers (PyYAML, yaml's own 1.1 schema) take them for numbers, so they are
+ * written quoted all the same.
+ */
+const otherReadersNumbers =
+  /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$|^[-+]?[0-9_]*\.?[0-9_]*(?:[eE][-+]?[0-9]+)?$/;
+
+/**
  * `value` (a string, number, boolean or null) as YAML text, styled after
  * `like`: the scalar it replaces (`keep`: its quotes are kept) or the scalar
  * in the same place of a sibling (its quotes are copied when it did not need
@@ -82,6 +91,7 @@ function doubleQuoted(value: string): string {
  */
 export function readsBackPlain(value: string, place: ScalarPlace, colons = false): boolean {
   if (value === "" || value !== value.trim() || unprintable.test(value)) return false;
+  if (otherReadersNumbers.test(value)) return false;
   if (place.flow && !colons && value.includes(":")) return false;
   const source = place.flow
     ? place.key

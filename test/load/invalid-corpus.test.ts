@@ -10,11 +10,14 @@
  *   # strict                              (first line: run with --strict)
  *   # expect: CODE LINE message-substring (LINE may be LINE:COL)
  *
- * LINE is the 1-based line of that very file. A directory fixture holds an
+ * LINE is the 1-based line of that very file (a byte-order mark before the
+ * first line is set aside). A directory fixture holds an
  * imagestream-gitops.yaml (and maybe a stream file); its expect lines name
  * positions in the file they are written in. Cases that cannot be committed
  * (a 32 MiB file, bytes that are not UTF-8, pathological nesting) are
- * generated here at run time.
+ * generated here at run time. fuzzed/ holds a sample of the broken inputs
+ * test/inputs/mutants.ts generates (written by test/inputs/write-fuzzed.ts),
+ * run like the hand-written ones.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -69,7 +72,7 @@ const stackFrame = /^\s+at .+:\d+:\d+\)?$/m;
 
 /** The leading comment lines of `text`: where a fixture states its expectations. */
 function header(text: string): string[] {
-  const lines = text.split(/\r?\n/);
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   const end = lines.findIndex((l) => !l.startsWith("#"));
   return end === -1 ? lines : lines.slice(0, end);
 }
@@ -108,7 +111,11 @@ async function loadFixture(name: string): Promise<Fixture> {
     const posix = inRepo.split(path.sep).join("/");
     files[inRepo] = bytes;
     const text = bytes.toString("utf8");
-    strict ||= text.split("\n", 1)[0]?.trimEnd() === "# strict";
+    strict ||=
+      text
+        .replace(/^\uFEFF/, "")
+        .split("\n", 1)[0]
+        ?.trimEnd() === "# strict";
     expectations.push(...expectationsOf(posix, text));
   }
   return { name, files, strict, expectations };
@@ -181,18 +188,31 @@ function assertReported(
   }
 }
 
-const fixtureName = /^\d\d-[a-z0-9-]+(\.yaml)?$/;
-const entries = (await readdir(corpus)).sort();
-const fixtures = await Promise.all(entries.filter((n) => fixtureName.test(n)).map(loadFixture));
+const fixtureName = /^\d{2,3}-[a-z0-9-]+(\.yaml)?$/;
+const fuzzedDirectory = "fuzzed";
+const byNumber = (a: string, b: string): number => parseInt(a, 10) - parseInt(b, 10);
+const entries = (await readdir(corpus)).filter((n) => n !== fuzzedDirectory).sort(byNumber);
+const fuzzed = (await readdir(path.join(corpus, fuzzedDirectory)))
+  .sort()
+  .map((n) => `${fuzzedDirectory}/${n}`);
+const fixtures = await Promise.all(
+  [...entries.filter((n) => fixtureName.test(n)), ...fuzzed].map(loadFixture),
+);
 const knownCodes: ReadonlySet<string> = new Set<DiagnosticCode>(diagnosticCodes);
 
 describe("the invalid-input corpus", () => {
-  it("holds at least 45 fixtures, each stating what it expects", () => {
-    assert.ok(fixtures.length >= 45, `only ${fixtures.length} fixtures`);
+  it("holds at least 100 fixtures, each stating what it expects", () => {
+    assert.ok(fixtures.length >= 100, `only ${fixtures.length} fixtures`);
+    assert.ok(fuzzed.length >= 20, `only ${fuzzed.length} fuzzed fixtures`);
     assert.deepEqual(
       entries.filter((n) => !fixtureName.test(n)),
       [],
       "fixtures are named NN-short-name.yaml, or NN-short-name/ for a directory",
+    );
+    assert.deepEqual(
+      fuzzed.filter((n) => !/^fuzzed\/\d{3}-[a-z0-9-]+\.yaml$/.test(n)),
+      [],
+      "fuzzed fixtures are named fuzzed/NNN-mutation.yaml",
     );
     const withoutConfig = fixtures.filter((f) => !f.name.endsWith(".yaml") && !f.files[configFile]);
     assert.deepEqual(
