@@ -74505,8 +74505,8 @@ function parseTagPage(response, display2) {
   if (!Array.isArray(tags) || names.length !== items.length) throw fail("is not a list of names");
   return names;
 }
-function nextPage(link) {
-  const match = link === void 0 ? null : /<([^>]+)>\s*;\s*rel="?next"?/.exec(link);
+function nextPage(link2) {
+  const match = link2 === void 0 ? null : /<([^>]+)>\s*;\s*rel="?next"?/.exec(link2);
   if (match?.[1] === void 0) return void 0;
   const url = new URL(match[1], "http://placeholder");
   return url.pathname + url.search;
@@ -76787,11 +76787,13 @@ function defaultSleep(ms2, signal) {
 }
 
 // src/reconcile/registry-setup.ts
+var defaultRegistryTimeoutMs = 3e4;
 async function setUpRegistry(flags, config, configDir, env, cwd) {
   const locations = parseLocations(config);
   const settings = await hostSettings(flags, config, configDir, locations);
   const transport = new Transport({
     hostSettings: settings,
+    timeoutMs: registryTimeout(env),
     proxy: {
       ...definedAs("httpProxy", env["HTTP_PROXY"] ?? env["http_proxy"]),
       ...definedAs("httpsProxy", env["HTTPS_PROXY"] ?? env["https_proxy"]),
@@ -76811,6 +76813,17 @@ async function setUpRegistry(flags, config, configDir, env, cwd) {
     configDir: path6.resolve(cwd, configDir)
   });
   return { client, transport, credentials, open: open5 };
+}
+function registryTimeout(env) {
+  const text = env["ISG_REGISTRY_TIMEOUT"];
+  if (text === void 0 || text === "") return defaultRegistryTimeoutMs;
+  const ms2 = parseDuration(text);
+  if (ms2 === void 0 || ms2 <= 0) {
+    throw new UsageError(
+      `ISG_REGISTRY_TIMEOUT: "${text}" is not a positive duration (e.g. 30s, 500ms, 2m)`
+    );
+  }
+  return ms2;
 }
 function parseLocations(config) {
   const locations = /* @__PURE__ */ new Map();
@@ -82803,7 +82816,13 @@ var GitError = class extends ReconcilerError {
 function defaultMessage(failure) {
   const status = failure.exitCode === void 0 ? "failed" : `exited ${String(failure.exitCode)}`;
   const last = lastLine(failure.stderr);
-  return `git ${failure.subcommand} ${status}${last === "" ? "" : `: ${last}`}`;
+  const why = refusals(failure.stderr).map((line) => `
+  ${line}`);
+  return `git ${failure.subcommand} ${status}${last === "" ? "" : `: ${last}`}${why.join("")}`;
+}
+var refusalLines = 6;
+function refusals(stderr) {
+  return lines(stderr).filter((line) => /^\s*!\s*\[(remote )?rejected\]|^remote:\s*\S/.test(line)).map((line) => line.trim()).slice(0, refusalLines);
 }
 function lines(text) {
   return text.split(/\r?\n|\r/).map((line) => line.trimEnd()).filter((line) => line !== "");
@@ -84069,7 +84088,7 @@ function streamEdits(stream, history) {
 
 // src/reconcile/write-files.ts
 import { randomBytes } from "node:crypto";
-import { chmod as chmod2, mkdir as mkdir5, rename as rename4, stat as stat8, unlink as unlink2, writeFile as writeFile3 } from "node:fs/promises";
+import { chmod as chmod2, link, mkdir as mkdir5, readdir as readdir3, rename as rename4, stat as stat8, unlink as unlink2, writeFile as writeFile3 } from "node:fs/promises";
 import path14 from "node:path";
 
 // node_modules/diff/libesm/diff/base.js
@@ -85584,11 +85603,9 @@ function writeError(file, err) {
 }
 async function replaceFile(root, { file, text }) {
   const target = path14.join(root, ...file.path.split("/"));
-  const temporary = path14.join(
-    path14.dirname(target),
-    `.${path14.basename(target)}.${randomBytes(4).toString("hex")}.tmp`
-  );
+  const temporary = temporaryName(target);
   const { mode } = await stat8(target);
+  await removeAbandoned(target);
   try {
     await writeFile3(temporary, (file.bom ? "\uFEFF" : "") + text, { flag: "wx" });
     await chmod2(temporary, mode & 4095);
@@ -85596,6 +85613,18 @@ async function replaceFile(root, { file, text }) {
   } catch (err) {
     await unlink2(temporary).catch(() => void 0);
     throw err;
+  }
+}
+function temporaryName(target) {
+  const name = `.${path14.basename(target)}.${randomBytes(4).toString("hex")}.tmp`;
+  return path14.join(path14.dirname(target), name);
+}
+async function removeAbandoned(target) {
+  const base = path14.basename(target);
+  const names = await readdir3(path14.dirname(target)).catch(() => []);
+  for (const name of names) {
+    if (/^\.(.+)\.[0-9a-f]{8}\.tmp$/.exec(name)?.[1] !== base) continue;
+    await unlink2(path14.join(path14.dirname(target), name)).catch(() => void 0);
   }
 }
 
