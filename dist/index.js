@@ -85588,9 +85588,18 @@ function fileChanges(files, edits) {
   return changes;
 }
 async function writeChanges(root, changes) {
+  const listings = /* @__PURE__ */ new Map();
+  const list = (dir) => {
+    let names = listings.get(dir);
+    if (names === void 0) {
+      names = temporaries(dir);
+      listings.set(dir, names);
+    }
+    return names;
+  };
   for (const change2 of changes) {
     try {
-      await replaceFile(root, change2);
+      await replaceFile(root, change2, list);
     } catch (err) {
       throw writeError(change2.file.path, err);
     }
@@ -85601,11 +85610,11 @@ function writeError(file, err) {
   const reason = code === "EEXIST" ? "it already exists" : err instanceof Error ? err.message : String(err);
   return new ReconcilerError("FILE_WRITE", `cannot write ${file}: ${reason}`, { cause: err });
 }
-async function replaceFile(root, { file, text }) {
+async function replaceFile(root, { file, text }, list) {
   const target = path14.join(root, ...file.path.split("/"));
   const temporary = temporaryName(target);
   const { mode } = await stat8(target);
-  await removeAbandoned(target);
+  await removeAbandoned(target, await list(path14.dirname(target)));
   try {
     await writeFile3(temporary, (file.bom ? "\uFEFF" : "") + text, { flag: "wx" });
     await chmod2(temporary, mode & 4095);
@@ -85619,11 +85628,15 @@ function temporaryName(target) {
   const name = `.${path14.basename(target)}.${randomBytes(4).toString("hex")}.tmp`;
   return path14.join(path14.dirname(target), name);
 }
-async function removeAbandoned(target) {
+var temporaryPattern = /^\.(.+)\.[0-9a-f]{8}\.tmp$/;
+async function temporaries(dir) {
+  const names = await readdir3(dir).catch(() => []);
+  return names.filter((name) => temporaryPattern.test(name));
+}
+async function removeAbandoned(target, names) {
   const base = path14.basename(target);
-  const names = await readdir3(path14.dirname(target)).catch(() => []);
   for (const name of names) {
-    if (/^\.(.+)\.[0-9a-f]{8}\.tmp$/.exec(name)?.[1] !== base) continue;
+    if (temporaryPattern.exec(name)?.[1] !== base) continue;
     await unlink2(path14.join(path14.dirname(target), name)).catch(() => void 0);
   }
 }

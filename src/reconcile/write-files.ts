@@ -48,9 +48,19 @@ export function fileChanges(
  * @throws ReconcilerError (FILE_WRITE) naming the file that could not be written.
  */
 export async function writeChanges(root: string, changes: readonly FileChange[]): Promise<void> {
+  // Each directory is listed once, however many of its files change.
+  const listings = new Map<string, Promise<string[]>>();
+  const list = (dir: string): Promise<string[]> => {
+    let names = listings.get(dir);
+    if (names === undefined) {
+      names = temporaries(dir);
+      listings.set(dir, names);
+    }
+    return names;
+  };
   for (const change of changes) {
     try {
-      await replaceFile(root, change);
+      await replaceFile(root, change, list);
     } catch (err) {
       throw writeError(change.file.path, err);
     }
@@ -71,11 +81,15 @@ export function patch({ file, text }: FileChange): string {
 }
 
 /** Writes `change` through a temporary file renamed over the original, keeping its mode and BOM. */
-async function replaceFile(root: string, { file, text }: FileChange): Promise<void> {
+async function replaceFile(
+  root: string,
+  { file, text }: FileChange,
+  list: (dir: string) => Promise<string[]>,
+): Promise<void> {
   const target = path.join(root, ...file.path.split("/"));
   const temporary = temporaryName(target);
   const { mode } = await stat(target);
-  await removeAbandoned(target);
+  await removeAbandoned(target, await list(path.dirname(target)));
   try {
     await writeFile(temporary, (file.bom ? "\uFEFF" : "") + text, { flag: "wx" });
     await chmod(temporary, mode & 0o7777);
@@ -92,12 +106,19 @@ function temporaryName(target: string): string {
   return path.join(path.dirname(target), name);
 }
 
-/** Removes the temporary files of `target` an earlier writer left behind. */
-async function removeAbandoned(target: string): Promise<void> {
+const temporaryPattern = /^\.(.+)\.[0-9a-f]{8}\.tmp$/;
+
+/** The names of the temporary files in `dir` (usually none). */
+async function temporaries(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.filter((name) => temporaryPattern.test(name));
+}
+
+/** Removes the temporary files of `target` an earlier writer left, among `names` of its directory's. */
+async function removeAbandoned(target: string, names: readonly string[]): Promise<void> {
   const base = path.basename(target);
-  const names = await readdir(path.dirname(target)).catch(() => [] as string[]);
   for (const name of names) {
-    if (/^\.(.+)\.[0-9a-f]{8}\.tmp$/.exec(name)?.[1] !== base) continue;
+    if (temporaryPattern.exec(name)?.[1] !== base) continue;
     await unlink(path.join(path.dirname(target), name)).catch(() => undefined);
   }
 }
@@ -112,7 +133,7 @@ export async function createFile(root: string, relative: string, text: string): 
   const temporary = temporaryName(target);
   try {
     await mkdir(path.dirname(target), { recursive: true });
-    await removeAbandoned(target);
+    await removeAbandoned(target, await temporaries(path.dirname(target)));
     await writeFile(temporary, text, { flag: "wx" });
     // A link, unlike a rename, never replaces a file that exists.
     await link(temporary, target);
