@@ -74505,8 +74505,8 @@ function parseTagPage(response, display2) {
   if (!Array.isArray(tags) || names.length !== items.length) throw fail("is not a list of names");
   return names;
 }
-function nextPage(link) {
-  const match = link === void 0 ? null : /<([^>]+)>\s*;\s*rel="?next"?/.exec(link);
+function nextPage(link2) {
+  const match = link2 === void 0 ? null : /<([^>]+)>\s*;\s*rel="?next"?/.exec(link2);
   if (match?.[1] === void 0) return void 0;
   const url = new URL(match[1], "http://placeholder");
   return url.pathname + url.search;
@@ -76787,11 +76787,13 @@ function defaultSleep(ms2, signal) {
 }
 
 // src/reconcile/registry-setup.ts
+var defaultRegistryTimeoutMs = 3e4;
 async function setUpRegistry(flags, config, configDir, env, cwd) {
   const locations = parseLocations(config);
   const settings = await hostSettings(flags, config, configDir, locations);
   const transport = new Transport({
     hostSettings: settings,
+    timeoutMs: registryTimeout(env),
     proxy: {
       ...definedAs("httpProxy", env["HTTP_PROXY"] ?? env["http_proxy"]),
       ...definedAs("httpsProxy", env["HTTPS_PROXY"] ?? env["https_proxy"]),
@@ -76811,6 +76813,17 @@ async function setUpRegistry(flags, config, configDir, env, cwd) {
     configDir: path6.resolve(cwd, configDir)
   });
   return { client, transport, credentials, open: open5 };
+}
+function registryTimeout(env) {
+  const text = env["ISG_REGISTRY_TIMEOUT"];
+  if (text === void 0 || text === "") return defaultRegistryTimeoutMs;
+  const ms2 = parseDuration(text);
+  if (ms2 === void 0 || ms2 <= 0) {
+    throw new UsageError(
+      `ISG_REGISTRY_TIMEOUT: "${text}" is not a positive duration (e.g. 30s, 500ms, 2m)`
+    );
+  }
+  return ms2;
 }
 function parseLocations(config) {
   const locations = /* @__PURE__ */ new Map();
@@ -82867,7 +82880,13 @@ var GitError = class extends ReconcilerError {
 function defaultMessage(failure) {
   const status = failure.exitCode === void 0 ? "failed" : `exited ${String(failure.exitCode)}`;
   const last = lastLine(failure.stderr);
-  return `git ${failure.subcommand} ${status}${last === "" ? "" : `: ${last}`}`;
+  const why = refusals(failure.stderr).map((line) => `
+  ${line}`);
+  return `git ${failure.subcommand} ${status}${last === "" ? "" : `: ${last}`}${why.join("")}`;
+}
+var refusalLines = 6;
+function refusals(stderr) {
+  return lines(stderr).filter((line) => /^\s*!\s*\[(remote )?rejected\]|^remote:\s*\S/.test(line)).map((line) => line.trim()).slice(0, refusalLines);
 }
 function lines(text) {
   return text.split(/\r?\n|\r/).map((line) => line.trimEnd()).filter((line) => line !== "");
@@ -84133,7 +84152,7 @@ function streamEdits(stream, history) {
 
 // src/reconcile/write-files.ts
 import { randomBytes } from "node:crypto";
-import { chmod as chmod2, mkdir as mkdir5, rename as rename4, stat as stat8, unlink as unlink2, writeFile as writeFile3 } from "node:fs/promises";
+import { chmod as chmod2, link, mkdir as mkdir5, readdir as readdir3, rename as rename4, stat as stat8, unlink as unlink2, writeFile as writeFile3 } from "node:fs/promises";
 import path14 from "node:path";
 
 // node_modules/diff/libesm/diff/base.js
@@ -85635,9 +85654,18 @@ function fileChanges(files, edits) {
   return changes;
 }
 async function writeChanges(root, changes) {
+  const listings = /* @__PURE__ */ new Map();
+  const list = (dir) => {
+    let names = listings.get(dir);
+    if (names === void 0) {
+      names = temporaries(dir);
+      listings.set(dir, names);
+    }
+    return names;
+  };
   for (const change2 of changes) {
     try {
-      await replaceFile(root, change2);
+      await replaceFile(root, change2, list);
     } catch (err) {
       throw writeError(change2.file.path, err);
     }
@@ -85648,13 +85676,11 @@ function writeError(file, err) {
   const reason = code === "EEXIST" ? "it already exists" : err instanceof Error ? err.message : String(err);
   return new ReconcilerError("FILE_WRITE", `cannot write ${file}: ${reason}`, { cause: err });
 }
-async function replaceFile(root, { file, text }) {
+async function replaceFile(root, { file, text }, list) {
   const target = path14.join(root, ...file.path.split("/"));
-  const temporary = path14.join(
-    path14.dirname(target),
-    `.${path14.basename(target)}.${randomBytes(4).toString("hex")}.tmp`
-  );
+  const temporary = temporaryName(target);
   const { mode } = await stat8(target);
+  await removeAbandoned(target, await list(path14.dirname(target)));
   try {
     await writeFile3(temporary, (file.bom ? "\uFEFF" : "") + text, { flag: "wx" });
     await chmod2(temporary, mode & 4095);
@@ -85662,6 +85688,22 @@ async function replaceFile(root, { file, text }) {
   } catch (err) {
     await unlink2(temporary).catch(() => void 0);
     throw err;
+  }
+}
+function temporaryName(target) {
+  const name = `.${path14.basename(target)}.${randomBytes(4).toString("hex")}.tmp`;
+  return path14.join(path14.dirname(target), name);
+}
+var temporaryPattern = /^\.(.+)\.[0-9a-f]{8}\.tmp$/;
+async function temporaries(dir) {
+  const names = await readdir3(dir).catch(() => []);
+  return names.filter((name) => temporaryPattern.test(name));
+}
+async function removeAbandoned(target, names) {
+  const base = path14.basename(target);
+  for (const name of names) {
+    if (temporaryPattern.exec(name)?.[1] !== base) continue;
+    await unlink2(path14.join(path14.dirname(target), name)).catch(() => void 0);
   }
 }
 

@@ -10,6 +10,7 @@ import { homedir } from "node:os";
 import path from "node:path";
 import { ReconcilerError, UsageError } from "../errors.ts";
 import type { ResolvedConfig } from "../model/config.ts";
+import { parseDuration } from "../plan/duration.ts";
 import {
   DOCKER_HUB_API_HOST,
   DOCKER_HUB_DOMAIN,
@@ -21,6 +22,9 @@ import { loadCredentialStore, type CredentialStore } from "../registry/credentia
 import { openRepository, type OpenedRepository } from "../registry/open-repository.ts";
 import type { RepositoryName } from "../registry/registry-location.ts";
 import { Transport } from "../registry/transport.ts";
+
+/** How long a registry may keep a request waiting for its headers, or between two body chunks. */
+export const defaultRegistryTimeoutMs = 30_000;
 
 /** Registry options a command takes. */
 export interface RegistryFlags {
@@ -61,6 +65,7 @@ export async function setUpRegistry(
   const settings = await hostSettings(flags, config, configDir, locations);
   const transport = new Transport({
     hostSettings: settings,
+    timeoutMs: registryTimeout(env),
     proxy: {
       ...definedAs("httpProxy", env["HTTP_PROXY"] ?? env["http_proxy"]),
       ...definedAs("httpsProxy", env["HTTPS_PROXY"] ?? env["https_proxy"]),
@@ -81,6 +86,25 @@ export async function setUpRegistry(
       configDir: path.resolve(cwd, configDir),
     });
   return { client, transport, credentials, open };
+}
+
+/**
+ * ISG_REGISTRY_TIMEOUT (a duration: `30s`, `500ms`, `2m`): how long a
+ * registry may leave a request without response headers, or a body
+ * without a chunk, before the attempt fails and is retried. Default 30 s.
+ *
+ * @throws UsageError when it is not a positive duration.
+ */
+export function registryTimeout(env: Readonly<Record<string, string | undefined>>): number {
+  const text = env["ISG_REGISTRY_TIMEOUT"];
+  if (text === undefined || text === "") return defaultRegistryTimeoutMs;
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) {
+    throw new UsageError(
+      `ISG_REGISTRY_TIMEOUT: "${text}" is not a positive duration (e.g. 30s, 500ms, 2m)`,
+    );
+  }
+  return ms;
 }
 
 /** Every configured `location`, checked once so a bad one is a usage error, not a failed image. */

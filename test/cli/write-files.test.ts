@@ -38,4 +38,20 @@ describe("write-files", () => {
     });
     assert.equal(await readFile(path.join(root, "is.yaml"), "utf8"), "a: 1\n");
   });
+  it("removes the temporary file a killed writer left beside the file it writes again, and no other", async (t) => {
+    const left = ".is.yaml.deadbeef.tmp";
+    const other = ".other.yaml.deadbeef.tmp";
+    const root = await tempRepo(t, { "is.yaml": "a: 1\n", [left]: "a: ", [other]: "b" });
+    const { file } = parseYamlFile("is.yaml", "a: 1\n");
+    await writeChanges(root, [{ file, text: "a: 2\n" }]);
+    assert.equal(await readFile(path.join(root, "is.yaml"), "utf8"), "a: 2\n");
+    assert.deepEqual((await readdir(root)).sort(), [other, "is.yaml"].sort());
+  });
+
+  it("createFile writes a new file whole and leaves no temporary file", async (t) => {
+    const root = await tempRepo(t, {});
+    await createFile(root, "new/is.yaml", "a: 1\n");
+    assert.equal(await readFile(path.join(root, "new/is.yaml"), "utf8"), "a: 1\n");
+    assert.deepEqual(await readdir(path.join(root, "new")), ["is.yaml"]);
+  });
 });

@@ -511,4 +511,22 @@ describe("git errors", () => {
     assert.equal(err.stderr.split("\n").length, 20);
     assert.equal(err.exitCode, 128);
   });
+
+  it("a refused push says which ref and why: the rejected refs and the remote's words, token masked", () => {
+    const stderr = [
+      "remote: refs/heads/update is not built on main (05e58dd): the base moved",
+      "To https://x-access-token:s3cr3t@example.com/acme/gitops.git",
+      " ! [remote rejected] a39a4a3 -> update (pre-receive hook declined)",
+      "error: failed to push some refs to 'https://x-access-token:s3cr3t@example.com/acme/gitops.git'",
+    ].join("\n");
+    const err = new GitError({ subcommand: "push", exitCode: 1, stderr }, ["s3cr3t"]);
+    assert.equal(
+      err.message,
+      [
+        "git push exited 1: error: failed to push some refs to 'https://***@example.com/acme/gitops.git'",
+        "  remote: refs/heads/update is not built on main (05e58dd): the base moved",
+        "  ! [remote rejected] a39a4a3 -> update (pre-receive hook declined)",
+      ].join("\n"),
+    );
+  });
 });

@@ -107,6 +107,8 @@ export interface FaultProxy {
   add(rule: FaultRule): void;
   /** How many recorded requests have `method` and a path matching `path`. */
   count(method: string, path: RegExp): number;
+  /** Removes every rule: from now on each request is forwarded unchanged (the fault is over). */
+  clear(): void;
 }
 
 /** Starts a proxy in front of `upstream` with `rules`; it stops when `t` ends. */
@@ -171,6 +173,9 @@ export async function startFaultProxy(
     requests,
     add: (rule) => active.push({ rule, left: rule.times ?? Infinity }),
     count: (m, p) => requests.filter((r) => r.method === m && p.test(r.path)).length,
+    clear: () => {
+      active.length = 0;
+    },
   };
 }
 

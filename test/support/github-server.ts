@@ -67,6 +67,8 @@ export class GitHubServer {
   readonly #git: GitStore;
   readonly #token: string;
   readonly #faults = new Map<string, Fault[]>();
+  /** How many injected faults have been answered so far. */
+  faultsServed = 0;
 
   private constructor(options: GitHubServerOptions, api: GitHubApi, specLoadMs: number) {
     this.#api = api;
@@ -103,6 +105,11 @@ export class GitHubServer {
     const queue = this.#faults.get(operationId) ?? [];
     for (let i = 0; i < count; i++) queue.push(fault);
     this.#faults.set(operationId, queue);
+  }
+
+  /** Drops the faults not answered yet: the forge is healthy again. */
+  clearFaults(): void {
+    this.#faults.clear();
   }
 
   /** Marks pull request `number` merged, as a person pressing the button would. */
@@ -167,7 +174,10 @@ export class GitHubServer {
       return errorReply(401, "Bad credentials");
     violate("request", clientHeaderProblems(headers));
     const fault = this.#faults.get(operationId)?.shift();
-    if (fault !== undefined) return faultReply(fault);
+    if (fault !== undefined) {
+      this.faultsServed++;
+      return faultReply(fault);
+    }
     const body = parseJson(text);
     if (body instanceof Error) {
       violate("request", [`body is not JSON: ${body.message}`]);

@@ -44,7 +44,24 @@ export class GitError extends ReconcilerError {
 function defaultMessage(failure: GitFailure): string {
   const status = failure.exitCode === undefined ? "failed" : `exited ${String(failure.exitCode)}`;
   const last = lastLine(failure.stderr);
-  return `git ${failure.subcommand} ${status}${last === "" ? "" : `: ${last}`}`;
+  const why = refusals(failure.stderr).map((line) => `\n  ${line}`);
+  return `git ${failure.subcommand} ${status}${last === "" ? "" : `: ${last}`}${why.join("")}`;
+}
+
+/** Rejection lines kept in a message. */
+const refusalLines = 6;
+
+/**
+ * Why a push was refused, when git says: the rejected refs (`! [rejected]`,
+ * `! [remote rejected] HEAD -> branch (pre-receive hook declined)`) and what
+ * the remote printed (`remote: ...`, a hook's or a forge's reason). Without
+ * them the message is only "failed to push some refs", naming no branch.
+ */
+function refusals(stderr: string): string[] {
+  return lines(stderr)
+    .filter((line) => /^\s*!\s*\[(remote )?rejected\]|^remote:\s*\S/.test(line))
+    .map((line) => line.trim())
+    .slice(0, refusalLines);
 }
 
 function lines(text: string): string[] {

@@ -1,0 +1,385 @@
+/**
+ * The world a fault scenario runs in: a real source registry holding one
+ * small image and a real destination registry (both shared by the suite,
+ * each scenario under its own repository path), a fault proxy in front of
+ * each (new per scenario), and for `apply` and `reconcile` a GitOps
+ * repository on a bare git remote, a clone of it, and a GitHub API server.
+ * Also the oracles the runner checks the four properties with: skopeo for
+ * the destination, git for the working tree and the remote branches.
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { chmod, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { TestContext } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { startFaultProxy, type FaultProxy } from "../support/fault-proxy.ts";
+import {
+  bareRepo,
+  branchTip,
+  cloneRepo,
+  commitAsHuman,
+  git,
+  gitTestEnv,
+  tempDir,
+  type GitTestEnv,
+} from "../support/git-repos.ts";
+import { GitHubServer } from "../support/github-server.ts";
+import { writeImage } from "../support/oci-image.ts";
+import { startRegistry, type Registry } from "../support/registry-server.ts";
+import { runInProcess, type CliResult } from "../support/run-cli.ts";
+import { copyToDir, inspectRaw, listTags, pushLayout } from "../support/skopeo.ts";
+import { tempRepo } from "../support/temp-repo.ts";
+
+export const branch = "imagestream-gitops/update";
+export const forgeToken = "ghs_faultSuiteTOKEN0123456789abcdef";
+const main = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
+const now = () => new Date("2026-11-23T12:00:00Z");
+
+/** What every scenario shares: the two registries, the source image, a git environment. */
+export interface Shared {
+  readonly src: Registry;
+  readonly dst: Registry;
+  readonly genv: GitTestEnv;
+  /** `team/app:1.0` on `src`: its digest and raw manifest bytes. */
+  readonly digest: string;
+  readonly raw: Buffer;
+}
+
+export async function startShared(t: TestContext): Promise<Shared> {
+  const [src, dst, genv] = await Promise.all([startRegistry(t), startRegistry(t), gitTestEnv(t)]);
+  const layout = await tempRepo(t, {});
+  const image = await writeImage(layout, { tag: "1.0", layers: 3, seed: "fault-suite" });
+  await pushLayout(layout, "1.0", `${src.host}/team/app:1.0`);
+  return {
+    src,
+    dst,
+    genv,
+    digest: image.digest,
+    raw: await inspectRaw(`${src.host}/team/app:1.0`),
+  };
+}
+
+/** The command a scenario runs, as a user runs it. */
+export type Command = "mirror" | "apply" | "reconcile";
+
+/** One scenario's world. */
+export interface World {
+  readonly shared: Shared;
+  readonly command: Command;
+  /** A name unique to the scenario: its repository path on the destination. */
+  readonly slug: string;
+  readonly srcProxy: FaultProxy;
+  readonly dstProxy: FaultProxy;
+  /** The destination repository on the real registry (`slug/app` or `slug/demo/app`). */
+  readonly dstRepo: string;
+  /** For apply and reconcile: the bare remote and the clone the command runs in. */
+  readonly bare?: string;
+  readonly clone?: string;
+  /** For reconcile. */
+  readonly github?: GitHubServer;
+  /** Workload files holding a trigger (apply and reconcile). */
+  readonly workloads: readonly string[];
+  /** Faults injected outside the proxies and the forge (a race, a kill), counted by the scenario. */
+  extraFaults: number;
+  /** Where main was moved to by someone else during the run, when the remote races. */
+  raced?: string;
+}
+
+function stream(source: string): string {
+  return `apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata: {name: app, namespace: demo}
+spec:
+  tags:
+  - name: "1.0"
+    from: {kind: DockerImage, name: ${source}/team/app:1.0}
+    referencePolicy: {type: Local}
+`;
+}
+
+function deployment(name: string): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: demo
+  annotations:
+    image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"app:1.0"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"web\\")].image"}]'
+spec:
+  template:
+    spec:
+      containers:
+      - name: web
+        image: placeholder:1
+`;
+}
+
+/** Builds a scenario's world; `workloads` is how many workload files the repository holds. */
+export async function makeWorld(
+  t: TestContext,
+  shared: Shared,
+  command: Command,
+  slug: string,
+  workloads = 1,
+): Promise<World> {
+  const [srcProxy, dstProxy] = await Promise.all([
+    startFaultProxy(t, { url: shared.src.url }),
+    startFaultProxy(t, { url: shared.dst.url }),
+  ]);
+  const base = { shared, command, slug, srcProxy, dstProxy, extraFaults: 0 };
+  if (command === "mirror") return { ...base, dstRepo: `${slug}/app`, workloads: [] };
+  const names = Array.from(
+    { length: workloads },
+    (_, i) => `apps/web-${String(i).padStart(3, "0")}.yaml`,
+  );
+  const files: Record<string, string> = {
+    "imagestream-gitops.yaml": `localRegistry: ${dstProxy.host}/${slug}
+importMode: PreserveOriginal
+registries:
+  "${srcProxy.host}": {insecure: true}
+  "${dstProxy.host}": {insecure: true}
+`,
+    "streams.yaml": stream(srcProxy.host),
+  };
+  for (const [i, name] of names.entries()) files[name] = deployment(`web-${String(i)}`);
+  const bare = await bareRepo(shared.genv, files);
+  let github: GitHubServer | undefined;
+  if (command === "reconcile") {
+    github = await GitHubServer.start({
+      owner: "acme",
+      repo: "gitops",
+      token: forgeToken,
+      gitDir: bare,
+    });
+    t.after(() => github?.close());
+    const seed = await cloneRepo(shared.genv, bare);
+    const config = `${files["imagestream-gitops.yaml"] ?? ""}pullRequest:
+  forge: github
+  apiUrl: ${github.url}
+  repository: acme/gitops
+`;
+    await commitAsHuman(
+      seed,
+      { "imagestream-gitops.yaml": config },
+      "configure pull requests",
+      shared.genv.env,
+    );
+    await git(seed, ["push", "-q", "origin", "HEAD:main"], shared.genv.env);
+  }
+  const clone = await cloneRepo(shared.genv, bare);
+  return {
+    ...base,
+    dstRepo: `${slug}/demo/app`,
+    bare,
+    clone,
+    workloads: names,
+    ...(github === undefined ? {} : { github }),
+  };
+}
+
+/** The command line of `world`'s command. */
+export function commandLine(world: World): string[] {
+  switch (world.command) {
+    case "mirror":
+      return [
+        "mirror",
+        "--insecure",
+        `${world.srcProxy.host}/team/app:1.0`,
+        `${world.dstProxy.host}/${world.dstRepo}:1.0`,
+      ];
+    case "apply":
+      return ["apply", "--repo", world.clone ?? ""];
+    case "reconcile":
+      return ["reconcile", "--repo", world.clone ?? ""];
+  }
+}
+
+/** The environment the command runs with. */
+export function commandEnv(
+  world: World,
+  extra: Readonly<Record<string, string>> = {},
+): Record<string, string> {
+  return { ...world.shared.genv.env, ISG_FORGE_TOKEN: forgeToken, ...extra };
+}
+
+/** Runs the command in this process. */
+export function runCommand(
+  world: World,
+  env: Readonly<Record<string, string>> = {},
+): Promise<CliResult> {
+  return runInProcess(commandLine(world), commandEnv(world, env), { now });
+}
+
+/** A run of the built CLI as a child process, killed with SIGKILL once `when` holds. */
+export interface KilledRun extends CliResult {
+  readonly signal: NodeJS.Signals | null;
+}
+
+export async function runKilled(
+  world: World,
+  when: () => boolean | Promise<boolean>,
+  env: Readonly<Record<string, string>> = {},
+): Promise<KilledRun> {
+  const child = spawn(process.execPath, [main, ...commandLine(world)], {
+    env: commandEnv(world, env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
+  const state = { exited: false };
+  void exited.then(() => (state.exited = true));
+  // Polls the condition; a run that ends first is reported as it ended.
+  for (let i = 0; i < 2000 && !state.exited; i++) {
+    if (await when()) {
+      child.kill("SIGKILL");
+      break;
+    }
+    await sleep(5);
+  }
+  const [code, signal] = await exited;
+  return { code: code ?? -1, signal, stdout, stderr };
+}
+
+/** Whether `ref` (on a real registry) can be pulled whole: every manifest and blob, digests checked. */
+export async function complete(t: TestContext, ref: string): Promise<boolean> {
+  const dir = await tempDir(t, "isg-faults-pull-");
+  try {
+    await copyToDir(ref, path.join(dir, "image"));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Tags of the destination repository that point at an image that cannot
+ * be pulled whole (data lost: a tag to an incomplete image), and the tags.
+ */
+export async function incompleteTags(
+  t: TestContext,
+  world: World,
+): Promise<{ tags: string[]; incomplete: string[] }> {
+  const repo = `${world.shared.dst.host}/${world.dstRepo}`;
+  let tags: string[];
+  try {
+    tags = await listTags(repo);
+  } catch (err) {
+    if (/name unknown|repository name not known|not found/i.test(String(err)))
+      return { tags: [], incomplete: [] };
+    throw err;
+  }
+  const incomplete: string[] = [];
+  for (const tag of tags) if (!(await complete(t, `${repo}:${tag}`))) incomplete.push(tag);
+  return { tags, incomplete };
+}
+
+/** Whether the destination tag 1.0 holds the source image, byte for byte, and whole. */
+export async function mirrored(t: TestContext, world: World): Promise<boolean> {
+  const ref = `${world.shared.dst.host}/${world.dstRepo}:1.0`;
+  try {
+    const raw = await inspectRaw(ref);
+    return raw.equals(world.shared.raw) && (await complete(t, ref));
+  } catch {
+    return false;
+  }
+}
+
+/** The pull spec the triggers point at once the job is done. */
+export function copiedSpec(world: World): string {
+  return `${world.dstProxy.host}/${world.dstRepo}@${world.shared.digest}`;
+}
+
+/** The `image:` values of the workload files in `texts`. */
+export function images(texts: readonly string[]): string[] {
+  return texts.map((text) => /^\s+image: (\S+)$/m.exec(text)?.[1] ?? "");
+}
+
+/** Every workload file's text in the clone's working tree. */
+export async function workingWorkloads(world: World): Promise<string[]> {
+  return Promise.all(world.workloads.map((f) => readFile(path.join(world.clone ?? "", f), "utf8")));
+}
+
+/** Every workload file's text at `ref` of the bare remote. */
+export async function remoteWorkloads(world: World, ref: string): Promise<string[]> {
+  return Promise.all(
+    world.workloads.map((f) =>
+      git(world.bare ?? "", ["show", `${ref}:${f}`], world.shared.genv.env),
+    ),
+  );
+}
+
+/** `git status --porcelain` of the clone. */
+export function status(world: World): Promise<string> {
+  return git(
+    world.clone ?? "",
+    ["status", "--porcelain", "--untracked-files=all"],
+    world.shared.genv.env,
+  );
+}
+
+/** The tips of main and the update branch on the remote. */
+export async function tips(world: World): Promise<{ main?: string; update?: string }> {
+  const env = world.shared.genv.env;
+  const [mainTip, update] = await Promise.all([
+    branchTip(world.bare ?? "", "main", env),
+    branchTip(world.bare ?? "", branch, env),
+  ]);
+  return {
+    ...(mainTip === undefined ? {} : { main: mainTip }),
+    ...(update === undefined ? {} : { update }),
+  };
+}
+
+/**
+ * Makes the remote race the run: the first push it receives finds `main`
+ * moved by someone else (a commit touching README.md only) and is declined
+ * by a pre-receive hook that, like a forge's "require branches to be up to
+ * date" rule, accepts only commits built on main's tip. Later pushes meet
+ * the same rule without the race. Returns the sha main moves to.
+ */
+export async function raceTheRemote(world: World): Promise<string> {
+  const env = world.shared.genv.env;
+  const bare = world.bare ?? "";
+  const side = await cloneRepo(world.shared.genv, bare);
+  const sha = await commitAsHuman(
+    side,
+    { "README.md": "someone else's change\n" },
+    "someone else on main",
+    env,
+  );
+  await git(side, ["push", "-q", "origin", "HEAD:refs/race/main"], env);
+  await writeFile(path.join(bare, "race-sha"), `${sha}\n`);
+  const hook = path.join(bare, "hooks", "pre-receive");
+  await writeFile(
+    hook,
+    `#!/bin/sh
+# The race: someone else's commit lands on main while this push is in flight.
+if [ -e race-sha ]; then
+  env -u GIT_QUARANTINE_PATH git update-ref refs/heads/main "$(cat race-sha)" || exit 1
+  rm race-sha
+fi
+main=$(git rev-parse refs/heads/main)
+while read -r old new ref; do
+  case "$ref" in refs/heads/main) continue ;; esac
+  [ "$new" = 0000000000000000000000000000000000000000 ] && continue
+  if ! git merge-base --is-ancestor "$main" "$new"; then
+    echo "$ref is not built on main ($main): the base moved" >&2
+    exit 1
+  fi
+done
+exit 0
+`,
+  );
+  await chmod(hook, 0o755);
+  return sha;
+}
+
+/** The contents of `file` in the clone, or undefined. */
+export async function readClone(world: World, file: string): Promise<string | undefined> {
+  return readFile(path.join(world.clone ?? "", file), "utf8").catch(() => undefined);
+}
