@@ -74966,12 +74966,15 @@ var expiryMarginMs = 1e4;
 var Authenticator = class {
   #transport;
   #credentials;
+  #insecure;
   #now;
   #cache = /* @__PURE__ */ new Map();
   #pending = /* @__PURE__ */ new Map();
-  constructor(transport, credentials, now = Date.now) {
+  /** `insecure` says which hosts policy lets credentials reach over plain HTTP. */
+  constructor(transport, credentials, insecure = () => false, now = Date.now) {
     this.#transport = transport;
     this.#credentials = credentials;
+    this.#insecure = insecure;
     this.#now = now;
   }
   /** The cached Authorization header for `host` and `scope`, if there is a valid one. */
@@ -75021,6 +75024,12 @@ var Authenticator = class {
     const service = challenge.params["service"];
     const scopes = scope === "" ? challenge.params["scope"]?.split(" ") ?? [] : scope.split(" ");
     const credential = (realmUrl.host !== host ? await this.#credentials.lookup(realmUrl.host) : void 0) ?? await this.#credentials.lookup(host, repositoryOf2(scope));
+    if (credential !== void 0 && realmUrl.protocol !== "https:" && !this.#insecure(realmUrl.host)) {
+      throw new RegistryError(
+        `the token realm of ${host} is plain HTTP: credentials are sent there only when ${realmUrl.host} is marked insecure`,
+        { method: "GET", url: realmUrl.toString(), transient: false }
+      );
+    }
     const started = this.#now();
     let response = credential?.identityToken !== void 0 ? await this.#refresh(realmUrl, service, scopes, credential.identityToken) : await this.#fetch(realmUrl, service, scopes, credential);
     let text = await response.body.text();
@@ -75138,7 +75147,11 @@ var RegistrySession = class {
   constructor(options2) {
     this.#options = options2;
     this.transport = options2.transport;
-    this.#auth = new Authenticator(options2.transport, options2.credentials);
+    this.#auth = new Authenticator(
+      options2.transport,
+      options2.credentials,
+      (host) => options2.hostSettings(host).insecure
+    );
   }
   /**
    * Sends `request` to `target`'s host with a token for `scopes` (for example
@@ -85673,7 +85686,7 @@ function gitHubRepositoryPath(settings) {
 
 // src/publish/forge/forge-http.ts
 var import_undici3 = __toESM(require_undici2(), 1);
-var defaultSleep2 = (ms2) => new Promise((resolve) => setTimeout(resolve, ms2).unref());
+var defaultSleep2 = (ms2) => new Promise((resolve) => setTimeout(resolve, ms2));
 var ForgeHttp = class {
   #options;
   #dispatcher;

@@ -105,6 +105,11 @@ export class GitHubServer {
     this.#faults.set(operationId, queue);
   }
 
+  /** Drops every fault not yet served. */
+  clearFaults(): void {
+    this.#faults.clear();
+  }
+
   /** Marks pull request `number` merged, as a person pressing the button would. */
   merge(number: number): void {
     const pull = this.#store.pulls.find((p) => p.number === number);
