@@ -11,17 +11,18 @@
  * (its .git/config included).
  */
 import assert from "node:assert/strict";
-import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { describe, it } from "node:test";
+import { describe, it, type TestContext } from "node:test";
 import { runActionBundle, node24 } from "../support/action-runner.ts";
 import { push } from "../support/examples-registry.ts";
-import { examplesRemote, tick, type ExamplesRemote } from "../support/examples-remote.ts";
+import { tick, type ExamplesRemote } from "../support/examples-remote.ts";
 import { startGitHttpServer, type GitHttpServer } from "../support/git-http-server.ts";
-import { commitAsHuman, git } from "../support/git-repos.ts";
-import { GitHubServer } from "../support/github-server.ts";
+import { git } from "../support/git-repos.ts";
+import type { GitHubServer } from "../support/github-server.ts";
 import { runInProcess } from "../support/run-cli.ts";
 import { assertNoCanary, canaries, filesUnder, type Exhibit } from "./canaries.ts";
+import { githubRemote } from "./github-remote.ts";
 
 interface World {
   readonly f: ExamplesRemote;
@@ -39,15 +40,15 @@ interface Outcome {
 interface Case {
   readonly name: string;
   /** Breaks or changes something before the run; returns how to mend it. */
-  readonly prepare?: (w: World, t: import("node:test").TestContext) => Promise<() => Promise<void>>;
-  readonly run: (w: World, t: import("node:test").TestContext) => Promise<Outcome>;
+  readonly prepare?: (w: World, t: TestContext) => Promise<() => Promise<void>>;
+  readonly run: (w: World, t: TestContext) => Promise<Outcome>;
   readonly wantCode: number;
   readonly want?: RegExp;
 }
 
 const newDigest =
   (seed: string) =>
-  async (w: World, t: import("node:test").TestContext): Promise<() => Promise<void>> => {
+  async (w: World, t: TestContext): Promise<() => Promise<void>> => {
     await push(t, w.f.registry, "docker.io/library/postgres:15", seed);
     return () => Promise.resolve();
   };
@@ -84,7 +85,10 @@ const cases: readonly Case[] = [
     prepare: async (w, t) => {
       await newDigest("pg15-secrets-b")(w, t);
       w.gh.injectFault("pulls/update", { kind: "bad-gateway" }, 100);
-      return () => Promise.resolve(w.gh.clearFaults());
+      return () => {
+        w.gh.clearFaults();
+        return Promise.resolve();
+      };
     },
     run: (w) => reconcileIn(w, ["--json"]),
     wantCode: 1,
@@ -172,7 +176,10 @@ const cases: readonly Case[] = [
     prepare: async (w, t) => {
       await newDigest("pg15-secrets-f")(w, t);
       w.gh.injectFault("pulls/update", { kind: "bad-gateway" }, 2);
-      return () => Promise.resolve(w.gh.clearFaults());
+      return () => {
+        w.gh.clearFaults();
+        return Promise.resolve();
+      };
     },
     run: async (w, t) => {
       const run = await runActionBundle(
@@ -206,31 +213,8 @@ const cases: readonly Case[] = [
 
 describe("secret hygiene: reconcile, serve and the Action", () => {
   it("every (command, mode) of the table exits as expected and leaks no canary", async (outer) => {
-    const f = await examplesRemote(outer);
-    const gh = await GitHubServer.start({
-      owner: "acme",
-      repo: "gitops",
-      token: canaries.forge,
-      gitDir: f.bare,
-    });
-    outer.after(() => gh.close());
+    const { f, gh } = await githubRemote(outer);
     const http = await startGitHttpServer(outer, f.genv.root, canaries.git);
-    const config = `pullRequest:
-  forge: github
-  apiUrl: ${gh.url}
-  repository: acme/gitops
-  labels: [dependencies]
-`;
-    await commitAsHuman(
-      f.clone,
-      {
-        "imagestream-gitops.yaml":
-          (await readFile(path.join(f.clone, "imagestream-gitops.yaml"), "utf8")) + config,
-      },
-      "configure pull requests",
-      f.genv.env,
-    );
-    await git(f.clone, ["push", "-q", "origin", "HEAD:main"], f.genv.env);
     const dockerConfig = path.join(f.genv.root, "docker");
     await mkdir(dockerConfig);
     await writeFile(
