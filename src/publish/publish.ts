@@ -68,9 +68,9 @@ export interface PublishResult {
  * files) through `forge` (undefined: local, no pull request).
  *
  * @throws ReconcilerError (PUBLISH_BLOCKED) when the remote branch moved
- *   while the run worked (the lease failed) and does not now hold this very
- *   change on the same base (as another run at the same time pushes it);
- *   the next run rebuilds it.
+ *   while the run worked (the lease failed), unless it now holds this very
+ *   change on the same base (another run at the same time pushed it); the
+ *   next run rebuilds it.
  * @throws GitError (GIT), ForgeError (FORGE) from the ports.
  */
 export async function publishProposal(
@@ -90,9 +90,10 @@ export async function publishProposal(
     pushed = await executeBranchStep(seen.decision, proposal, workspace, settings);
   } catch (err) {
     if (!(err instanceof ReconcilerError) || err.code !== "PUBLISH_BLOCKED") throw err;
-    // Lost the lease: another run (an overlapping scheduled job) may have
-    // pushed this very change. If so the branch is as this run wanted it and
-    // the pull request step goes on; anything else is not overwritten.
+    // Lost the lease: look again. If another run at the same time (an
+    // overlapping scheduled job) pushed this very change on the same base,
+    // the branch is as this run wanted it and the pull request step goes on.
+    // Anything else (a person's push, a different change) is not overwritten.
     const again = await observe(proposal, workspace, forge, settings);
     if (again.decision.branch.kind !== "keep" || again.decision.held !== undefined) throw err;
     seen = again;

@@ -175,5 +175,29 @@ describe("two reconcile runs at once", () => {
         await assertEndState(w, [...new Set(checkouts)], runs);
       }
     }
+
+    // A person's commit on the branch: both runs hold it, neither loses it.
+    const [first, second] = w.clones;
+    await git(second, ["fetch", "-q", "origin"], w.genv.env);
+    await git(second, ["checkout", "-q", "-b", "fix", `origin/${branch}`], w.genv.env);
+    const human = await commitAsHuman(
+      second,
+      { "NOTES.md": "pinned on purpose\n" },
+      "a note",
+      w.genv.env,
+    );
+    await git(second, ["push", "-q", "origin", `HEAD:${branch}`], w.genv.env);
+    await git(second, ["checkout", "-q", "main"], w.genv.env);
+    await w.newImage("race-human");
+    const held = await Promise.all([first, second].map((c) => reconcileProcess(w, c)));
+    for (const r of held) {
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(
+        r.stderr,
+        /held: the branch's tip [0-9a-f]{12} \(A Human\) is not a commit of this tool/,
+      );
+    }
+    assert.equal((await git(w.bare, ["rev-parse", branch], w.genv.env)).trim(), human);
+    assert.equal(w.gh.pulls.length, 1);
   });
 });
