@@ -74966,12 +74966,15 @@ var expiryMarginMs = 1e4;
 var Authenticator = class {
   #transport;
   #credentials;
+  #insecure;
   #now;
   #cache = /* @__PURE__ */ new Map();
   #pending = /* @__PURE__ */ new Map();
-  constructor(transport, credentials, now = Date.now) {
+  /** `insecure` says which hosts policy lets credentials reach over plain HTTP. */
+  constructor(transport, credentials, insecure = () => false, now = Date.now) {
     this.#transport = transport;
     this.#credentials = credentials;
+    this.#insecure = insecure;
     this.#now = now;
   }
   /** The cached Authorization header for `host` and `scope`, if there is a valid one. */
@@ -75021,6 +75024,12 @@ var Authenticator = class {
     const service = challenge.params["service"];
     const scopes = scope === "" ? challenge.params["scope"]?.split(" ") ?? [] : scope.split(" ");
     const credential = (realmUrl.host !== host ? await this.#credentials.lookup(realmUrl.host) : void 0) ?? await this.#credentials.lookup(host, repositoryOf2(scope));
+    if (credential !== void 0 && realmUrl.protocol !== "https:" && !this.#insecure(realmUrl.host)) {
+      throw new RegistryError(
+        `the token realm of ${host} is plain HTTP: credentials are sent there only when ${realmUrl.host} is marked insecure`,
+        { method: "GET", url: realmUrl.toString(), transient: false }
+      );
+    }
     const started = this.#now();
     let response = credential?.identityToken !== void 0 ? await this.#refresh(realmUrl, service, scopes, credential.identityToken) : await this.#fetch(realmUrl, service, scopes, credential);
     let text = await response.body.text();
@@ -75138,7 +75147,11 @@ var RegistrySession = class {
   constructor(options2) {
     this.#options = options2;
     this.transport = options2.transport;
-    this.#auth = new Authenticator(options2.transport, options2.credentials);
+    this.#auth = new Authenticator(
+      options2.transport,
+      options2.credentials,
+      (host) => options2.hostSettings(host).insecure
+    );
   }
   /**
    * Sends `request` to `target`'s host with a token for `scopes` (for example
@@ -83170,8 +83183,12 @@ function checkObjectName(name, context) {
 }
 function staleLeaseLine(err) {
   if (!(err instanceof GitError)) return void 0;
-  const line = err.stderr.split("\n").find((text) => /\[rejected\].*\((stale info|fetch first)\)/.test(text));
-  return line?.trim();
+  const line = err.stderr.split("\n").find(
+    (text) => /\[rejected\].*\((stale info|fetch first)\)/.test(text) || /cannot lock ref '[^']+': (reference already exists|is at [0-9a-f]+ but expected|reference is missing)/.test(
+      text
+    )
+  );
+  return line?.replace(/^remote:\s*/, "").trim();
 }
 var GitWorkspace = class {
   dir;
@@ -85781,7 +85798,7 @@ function gitHubRepositoryPath(settings) {
 
 // src/publish/forge/forge-http.ts
 var import_undici3 = __toESM(require_undici2(), 1);
-var defaultSleep2 = (ms2) => new Promise((resolve) => setTimeout(resolve, ms2).unref());
+var defaultSleep2 = (ms2) => new Promise((resolve) => setTimeout(resolve, ms2));
 var ForgeHttp = class {
   #options;
   #dispatcher;
@@ -87479,15 +87496,15 @@ function fitMiddle(proposal, diffs, visibleRows, budget) {
     digests: true,
     compact: false
   };
-  const render = (layout) => renderMiddle(proposal, diffs, layout);
-  const fits = (layout) => render(layout).length <= budget;
+  const render2 = (layout) => renderMiddle(proposal, diffs, layout);
+  const fits = (layout) => render2(layout).length <= budget;
   const shownDiffs = largestFitting(0, diffs.length, (n) => fits({ ...full, diffFiles: n }));
-  if (shownDiffs !== void 0) return render({ ...full, diffFiles: shownDiffs });
+  if (shownDiffs !== void 0) return render2({ ...full, diffFiles: shownDiffs });
   const noDigests = { ...full, diffFiles: 0, digests: false };
-  if (fits(noDigests)) return render(noDigests);
+  if (fits(noDigests)) return render2(noDigests);
   const lean = { ...noDigests, compact: true };
   const shownRows = largestFitting(0, rows, (n) => fits({ ...lean, rowCap: n }));
-  if (shownRows !== void 0) return render({ ...lean, rowCap: shownRows });
+  if (shownRows !== void 0) return render2({ ...lean, rowCap: shownRows });
   const note = "Details omitted to fit the size limit: run the command below to see the plan.";
   return note.length <= budget ? note : "";
 }
@@ -87583,9 +87600,39 @@ var gitHubCommitterEmail = "noreply@github.com";
 var localBodyLength = 1e6;
 async function publishProposal(proposal, workspace, forge, settings, dryRun) {
   const { branch } = proposal;
+  let seen = await observe2(proposal, workspace, forge, settings);
+  let rendered = await render(proposal, seen, workspace, forge, settings);
+  const result = { branch, base: proposal.base, pushed: false };
+  if (dryRun) return { ...result, decision: seen.decision, ...rendered, warnings: [] };
+  let pushed;
+  try {
+    pushed = await executeBranchStep(seen.decision, proposal, workspace, settings);
+  } catch (err) {
+    if (!(err instanceof ReconcilerError) || err.code !== "PUBLISH_BLOCKED") throw err;
+    const again = await observe2(proposal, workspace, forge, settings);
+    if (again.decision.branch.kind !== "keep" || again.decision.held !== void 0) throw err;
+    seen = again;
+    rendered = await render(proposal, seen, workspace, forge, settings);
+  }
+  const warnings = [];
+  const pr2 = forge === void 0 ? void 0 : await executePullRequestStep(seen.decision, forge, {
+    ...{ ...rendered, proposal, settings, warnings },
+    pullRequests: seen.pullRequests
+  });
+  return {
+    ...result,
+    decision: seen.decision,
+    ...rendered,
+    ...pushed === void 0 ? {} : { commit: pushed, pushed: true },
+    ...pr2 === void 0 ? {} : { pullRequest: pr2 },
+    warnings
+  };
+}
+async function observe2(proposal, workspace, forge, settings) {
+  const { branch } = proposal;
   const remote = await workspace.remoteBranch(branch);
   const pullRequests = (forge === void 0 ? [] : await forge.listPullRequests(branch)).filter(
-    (pr3) => pr3.baseBranch === proposal.base
+    (pr2) => pr2.baseBranch === proposal.base
   );
   const decision = decidePublish({
     fingerprint: proposal.fingerprint,
@@ -87598,27 +87645,17 @@ async function publishProposal(proposal, workspace, forge, settings, dryRun) {
     remote,
     remoteFingerprint: remote === void 0 ? void 0 : parseFingerprintTrailer(remote.message),
     remoteBranchTrailer: remote === void 0 ? void 0 : parseBranchTrailer(remote.message),
-    pullRequests: pullRequests.map((pr3) => ({ ...pr3, fingerprint: parseMarker(pr3.body) }))
+    pullRequests: pullRequests.map((pr2) => ({ ...pr2, fingerprint: parseMarker(pr2.body) }))
   });
-  const shown = await asPushed(proposal, decision, remote, workspace);
+  return { remote, pullRequests, decision };
+}
+async function render(proposal, seen, workspace, forge, settings) {
+  const shown = await asPushed(proposal, seen.decision, seen.remote, workspace);
   const mask2 = maskOf(settings);
   const title = shown.fingerprint === "" ? "" : mask2(renderTitle(shown));
   const maxLength = forge?.maxBodyLength ?? localBodyLength;
   const body = shown.fingerprint === "" ? "" : mask2(renderPullRequestBody(shown, { maxLength }));
-  const result = { branch, base: proposal.base, decision, title, body, pushed: false };
-  if (dryRun) return { ...result, warnings: [] };
-  const pushed = await executeBranchStep(decision, proposal, workspace, settings);
-  const warnings = [];
-  const pr2 = forge === void 0 ? void 0 : await executePullRequestStep(decision, forge, {
-    ...{ title, body, proposal, settings, warnings },
-    pullRequests
-  });
-  return {
-    ...result,
-    ...pushed === void 0 ? {} : { commit: pushed, pushed: true },
-    ...pr2 === void 0 ? {} : { pullRequest: pr2 },
-    warnings
-  };
+  return { title, body };
 }
 async function asPushed(proposal, decision, remote, workspace) {
   if (decision.branch.kind !== "keep" || remote === void 0 || decision.held !== void 0) {

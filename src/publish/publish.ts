@@ -68,7 +68,9 @@ export interface PublishResult {
  * files) through `forge` (undefined: local, no pull request).
  *
  * @throws ReconcilerError (PUBLISH_BLOCKED) when the remote branch moved
- *   while the run worked (the lease failed); the next run rebuilds it.
+ *   while the run worked (the lease failed), unless it now holds this very
+ *   change on the same base (another run at the same time pushed it); the
+ *   next run rebuilds it.
  * @throws GitError (GIT), ForgeError (FORGE) from the ports.
  */
 export async function publishProposal(
@@ -78,6 +80,56 @@ export async function publishProposal(
   settings: PublishSettings,
   dryRun: boolean,
 ): Promise<PublishResult> {
+  const { branch } = proposal;
+  let seen = await observe(proposal, workspace, forge, settings);
+  let rendered = await render(proposal, seen, workspace, forge, settings);
+  const result = { branch, base: proposal.base, pushed: false };
+  if (dryRun) return { ...result, decision: seen.decision, ...rendered, warnings: [] };
+  let pushed: string | undefined;
+  try {
+    pushed = await executeBranchStep(seen.decision, proposal, workspace, settings);
+  } catch (err) {
+    if (!(err instanceof ReconcilerError) || err.code !== "PUBLISH_BLOCKED") throw err;
+    // Lost the lease: look again. If another run at the same time (an
+    // overlapping scheduled job) pushed this very change on the same base,
+    // the branch is as this run wanted it and the pull request step goes on.
+    // Anything else (a person's push, a different change) is not overwritten.
+    const again = await observe(proposal, workspace, forge, settings);
+    if (again.decision.branch.kind !== "keep" || again.decision.held !== undefined) throw err;
+    seen = again;
+    rendered = await render(proposal, seen, workspace, forge, settings);
+  }
+  const warnings: string[] = [];
+  const pr =
+    forge === undefined
+      ? undefined
+      : await executePullRequestStep(seen.decision, forge, {
+          ...{ ...rendered, proposal, settings, warnings },
+          pullRequests: seen.pullRequests,
+        });
+  return {
+    ...result,
+    decision: seen.decision,
+    ...rendered,
+    ...(pushed === undefined ? {} : { commit: pushed, pushed: true }),
+    ...(pr === undefined ? {} : { pullRequest: pr }),
+    warnings,
+  };
+}
+
+/** The remote branch and the branch's pull requests as they are now, and what to do about them. */
+interface Observed {
+  readonly remote: RemoteBranch | undefined;
+  readonly pullRequests: readonly PullRequest[];
+  readonly decision: PublishDecision;
+}
+
+async function observe(
+  proposal: Proposal,
+  workspace: Workspace,
+  forge: Forge | undefined,
+  settings: PublishSettings,
+): Promise<Observed> {
   const { branch } = proposal;
   const remote = await workspace.remoteBranch(branch);
   // Pull requests from the branch into another base are not this run's.
@@ -97,28 +149,23 @@ export async function publishProposal(
     remoteBranchTrailer: remote === undefined ? undefined : parseBranchTrailer(remote.message),
     pullRequests: pullRequests.map((pr) => ({ ...pr, fingerprint: parseMarker(pr.body) })),
   });
-  const shown = await asPushed(proposal, decision, remote, workspace);
+  return { remote, pullRequests, decision };
+}
+
+/** The pull request's title and body for what the branch will hold, masked. */
+async function render(
+  proposal: Proposal,
+  seen: Observed,
+  workspace: Workspace,
+  forge: Forge | undefined,
+  settings: PublishSettings,
+): Promise<{ title: string; body: string }> {
+  const shown = await asPushed(proposal, seen.decision, seen.remote, workspace);
   const mask = maskOf(settings);
   const title = shown.fingerprint === "" ? "" : mask(renderTitle(shown));
   const maxLength = forge?.maxBodyLength ?? localBodyLength;
   const body = shown.fingerprint === "" ? "" : mask(renderPullRequestBody(shown, { maxLength }));
-  const result = { branch, base: proposal.base, decision, title, body, pushed: false };
-  if (dryRun) return { ...result, warnings: [] };
-  const pushed = await executeBranchStep(decision, proposal, workspace, settings);
-  const warnings: string[] = [];
-  const pr =
-    forge === undefined
-      ? undefined
-      : await executePullRequestStep(decision, forge, {
-          ...{ title, body, proposal, settings, warnings },
-          pullRequests,
-        });
-  return {
-    ...result,
-    ...(pushed === undefined ? {} : { commit: pushed, pushed: true }),
-    ...(pr === undefined ? {} : { pullRequest: pr }),
-    warnings,
-  };
+  return { title, body };
 }
 
 /**

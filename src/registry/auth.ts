@@ -7,6 +7,10 @@
  * to the registry and to its realm only; for a realm on another host
  * (delegated authentication) the realm host's own credentials are used when
  * the store has some, else the registry's, as Docker and OpenShift do (B5).
+ * A realm is trusted with credentials over HTTPS, or over plain HTTP only
+ * when its host is insecure by policy (`--insecure`, the config's
+ * `insecure`, an ImageStream's insecure import): an HTTPS registry cannot
+ * send its credentials in clear text by naming an `http://` realm.
  */
 import type { Challenge } from "./challenge.ts";
 import { RegistryError } from "./errors.ts";
@@ -39,13 +43,21 @@ const expiryMarginMs = 10_000;
 export class Authenticator {
   readonly #transport: Transport;
   readonly #credentials: CredentialSource;
+  readonly #insecure: (host: string) => boolean;
   readonly #now: () => number;
   readonly #cache = new Map<string, CachedAuth>();
   readonly #pending = new Map<string, Promise<CachedAuth | undefined>>();
 
-  constructor(transport: Transport, credentials: CredentialSource, now: () => number = Date.now) {
+  /** `insecure` says which hosts policy lets credentials reach over plain HTTP. */
+  constructor(
+    transport: Transport,
+    credentials: CredentialSource,
+    insecure: (host: string) => boolean = () => false,
+    now: () => number = Date.now,
+  ) {
     this.#transport = transport;
     this.#credentials = credentials;
+    this.#insecure = insecure;
     this.#now = now;
   }
 
@@ -110,6 +122,17 @@ export class Authenticator {
     const credential =
       (realmUrl.host !== host ? await this.#credentials.lookup(realmUrl.host) : undefined) ??
       (await this.#credentials.lookup(host, repositoryOf(scope)));
+    if (
+      credential !== undefined &&
+      realmUrl.protocol !== "https:" &&
+      !this.#insecure(realmUrl.host)
+    ) {
+      // Refused rather than asked anonymously: a token without the user's access would fail later, less clearly.
+      throw new RegistryError(
+        `the token realm of ${host} is plain HTTP: credentials are sent there only when ${realmUrl.host} is marked insecure`,
+        { method: "GET", url: realmUrl.toString(), transient: false },
+      );
+    }
     const started = this.#now();
     let response =
       credential?.identityToken !== undefined

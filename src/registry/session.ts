@@ -66,7 +66,11 @@ export class RegistrySession {
   constructor(options: RegistrySessionOptions) {
     this.#options = options;
     this.transport = options.transport;
-    this.#auth = new Authenticator(options.transport, options.credentials);
+    this.#auth = new Authenticator(
+      options.transport,
+      options.credentials,
+      (host) => options.hostSettings(host).insecure,
+    );
   }
 
   /**

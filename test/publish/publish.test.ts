@@ -18,6 +18,7 @@ import type {
   RemoteBranch,
   Workspace,
 } from "../../src/publish/git/workspace.ts";
+import { renderCommitMessage } from "../../src/publish/commit-message.ts";
 import { renderFingerprintTrailer } from "../../src/publish/marker.ts";
 import type { Proposal } from "../../src/publish/proposal.ts";
 import { publishProposal, type PublishSettings } from "../../src/publish/publish.ts";
@@ -208,6 +209,26 @@ describe("publishProposal", () => {
       message: /moved on the remote while this run worked/,
     });
     assert.equal(workspace.remote, someone, "their commit stays");
+  });
+
+  it("a push that loses its lease to a run pushing this very change goes on to the pull request", async () => {
+    const workspace = new MemoryWorkspace();
+    // Another run at the same moment committed the same files on the same base.
+    const twin: RemoteBranch = {
+      sha: "8".repeat(40),
+      parents: [baseSha],
+      message: renderCommitMessage(proposal),
+      author: settings.author,
+      committer: settings.author,
+      tree: "t",
+    };
+    workspace.racer = twin;
+    const forge = new MemoryForge();
+    const result = await publishProposal(proposal, workspace, forge, settings, false);
+    assert.equal(result.decision.branch.kind, "keep");
+    assert.equal(result.pushed, false, "this run pushed nothing");
+    assert.equal(workspace.remote, twin, "the twin's commit stays");
+    assert.equal(forge.pulls.length, 1, "the pull request is opened");
   });
 
   it("a create whose answer was lost (422 on the retry) adopts the open pull request", async () => {

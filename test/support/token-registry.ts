@@ -13,6 +13,8 @@ import { startTokenServer, type Grant, type TokenServer } from "./token-server.t
 export interface TokenRegistryOptions {
   readonly users: Readonly<Record<string, string>>;
   readonly grant?: Grant;
+  /** Refresh tokens valid from the start: token → user name. */
+  readonly refreshTokens?: Readonly<Record<string, string>>;
   readonly wrongPasswordMessage?: string;
   readonly service: string;
   readonly issuer: string;
@@ -38,6 +40,7 @@ export async function startTokenRegistry(
     signingKeyPem: certs.tokenSigner.keyPem,
     signingCertPem: certs.tokenSigner.certPem,
     ...(options.grant === undefined ? {} : { grant: options.grant }),
+    ...(options.refreshTokens === undefined ? {} : { refreshTokens: options.refreshTokens }),
     ...(options.wrongPasswordMessage === undefined
       ? {}
       : { wrongPasswordMessage: options.wrongPasswordMessage }),

@@ -54,6 +54,8 @@ export interface TokenServerOptions {
    * or password"; Docker Hub says "incorrect username or password").
    */
   readonly wrongPasswordMessage?: string;
+  /** Refresh tokens (Docker's identitytoken) valid from the start: token → user name. */
+  readonly refreshTokens?: Readonly<Record<string, string>>;
   /** Serve HTTPS with this key and certificate (default: plain HTTP). */
   readonly tls?: { readonly keyPem: string; readonly certPem: string };
 }
@@ -77,6 +79,10 @@ export interface TokenServer {
   readonly host: string;
   /** Every request answered, in order. */
   readonly requests: TokenRequest[];
+  /** Every token and refresh token issued, in order: secrets for the tests to look for. */
+  readonly issued: string[];
+  /** While set, every request is answered with this status (an outage) instead. */
+  outage: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -172,11 +178,13 @@ interface Reply {
 class Issuer {
   readonly #options: TokenServerOptions;
   readonly #key: KeyObject;
-  readonly #refreshTokens = new Map<string, string>();
+  readonly #refreshTokens: Map<string, string>;
+  readonly issued: string[] = [];
 
   constructor(options: TokenServerOptions) {
     this.#options = options;
     this.#key = createPrivateKey(options.signingKeyPem);
+    this.#refreshTokens = new Map(Object.entries(options.refreshTokens ?? {}));
   }
 
   /** Whether `password` is `user`'s. */
@@ -223,6 +231,7 @@ class Issuer {
       access: granted,
     };
     const token = signJwt(this.#key, this.#options.signingCertPem, claims);
+    this.issued.push(token);
     const issuedAt = new Date(now * 1000).toISOString();
     const refresh = ask.offline && user !== undefined ? { refresh_token: this.#refresh(user) } : {};
     const body = oauth
@@ -239,6 +248,7 @@ class Issuer {
   #refresh(user: string): string {
     const token = randomBytes(24).toString("base64url");
     this.#refreshTokens.set(token, user);
+    this.issued.push(token);
     return token;
   }
 }
@@ -329,12 +339,15 @@ async function answer(
   issuer: Issuer,
   options: TokenServerOptions,
   requests: TokenRequest[],
+  outage: number | undefined,
 ): Promise<void> {
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
   const method = req.method ?? "";
   let reply: Reply;
   let ask: Ask | undefined;
-  if (url.pathname !== "/token" || (method !== "GET" && method !== "POST")) {
+  if (outage !== undefined) {
+    reply = { status: outage, body: { errors: [{ code: "UNAVAILABLE" }] }, granted: [] };
+  } else if (url.pathname !== "/token" || (method !== "GET" && method !== "POST")) {
     reply = { status: 404, body: { errors: [{ code: "NOT_FOUND" }] }, granted: [] };
   } else {
     const wrongPassword = options.wrongPasswordMessage ?? "invalid username or password";
@@ -389,8 +402,17 @@ export async function startTokenServer(
 ): Promise<TokenServer> {
   const issuer = new Issuer(options);
   const requests: TokenRequest[] = [];
+  const served: { -readonly [K in keyof TokenServer]: TokenServer[K] } = {
+    url: "",
+    realm: "",
+    host: "",
+    requests,
+    issued: issuer.issued,
+    outage: undefined,
+    stop: () => Promise.resolve(),
+  };
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    answer(req, res, issuer, options, requests).catch((error: unknown) => {
+    answer(req, res, issuer, options, requests, served.outage).catch((error: unknown) => {
       res.writeHead(500, { "Content-Type": "text/plain" });
       res.end(String(error));
     });
@@ -415,5 +437,9 @@ export async function startTokenServer(
   t.after(stop);
   const host = `127.0.0.1:${address.port}`;
   const url = `${options.tls ? "https" : "http"}://${host}`;
-  return { url, realm: `${url}/token`, host, requests, stop };
+  served.url = url;
+  served.realm = `${url}/token`;
+  served.host = host;
+  served.stop = stop;
+  return served;
 }

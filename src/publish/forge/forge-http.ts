@@ -53,8 +53,11 @@ export interface ForgeRequest {
   readonly repeatable?: boolean;
 }
 
+// Not unref'd: while a retry waits, nothing else may hold the event loop (the
+// forge closed the connection), and the process would end mid-run with exit 0
+// (the CLI) or 13 (the Action's top-level await).
 const defaultSleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms).unref());
+  new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A small JSON client of one forge API; see the module comment for its retries. */
 export class ForgeHttp {

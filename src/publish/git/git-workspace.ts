@@ -133,10 +133,20 @@ function checkObjectName(name: string, context: GitCommandContext): void {
 /** `git push` refused by the lease: the line saying so, or undefined for any other failure. */
 function staleLeaseLine(err: unknown): string | undefined {
   if (!(err instanceof GitError)) return undefined;
+  // The client's check ([rejected] stale info), or the remote's own
+  // compare-and-swap when another push landed between the ref advertisement
+  // and the update (two runs at once): "cannot lock ref ...: reference already
+  // exists" or "... is at X but expected Y".
   const line = err.stderr
     .split("\n")
-    .find((text) => /\[rejected\].*\((stale info|fetch first)\)/.test(text));
-  return line?.trim();
+    .find(
+      (text) =>
+        /\[rejected\].*\((stale info|fetch first)\)/.test(text) ||
+        /cannot lock ref '[^']+': (reference already exists|is at [0-9a-f]+ but expected|reference is missing)/.test(
+          text,
+        ),
+    );
+  return line?.replace(/^remote:\s*/, "").trim();
 }
 
 class GitWorkspace implements Workspace {
