@@ -12,12 +12,17 @@ import { describe, it, type TestContext } from "node:test";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import planSchema from "../../schemas/plan.schema.json" with { type: "json" };
 import { push, served } from "../support/examples-registry.ts";
-import { GitHubServer } from "../support/github-server.ts";
 import { startGitHttpServer } from "../support/git-http-server.ts";
 import { startGitLabServer } from "../support/gitlab-server.ts";
 import { branchTip, commitAsHuman, git, pushAsSomeoneElse } from "../support/git-repos.ts";
 import { runInProcess, type CliResult } from "../support/run-cli.ts";
-import { examplesRemote, tick, type ExamplesRemote } from "../support/examples-remote.ts";
+import {
+  examplesOnGitHub,
+  examplesRemote,
+  tick,
+  type ExamplesOnGitHub,
+  type ExamplesRemote,
+} from "../support/examples-remote.ts";
 import { inspectDigest } from "../support/skopeo.ts";
 
 const branch = "imagestream-gitops/update";
@@ -218,29 +223,12 @@ describe("reconcile --shard", () => {
 });
 
 describe("reconcile --forge github", () => {
-  async function withGitHub(t: TestContext, extra = ""): Promise<{ f: Fixture; gh: GitHubServer }> {
-    // The server's URL is known only once it listens: the config names it afterwards.
-    const f = await fixture(t);
-    const gh = await GitHubServer.start({ owner: "acme", repo: "gitops", token, gitDir: f.bare });
-    t.after(() => gh.close());
-    const config = `pullRequest:
-  forge: github
-  apiUrl: ${gh.url}
-  repository: acme/gitops
-  labels: [dependencies]
-  reviewers: [mkowalski, acme/platform]
-${extra}`;
-    await commitAsHuman(
-      f.clone,
-      {
-        "imagestream-gitops.yaml":
-          (await readFile(path.join(f.clone, "imagestream-gitops.yaml"), "utf8")) + config,
-      },
-      "configure pull requests",
-      f.genv.env,
+  function withGitHub(t: TestContext, extra = ""): Promise<ExamplesOnGitHub> {
+    return examplesOnGitHub(
+      t,
+      token,
+      `  labels: [dependencies]\n  reviewers: [mkowalski, acme/platform]\n${extra}`,
     );
-    await git(f.clone, ["push", "-q", "origin", "HEAD:main"], f.genv.env);
-    return { f, gh };
   }
 
   it("ten runs give one branch, one pull request and one commit; a new digest updates the same pull request", async (t) => {

@@ -5,11 +5,12 @@
  * `reconcile` (or the Action, or `serve`) in.
  */
 import assert from "node:assert/strict";
-import { appendFile } from "node:fs/promises";
 import path from "node:path";
 import type { TestContext } from "node:test";
+import { appendFile, readFile } from "node:fs/promises";
 import { examplesCopy, pushExampleImages } from "./examples-registry.ts";
-import { cloneRepo, git, gitTestEnv, type GitTestEnv } from "./git-repos.ts";
+import { cloneRepo, commitAsHuman, git, gitTestEnv, type GitTestEnv } from "./git-repos.ts";
+import { GitHubServer } from "./github-server.ts";
 import { startRegistry, type Registry } from "./registry-server.ts";
 import { runInProcess } from "./run-cli.ts";
 
@@ -44,4 +45,40 @@ export async function examplesRemote(t: TestContext, pullRequest = ""): Promise<
   const bare = path.join(genv.root, "remote.git");
   await git(genv.root, ["clone", "-q", "--bare", root, bare], genv.env);
   return { registry, genv, bare, clone: await cloneRepo(genv, bare) };
+}
+
+/** The remote, its clone, and the GitHub test server its pull requests go to. */
+export interface ExamplesOnGitHub {
+  readonly f: ExamplesRemote;
+  readonly gh: GitHubServer;
+}
+
+/**
+ * {@link examplesRemote} with the GitHub test server (accepting `token`)
+ * started, and a `pullRequest` config naming it (plus `more`, lines of
+ * that mapping) pushed to main by a person: the server's URL is known only
+ * once it listens, so the config is committed afterwards.
+ */
+export async function examplesOnGitHub(
+  t: TestContext,
+  token: string,
+  more = "",
+): Promise<ExamplesOnGitHub> {
+  const f = await examplesRemote(t);
+  const gh = await GitHubServer.start({ owner: "acme", repo: "gitops", token, gitDir: f.bare });
+  t.after(() => gh.close());
+  const config = `pullRequest:
+  forge: github
+  apiUrl: ${gh.url}
+  repository: acme/gitops
+${more}`;
+  const file = path.join(f.clone, "imagestream-gitops.yaml");
+  await commitAsHuman(
+    f.clone,
+    { "imagestream-gitops.yaml": (await readFile(file, "utf8")) + config },
+    "configure pull requests",
+    f.genv.env,
+  );
+  await git(f.clone, ["push", "-q", "origin", "HEAD:main"], f.genv.env);
+  return { f, gh };
 }
