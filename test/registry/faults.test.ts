@@ -352,11 +352,13 @@ describe("the registry client behind a fault-injecting proxy", { concurrency: tr
       { path: manifests, fault: { kind: "replace", response } },
     ]);
     const { client } = clientThrough(t, s.registry, proxy);
+    // Started one at a time: a second promise made up front could reject
+    // before it is awaited, an unhandled rejection that fails the run.
     for (const operation of [
-      client.resolve(ref(proxy, `${repo}:1.0`)),
-      client.getManifest(ref(proxy, `${repo}:1.0`)),
+      () => client.resolve(ref(proxy, `${repo}:1.0`)),
+      () => client.getManifest(ref(proxy, `${repo}:1.0`)),
     ]) {
-      const err = await rejection(operation, UnsupportedManifestError);
+      const err = await rejection(operation(), UnsupportedManifestError);
       assert.equal(err.mediaType, mediaType);
       assert.match(err.message, /re-push/);
     }
