@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer, type AddressInfo, type Socket } from "node:net";
+import { startStalledRegistry } from "../support/stalled-registry.ts";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -30,15 +30,7 @@ describe("reconcile and signals", () => {
   ] as const) {
     it(`${signal} during a run removes its work tree from the checkout and exits ${String(code)}`, async (t) => {
       // A registry that accepts connections and never answers: the run waits in planning.
-      const sockets: Socket[] = [];
-      const stalled = createServer((socket) => sockets.push(socket));
-      stalled.listen(0, "127.0.0.1");
-      await once(stalled, "listening");
-      t.after(() => {
-        for (const s of sockets) s.destroy();
-        stalled.close();
-      });
-      const { port } = stalled.address() as AddressInfo;
+      const { port, connections } = await startStalledRegistry(t);
       const genv = await gitTestEnv(t);
       const config = `registries:\n  stalled.example: {location: "127.0.0.1:${String(port)}", insecure: true}\n`;
       const bare = await bareRepo(genv, { "app.yaml": stream, "imagestream-gitops.yaml": config });
@@ -56,8 +48,8 @@ describe("reconcile and signals", () => {
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = once(child, "exit");
       // Wait until the run holds its work tree and a registry connection.
-      for (let i = 0; i < 200 && sockets.length === 0; i++) await sleep(50);
-      assert.ok(sockets.length > 0, `the run reached the registry: ${stderr}`);
+      for (let i = 0; i < 200 && connections() === 0; i++) await sleep(50);
+      assert.ok(connections() > 0, `the run reached the registry: ${stderr}`);
       const during = await git(checkout, ["worktree", "list", "--porcelain"], genv.env);
       assert.equal(during.match(/^worktree /gm)?.length, 2, "the run's work tree is registered");
 

@@ -10,8 +10,8 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer, type AddressInfo, type Socket } from "node:net";
 import path from "node:path";
+import { startStalledRegistry } from "../support/stalled-registry.ts";
 import { describe, it, type TestContext } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -148,15 +148,7 @@ describe("serve as a process", () => {
 
   it("exits 143 at a second SIGTERM, removing the run's work tree", async (t) => {
     // A registry that accepts connections and never answers: the run waits in planning.
-    const sockets: Socket[] = [];
-    const stalled = createServer((socket) => sockets.push(socket));
-    stalled.listen(0, "127.0.0.1");
-    await once(stalled, "listening");
-    t.after(() => {
-      for (const s of sockets) s.destroy();
-      stalled.close();
-    });
-    const { port } = stalled.address() as AddressInfo;
+    const { port, connections } = await startStalledRegistry(t);
     const genv = await gitTestEnv(t);
     const config = `registries:\n  stalled.example: {location: "127.0.0.1:${String(port)}", insecure: true}\n`;
     const bare = await bareRepo(genv, {
@@ -172,8 +164,8 @@ describe("serve as a process", () => {
     t.after(() => child.kill("SIGKILL"));
     const exited = once(child, "exit");
     const lines = jsonLines(child.stderr);
-    for (let i = 0; i < 200 && sockets.length === 0; i++) await sleep(50);
-    assert.ok(sockets.length > 0, "the run reached the registry");
+    for (let i = 0; i < 200 && connections() === 0; i++) await sleep(50);
+    assert.ok(connections() > 0, "the run reached the registry");
     const during = await git(clone, ["worktree", "list", "--porcelain"], genv.env);
     assert.equal(during.match(/^worktree /gm)?.length, 2, "the run holds a work tree");
 

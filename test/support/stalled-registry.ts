@@ -1,0 +1,26 @@
+/**
+ * A "registry" on 127.0.0.1 that accepts connections and never answers: a
+ * run asking it waits in planning, so a test can signal it mid-run.
+ */
+import { once } from "node:events";
+import { createServer, type AddressInfo, type Socket } from "node:net";
+import type { TestContext } from "node:test";
+
+/** Its port, and how many connections it holds (a run reached it when > 0). */
+export interface StalledRegistry {
+  readonly port: number;
+  readonly connections: () => number;
+}
+
+/** Starts it; closed, with its connections, when `t` ends. */
+export async function startStalledRegistry(t: TestContext): Promise<StalledRegistry> {
+  const sockets: Socket[] = [];
+  const stalled = createServer((socket) => sockets.push(socket));
+  stalled.listen(0, "127.0.0.1");
+  await once(stalled, "listening");
+  t.after(() => {
+    for (const s of sockets) s.destroy();
+    stalled.close();
+  });
+  return { port: (stalled.address() as AddressInfo).port, connections: () => sockets.length };
+}
