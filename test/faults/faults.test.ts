@@ -13,9 +13,16 @@
  *    clone of `reconcile` is clean; main never loses a commit);
  * 4. a re-run with the fault gone completes the job.
  *
- * Each scenario records {faults, runs, recovered, failedCleanly, dataLost};
- * the last test asserts no data was lost, prints the table and writes it to
- * build/fault-report.md, which the README's Reliability section copies.
+ * And every run, the failed and the killed ones first, is scanned for the
+ * canary credentials the registries and the forge were given (stdout,
+ * stderr, the working tree and .git/config, commit messages, pull
+ * requests, the requests the forge saw; tokens the token server issued
+ * included).
+ *
+ * Each scenario records {faults, runs, recovered, failedCleanly, dataLost,
+ * secretsFound}; the last test asserts no data was lost and no secret
+ * found, prints the table and writes it to build/fault-report.md, which
+ * the README's Reliability section copies.
  */
 import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
@@ -24,6 +31,7 @@ import { describe, it, type TestContext } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { git } from "../support/git-repos.ts";
 import type { CliResult } from "../support/run-cli.ts";
+import { filesUnder, findCanaries, type Exhibit } from "../secrets/canaries.ts";
 import {
   branch,
   complete,
@@ -53,8 +61,12 @@ interface Tally {
   recovered: number;
   failedCleanly: number;
   dataLost: number;
+  /** Pieces of output (streams, files, messages) scanned for secrets, and the secrets found. */
+  scanned: number;
+  secretsFound: number;
   /** What was lost, for the message of the final assertion. */
   readonly losses: string[];
+  readonly leaks: string[];
 }
 
 const tallies: (Tally | undefined)[] = [];
@@ -103,7 +115,7 @@ async function leftBehind(
 
   const copy = copiedSpec(world);
   const copyOnRegistry = copy.replace(world.dstProxy.host, world.shared.dst.host);
-  const copyComplete = await complete(t, copyOnRegistry);
+  const copyComplete = await complete(t, copyOnRegistry, world.shared.dstOracle);
   /** Every workload untouched, or every one pointing at a complete copy (a kill may stop between files: each file is old or new). */
   const checkWorkloads = (where: string, texts: readonly string[], allOrNone: boolean): void => {
     const seen = images(texts);
@@ -143,6 +155,53 @@ async function leftBehind(
   if (remote.update !== undefined)
     checkWorkloads(`remote ${branch}`, await remoteWorkloads(world, branch), true);
   return losses;
+}
+
+/** What left the run's process: its output, and what it wrote to the clone, the remote and the forge. */
+async function exhibitsOf(world: World, run: string, result: CliResult): Promise<Exhibit[]> {
+  const exhibits: Exhibit[] = [
+    { where: `${run}: stdout`, text: result.stdout },
+    { where: `${run}: stderr`, text: result.stderr },
+  ];
+  if (world.clone !== undefined) exhibits.push(...(await filesUnder(world.clone)));
+  if (world.bare !== undefined) {
+    const log = ["log", "--all", "--format=%B%n%an %ae %cn %ce"];
+    exhibits.push({
+      where: "commit messages",
+      text: await git(world.bare, log, world.shared.genv.env),
+    });
+  }
+  for (const p of world.github?.pulls ?? [])
+    exhibits.push({
+      where: `pull request #${String(p.number)}`,
+      text: [p.title, p.body ?? "", ...p.comments].join("\n"),
+    });
+  if (world.github !== undefined)
+    exhibits.push({ where: "forge requests", text: JSON.stringify(world.github.requests) });
+  return exhibits;
+}
+
+/** Scans what `result`'s run left for every canary and every token issued so far. */
+async function scanForSecrets(tally: Tally, world: World, run: string, result: CliResult) {
+  const exhibits = await exhibitsOf(world, run, result);
+  const leaks = findCanaries(exhibits, world.shared.tokens.issued);
+  tally.scanned += exhibits.length;
+  tally.secretsFound += leaks.length;
+  tally.leaks.push(...leaks);
+}
+
+/**
+ * The canaries were in use, so finding none means something: the source
+ * was sent the helper's Basic credentials, the destination a token, and
+ * the token server saw alice log in with her config.json password.
+ */
+function assertCredentialsUsed(world: World): void {
+  const sent = (proxy: World["srcProxy"], scheme: string): boolean =>
+    proxy.requests.some((r) => r.headers.authorization?.startsWith(`${scheme} `) === true);
+  assert.ok(sent(world.srcProxy, "Basic"), "the source registry got Basic credentials");
+  assert.ok(sent(world.dstProxy, "Bearer"), "the destination registry got a token");
+  const logins = world.shared.tokens.requests.filter((r) => r.authenticated && r.user === "alice");
+  assert.ok(logins.length > 0, "alice logged in at the token server");
 }
 
 /** Property 4: the job is done. */
@@ -196,7 +255,10 @@ async function runScenario(
     recovered: 0,
     failedCleanly: 0,
     dataLost: 0,
+    scanned: 0,
+    secretsFound: 0,
     losses: [],
+    leaks: [],
   };
   tallies[index] = tally;
   const world = await makeWorld(
@@ -253,6 +315,7 @@ async function runScenario(
   scenario.verify?.(world);
   tally.losses.push(...losses);
   tally.dataLost += losses.length;
+  await scanForSecrets(tally, world, "first run", first);
 
   // The fault is over: the same command again completes the job.
   world.srcProxy.clear();
@@ -264,20 +327,40 @@ async function runScenario(
   const after = await leftBehind(t, world, mainBefore, world.raced, false);
   tally.losses.push(...after);
   tally.dataLost += after.length;
+  await scanForSecrets(tally, world, "re-run", again);
+  assertCredentialsUsed(world);
   await jobDone(t, world);
   assert.deepEqual(tally.losses, [], "nothing lost or left partial");
+  assert.deepEqual(tally.leaks, [], "no secret leaves the process");
 }
 
 /** The table, as the README's Reliability section shows it. */
 function table(rows: readonly Tally[]): string {
-  const sum = (k: "faults" | "runs" | "recovered" | "failedCleanly" | "dataLost"): number =>
-    rows.reduce((n, r) => n + r[k], 0);
+  const sum = (
+    k: "faults" | "runs" | "recovered" | "failedCleanly" | "dataLost" | "secretsFound",
+  ): number => rows.reduce((n, r) => n + r[k], 0);
   const line = (cells: readonly (string | number)[]): string => `| ${cells.join(" | ")} |`;
   return [
-    line(["Scenario", "Faults injected", "Runs", "Recovered", "Failed cleanly", "Data lost"]),
-    line(["---", "--:", "--:", "--:", "--:", "--:"]),
+    line([
+      "Scenario",
+      "Faults injected",
+      "Runs",
+      "Recovered",
+      "Failed cleanly",
+      "Data lost",
+      "Secrets found",
+    ]),
+    line(["---", "--:", "--:", "--:", "--:", "--:", "--:"]),
     ...rows.map((r) =>
-      line([r.scenario, r.faults, r.runs, r.recovered, r.failedCleanly, r.dataLost]),
+      line([
+        r.scenario,
+        r.faults,
+        r.runs,
+        r.recovered,
+        r.failedCleanly,
+        r.dataLost,
+        r.secretsFound,
+      ]),
     ),
     line([
       "**Total**",
@@ -286,6 +369,7 @@ function table(rows: readonly Tally[]): string {
       sum("recovered"),
       sum("failedCleanly"),
       sum("dataLost"),
+      sum("secretsFound"),
     ]),
   ].join("\n");
 }
@@ -312,9 +396,15 @@ describe("fault suite", () => {
     const report = table(ran);
     await writeFile(path.join(import.meta.dirname, "../../fault-report.md"), `${report}\n`);
     for (const line of report.split("\n")) t.diagnostic(line);
+    const scanned = ran.reduce((n, r) => n + r.scanned, 0);
+    t.diagnostic(`pieces of output scanned for secrets: ${String(scanned)}`);
     const lost = ran
       .filter((r) => r.dataLost > 0)
       .map((r) => `${r.scenario}: ${r.losses.join("; ")}`);
     assert.deepEqual(lost, [], "data lost");
+    const leaked = ran
+      .filter((r) => r.secretsFound > 0)
+      .map((r) => `${r.scenario}: ${r.leaks.join("; ")}`);
+    assert.deepEqual(leaked, [], "secrets found");
   });
 });

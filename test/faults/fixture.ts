@@ -4,12 +4,17 @@
  * each scenario under its own repository path), a fault proxy in front of
  * each (new per scenario), and for `apply` and `reconcile` a GitOps
  * repository on a bare git remote, a clone of it, and a GitHub API server.
+ * Both registries serve TLS and want credentials, each from a canary of the
+ * secret-hygiene suite (test/secrets/canaries.ts): the source (htpasswd)
+ * through a credential helper, the destination (delegated token auth)
+ * through a config.json `auths` entry; the forge token is a canary too, so
+ * every run of the suite, failed or not, is scanned for them.
  * Also the oracles the runner checks the four properties with: skopeo for
  * the destination, git for the working tree and the remote branches.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { chmod, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { TestContext } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -29,35 +34,88 @@ import { GitHubServer } from "../support/github-server.ts";
 import { writeImage } from "../support/oci-image.ts";
 import { startRegistry, type Registry } from "../support/registry-server.ts";
 import { runInProcess, type CliResult } from "../support/run-cli.ts";
-import { copyToDir, inspectRaw, listTags, pushLayout } from "../support/skopeo.ts";
+import {
+  copyToDir,
+  inspectRaw,
+  listTags,
+  pushLayout,
+  type SkopeoOptions,
+} from "../support/skopeo.ts";
 import { tempRepo } from "../support/temp-repo.ts";
+import type { Certificates } from "../support/tls.ts";
+import { startTokenRegistry } from "../support/token-registry.ts";
+import type { TokenServer } from "../support/token-server.ts";
+import { canaries } from "../secrets/canaries.ts";
 
 export const branch = "imagestream-gitops/update";
-export const forgeToken = "ghs_faultSuiteTOKEN0123456789abcdef";
+const forgeToken = canaries.forge;
+/** The credential helper's name (`docker-credential-isg-faults` on PATH). */
+const helperName = "isg-faults";
 const main = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 const now = () => new Date("2026-11-23T12:00:00Z");
 
 /** What every scenario shares: the two registries, the source image, a git environment. */
 export interface Shared {
+  /** TLS, htpasswd: user `helper`, the credential helper's canary. */
   readonly src: Registry;
+  /** TLS, delegated token auth: user `alice`, the config.json canary. */
   readonly dst: Registry;
+  /** The destination's token server; its `issued` tokens are secrets too. */
+  readonly tokens: TokenServer;
+  /** The test CA and the server certificate every server (and proxy) serves. */
+  readonly certs: Certificates;
   readonly genv: GitTestEnv;
+  /** PATH with the credential helper first. */
+  readonly path: string;
   /** `team/app:1.0` on `src`: its digest and raw manifest bytes. */
   readonly digest: string;
   readonly raw: Buffer;
+  /** How skopeo, the oracle, reaches the destination registry directly. */
+  readonly dstOracle: SkopeoOptions;
 }
 
 export async function startShared(t: TestContext): Promise<Shared> {
-  const [src, dst, genv] = await Promise.all([startRegistry(t), startRegistry(t), gitTestEnv(t)]);
+  const [tokenPair, genv] = await Promise.all([
+    startTokenRegistry(t, {
+      users: { alice: canaries.basic },
+      issuer: "isg-faults",
+      service: "isg-faults-registry",
+      grant: (user, scope) => (user === undefined ? [] : scope.actions),
+    }),
+    gitTestEnv(t),
+  ]);
+  const { certs, tokens, registry: dst } = tokenPair;
+  const src = await startRegistry(t, {
+    tls: true,
+    certificates: certs,
+    auth: { kind: "htpasswd", username: "helper", password: canaries.helper },
+  });
   const layout = await tempRepo(t, {});
   const image = await writeImage(layout, { tag: "1.0", layers: 3, seed: "fault-suite" });
-  await pushLayout(layout, "1.0", `${src.host}/team/app:1.0`);
+  const srcOracle = { certDir: certs.caDir, creds: `helper:${canaries.helper}` };
+  await pushLayout(layout, "1.0", `${src.host}/team/app:1.0`, srcOracle);
+  const bin = path.join(await tempDir(t, "isg-faults-bin-"), "bin");
+  await mkdir(bin);
+  const helper = path.join(bin, `docker-credential-${helperName}`);
+  // Docker's credential helper protocol: `get` reads the server URL, prints the credentials.
+  await writeFile(
+    helper,
+    `#!/bin/sh
+read url
+printf '{"ServerURL":"%s","Username":"helper","Secret":"${canaries.helper}"}\n' "$url"
+`,
+  );
+  await chmod(helper, 0o755);
   return {
     src,
     dst,
+    tokens,
+    certs,
     genv,
+    path: `${bin}:${process.env["PATH"] ?? "/usr/bin:/bin"}`,
     digest: image.digest,
-    raw: await inspectRaw(`${src.host}/team/app:1.0`),
+    raw: await inspectRaw(`${src.host}/team/app:1.0`, srcOracle),
+    dstOracle: { certDir: certs.caDir, creds: `alice:${canaries.basic}` },
   };
 }
 
@@ -74,6 +132,10 @@ export interface World {
   readonly dstProxy: FaultProxy;
   /** The destination repository on the real registry (`slug/app` or `slug/demo/app`). */
   readonly dstRepo: string;
+  /** DOCKER_CONFIG: a config.json naming the proxies' hosts (new ports each scenario). */
+  readonly dockerConfig: string;
+  /** Registry settings for `mirror --config`: the CA of every host. */
+  readonly mirrorConfig: string;
   /** For apply and reconcile: the bare remote and the clone the command runs in. */
   readonly bare?: string;
   readonly clone?: string;
@@ -124,11 +186,44 @@ export async function makeWorld(
   slug: string,
   workloads = 1,
 ): Promise<World> {
+  const upstream = (r: Registry) => ({
+    url: r.url,
+    caPem: shared.certs.ca.certPem,
+    certificates: shared.certs,
+  });
   const [srcProxy, dstProxy] = await Promise.all([
-    startFaultProxy(t, { url: shared.src.url }),
-    startFaultProxy(t, { url: shared.dst.url }),
+    startFaultProxy(t, upstream(shared.src)),
+    startFaultProxy(t, upstream(shared.dst)),
   ]);
-  const base = { shared, command, slug, srcProxy, dstProxy, extraFaults: 0 };
+  const registries = `registries:
+  "${srcProxy.host}": {ca: ca.pem}
+  "${dstProxy.host}": {ca: ca.pem}
+  "${shared.tokens.host}": {ca: ca.pem}
+`;
+  const dir = await tempDir(t, "isg-faults-auth-");
+  const dockerConfig = path.join(dir, "docker");
+  await mkdir(dockerConfig);
+  const basic = Buffer.from(`alice:${canaries.basic}`).toString("base64");
+  await writeFile(
+    path.join(dockerConfig, "config.json"),
+    JSON.stringify({
+      auths: { [dstProxy.host]: { auth: basic } },
+      credHelpers: { [srcProxy.host]: helperName },
+    }),
+  );
+  await writeFile(path.join(dir, "ca.pem"), shared.certs.ca.certPem);
+  const mirrorConfig = path.join(dir, "imagestream-gitops.yaml");
+  await writeFile(mirrorConfig, registries);
+  const base = {
+    shared,
+    command,
+    slug,
+    srcProxy,
+    dstProxy,
+    dockerConfig,
+    mirrorConfig,
+    extraFaults: 0,
+  };
   if (command === "mirror") return { ...base, dstRepo: `${slug}/app`, workloads: [] };
   const names = Array.from(
     { length: workloads },
@@ -137,10 +232,8 @@ export async function makeWorld(
   const files: Record<string, string> = {
     "imagestream-gitops.yaml": `localRegistry: ${dstProxy.host}/${slug}
 importMode: PreserveOriginal
-registries:
-  "${srcProxy.host}": {insecure: true}
-  "${dstProxy.host}": {insecure: true}
-`,
+${registries}`,
+    "ca.pem": shared.certs.ca.certPem,
     "streams.yaml": stream(srcProxy.host),
   };
   for (const [i, name] of names.entries()) files[name] = deployment(`web-${String(i)}`);
@@ -185,7 +278,8 @@ export function commandLine(world: World): string[] {
     case "mirror":
       return [
         "mirror",
-        "--insecure",
+        "--config",
+        world.mirrorConfig,
         `${world.srcProxy.host}/team/app:1.0`,
         `${world.dstProxy.host}/${world.dstRepo}:1.0`,
       ];
@@ -201,7 +295,13 @@ export function commandEnv(
   world: World,
   extra: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
-  return { ...world.shared.genv.env, ISG_FORGE_TOKEN: forgeToken, ...extra };
+  return {
+    ...world.shared.genv.env,
+    ISG_FORGE_TOKEN: forgeToken,
+    DOCKER_CONFIG: world.dockerConfig,
+    PATH: world.shared.path,
+    ...extra,
+  };
 }
 
 /** Runs the command in this process. */
@@ -246,10 +346,14 @@ export async function runKilled(
 }
 
 /** Whether `ref` (on a real registry) can be pulled whole: every manifest and blob, digests checked. */
-export async function complete(t: TestContext, ref: string): Promise<boolean> {
+export async function complete(
+  t: TestContext,
+  ref: string,
+  options: SkopeoOptions,
+): Promise<boolean> {
   const dir = await tempDir(t, "isg-faults-pull-");
   try {
-    await copyToDir(ref, path.join(dir, "image"));
+    await copyToDir(ref, path.join(dir, "image"), options);
     return true;
   } catch {
     return false;
@@ -267,14 +371,15 @@ export async function incompleteTags(
   const repo = `${world.shared.dst.host}/${world.dstRepo}`;
   let tags: string[];
   try {
-    tags = await listTags(repo);
+    tags = await listTags(repo, world.shared.dstOracle);
   } catch (err) {
     if (/name unknown|repository name not known|not found/i.test(String(err)))
       return { tags: [], incomplete: [] };
     throw err;
   }
   const incomplete: string[] = [];
-  for (const tag of tags) if (!(await complete(t, `${repo}:${tag}`))) incomplete.push(tag);
+  for (const tag of tags)
+    if (!(await complete(t, `${repo}:${tag}`, world.shared.dstOracle))) incomplete.push(tag);
   return { tags, incomplete };
 }
 
@@ -282,8 +387,8 @@ export async function incompleteTags(
 export async function mirrored(t: TestContext, world: World): Promise<boolean> {
   const ref = `${world.shared.dst.host}/${world.dstRepo}:1.0`;
   try {
-    const raw = await inspectRaw(ref);
-    return raw.equals(world.shared.raw) && (await complete(t, ref));
+    const raw = await inspectRaw(ref, world.shared.dstOracle);
+    return raw.equals(world.shared.raw) && (await complete(t, ref, world.shared.dstOracle));
   } catch {
     return false;
   }

@@ -59,8 +59,11 @@ export interface Exhibit {
   readonly text: string;
 }
 
-/** Fails naming every exhibit that holds a form of a secret. */
-export function assertNoCanary(exhibits: readonly Exhibit[], issued: readonly string[] = []): void {
+/** Every exhibit that holds a form of a secret, with the text around it. */
+export function findCanaries(
+  exhibits: readonly Exhibit[],
+  issued: readonly string[] = [],
+): string[] {
   const forms = secretForms(issued);
   const leaks: string[] = [];
   for (const { where, text } of exhibits) {
@@ -69,7 +72,12 @@ export function assertNoCanary(exhibits: readonly Exhibit[], issued: readonly st
       if (at >= 0) leaks.push(`${where}: …${text.slice(Math.max(0, at - 60), at + 60)}…`);
     }
   }
-  assert.deepEqual(leaks, [], "no secret leaves the process");
+  return leaks;
+}
+
+/** Fails naming every exhibit that holds a form of a secret. */
+export function assertNoCanary(exhibits: readonly Exhibit[], issued: readonly string[] = []): void {
+  assert.deepEqual(findCanaries(exhibits, issued), [], "no secret leaves the process");
 }
 
 /** Every regular file under `root` (skipping `.git/objects`) as an exhibit. */
