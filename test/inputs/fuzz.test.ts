@@ -13,10 +13,9 @@
 import assert from "node:assert/strict";
 
 import { describe, it, type TestContext } from "node:test";
-import { Worker } from "node:worker_threads";
 import fc from "fast-check";
 import { cases, mutationKind, type Case } from "./mutants.ts";
-import type { CliResult } from "../support/run-cli.ts";
+import { BoundedCli } from "../support/bounded-cli.ts";
 import { tempRepo } from "../support/temp-repo.ts";
 
 const seed = Number(process.env["ISG_FUZZ_SEED"] ?? "20261207");
@@ -29,38 +28,7 @@ const fileName = "fuzzed.yaml";
 const printedLine = /^(.+?):(\d+):(\d+): (error|warning) ([A-Z_]+): (.*)$/;
 const stackFrame = /^\s+at .+:\d+:\d+\)?$/m;
 
-/** The CLI in a worker thread, terminated (and the case failed) when it takes too long. */
-class Validator {
-  #worker = this.#start();
-
-  #start(): Worker {
-    return new Worker(new URL("./validate-worker.js", import.meta.url));
-  }
-
-  run(argv: readonly string[], label: string): Promise<CliResult> {
-    const worker = this.#worker;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        worker.removeAllListeners("message");
-        void worker.terminate();
-        this.#worker = this.#start();
-        reject(new Error(`${label}: validate did not answer within ${String(boundMs)} ms`));
-      }, boundMs);
-      worker.once("message", (m: { ok: boolean; result?: CliResult; error?: string }) => {
-        clearTimeout(timer);
-        if (m.ok && m.result !== undefined) resolve(m.result);
-        else reject(new Error(`${label}: ${m.error ?? "no result"}`));
-      });
-      worker.postMessage([...argv]);
-    });
-  }
-
-  close(): Promise<number> {
-    return this.#worker.terminate();
-  }
-}
-
-async function check(t: TestContext, validator: Validator, c: Case): Promise<void> {
+async function check(t: TestContext, validator: BoundedCli, c: Case): Promise<void> {
   const root = await tempRepo(t, { [fileName]: c.text });
   const args = ["validate", "--repo", root, ...(c.strict ? ["--strict"] : [])];
   const result = await validator.run(args, c.mutation);
@@ -103,7 +71,7 @@ async function check(t: TestContext, validator: Validator, c: Case): Promise<voi
 describe("validate on generated broken inputs", () => {
   it(`answers each of ${String(runs)} cases as the case expects (seed ${String(seed)})`, async (t) => {
     t.diagnostic(`fast-check seed ${String(seed)}, ${String(runs)} runs`);
-    const validator = new Validator();
+    const validator = new BoundedCli(boundMs);
     const kinds = new Map<string, number>();
     try {
       await fc.assert(

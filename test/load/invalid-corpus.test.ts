@@ -15,7 +15,9 @@
  * imagestream-gitops.yaml (and maybe a stream file); its expect lines name
  * positions in the file they are written in. Cases that cannot be committed
  * (a 32 MiB file, bytes that are not UTF-8, pathological nesting) are
- * generated here at run time. fuzzed/ holds a sample of the broken inputs
+ * generated here at run time. Each fixture runs in a worker thread with a
+ * time bound (BoundedCli), so a hang fails that fixture by name instead of
+ * stalling the suite. fuzzed/ holds a sample of the broken inputs
  * test/inputs/mutants.ts generates (written by test/inputs/write-fuzzed.ts),
  * run like the hand-written ones.
  */
@@ -23,9 +25,9 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { diagnosticCodes, type DiagnosticCode } from "../../src/model/diagnostic.ts";
-import { runInProcess } from "../support/run-cli.ts";
+import { BoundedCli } from "../support/bounded-cli.ts";
 import { projectRoot, tempRepo } from "../support/temp-repo.ts";
 
 const corpus = path.join(projectRoot, "test/fixtures/invalid");
@@ -230,11 +232,14 @@ describe("the invalid-input corpus", () => {
 });
 
 describe("validate on each invalid fixture", { concurrency: 2 }, () => {
+  /** A hang guard, not a speed test: each fixture takes milliseconds. */
+  const cli = new BoundedCli(10_000, 2);
+  after(() => cli.close());
   for (const fixture of fixtures) {
     it(fixture.name, async (t) => {
       const root = await tempRepo(t, fixture.files);
       const args = ["validate", "--repo", root, ...(fixture.strict ? ["--strict"] : [])];
-      assertReported(fixture.name, await runInProcess(args), fixture.expectations);
+      assertReported(fixture.name, await cli.run(args, fixture.name), fixture.expectations);
     });
   }
 });
