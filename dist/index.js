@@ -82907,7 +82907,10 @@ function lines(text) {
 function lastLine(stderr) {
   const all = lines(stderr);
   const reasons = all.filter((line) => /^(fatal|error):/i.test(line));
-  return reasons.at(-1) ?? all.at(-1) ?? "";
+  const first = reasons[0];
+  const last = reasons.at(-1);
+  if (first === void 0 || last === void 0) return all.at(-1) ?? "";
+  return first === last ? last : `${first}; ${last}`;
 }
 function tailOf(stderr) {
   return lines(stderr).slice(-tailLines).join("\n");
@@ -83277,30 +83280,36 @@ var GitWorkspace = class {
     await checkBranchName(this.dir, branch, this.#context);
     checkObjectName(sha, this.#context);
     if (expected !== void 0) checkObjectName(expected, this.#context);
-    return this.#pushWithLease(branch, expected ?? "", `${sha}:refs/heads/${branch}`);
+    return this.#pushWithLease(branch, expected ?? "", `${sha}:refs/heads/${branch}`, "pushing");
   }
   async deleteBranch(branch, expected) {
     await checkBranchName(this.dir, branch, this.#context);
     checkObjectName(expected, this.#context);
     const ref = `refs/heads/${branch}`;
     try {
-      const result = await this.#pushWithLease(branch, expected, `:${ref}`);
+      const result = await this.#pushWithLease(branch, expected, `:${ref}`, "deleting");
       if (result.pushed || await this.#lsRemote(ref) !== void 0) return result;
     } catch (err) {
       if (await this.#lsRemote(ref) !== void 0) throw err;
     }
     return { pushed: true };
   }
-  /** Always an explicit lease: a bare one needs a remote-tracking ref a shallow clone lacks. */
-  async #pushWithLease(branch, expected, refspec) {
+  /**
+   * Always an explicit lease: a bare one needs a remote-tracking ref a
+   * shallow clone lacks. Any other failure names the branch and the remote
+   * (git's own words name neither when the connection failed).
+   */
+  async #pushWithLease(branch, expected, refspec, doing) {
     const lease = `--force-with-lease=refs/heads/${branch}:${expected}`;
     try {
       await this.#git(["push", "--quiet", "--no-verify", lease, "--", this.#place.remote, refspec]);
       return { pushed: true };
     } catch (err) {
       const detail = staleLeaseLine(err);
-      if (detail === void 0) throw err;
-      return { pushed: false, reason: "stale-lease", detail };
+      if (detail !== void 0) return { pushed: false, reason: "stale-lease", detail };
+      if (!(err instanceof GitError)) throw err;
+      const where = `${doing} branch ${branch} on ${this.#place.remoteUrl}`;
+      throw rephraseGitError(err, `${where}: ${err.message}`, this.#context.secrets);
     }
   }
   async dispose() {

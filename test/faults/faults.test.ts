@@ -289,7 +289,8 @@ async function runScenario(
   const faultsOf = (w: World): number =>
     [...w.srcProxy.requests, ...w.dstProxy.requests].filter((r) => r.fault !== undefined).length +
     w.extraFaults +
-    (w.github?.faultsServed ?? 0);
+    (w.github?.faultsServed ?? 0) +
+    (w.gitServer?.faultsServed ?? 0);
   tally.faults = faultsOf(world);
   assert.ok(tally.faults > 0, "the scenario injected a fault");
 
@@ -321,6 +322,7 @@ async function runScenario(
   world.srcProxy.clear();
   world.dstProxy.clear();
   world.github?.clearFaults();
+  world.gitServer?.pushFaults.splice(0);
   const again = await runCommand(world, env);
   tally.runs++;
   assert.equal(again.code, 0, `the re-run completes:\n${again.stdout}${again.stderr}`);

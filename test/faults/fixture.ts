@@ -3,11 +3,13 @@
  * small image and a real destination registry (both shared by the suite,
  * each scenario under its own repository path), a fault proxy in front of
  * each (new per scenario), and for `apply` and `reconcile` a GitOps
- * repository on a bare git remote, a clone of it, and a GitHub API server.
+ * repository on a bare git remote, a clone of it, and a GitHub API server;
+ * `reconcile`'s clone reaches its remote over smart HTTP (git http-backend,
+ * which can refuse a push or drop its answer) with a git token.
  * Both registries serve TLS and want credentials, each from a canary of the
  * secret-hygiene suite (test/secrets/canaries.ts): the source (htpasswd)
  * through a credential helper, the destination (delegated token auth)
- * through a config.json `auths` entry; the forge token is a canary too, so
+ * through a config.json `auths` entry; the forge and git tokens are canaries too, so
  * every run of the suite, failed or not, is scanned for them.
  * Also the oracles the runner checks the four properties with: skopeo for
  * the destination, git for the working tree and the remote branches.
@@ -30,6 +32,7 @@ import {
   tempDir,
   type GitTestEnv,
 } from "../support/git-repos.ts";
+import { startGitHttpServer, type GitHttpServer } from "../support/git-http-server.ts";
 import { GitHubServer } from "../support/github-server.ts";
 import { writeImage } from "../support/oci-image.ts";
 import { startRegistry, type Registry } from "../support/registry-server.ts";
@@ -141,6 +144,8 @@ export interface World {
   readonly clone?: string;
   /** For reconcile. */
   readonly github?: GitHubServer;
+  /** For reconcile: the smart-HTTP server the clone's `origin` names. */
+  readonly gitServer?: GitHttpServer;
   /** Workload files holding a trigger (apply and reconcile). */
   readonly workloads: readonly string[];
   /** Faults injected outside the proxies and the forge (a race, a kill), counted by the scenario. */
@@ -262,6 +267,12 @@ ${registries}`,
     await git(seed, ["push", "-q", "origin", "HEAD:main"], shared.genv.env);
   }
   const clone = await cloneRepo(shared.genv, bare);
+  let gitServer: GitHttpServer | undefined;
+  if (command === "reconcile") {
+    gitServer = await startGitHttpServer(t, shared.genv.root, canaries.git);
+    const url = `${gitServer.origin}/${path.relative(shared.genv.root, bare)}`;
+    await git(clone, ["remote", "set-url", "origin", url], shared.genv.env);
+  }
   return {
     ...base,
     dstRepo: `${slug}/demo/app`,
@@ -269,6 +280,7 @@ ${registries}`,
     clone,
     workloads: names,
     ...(github === undefined ? {} : { github }),
+    ...(gitServer === undefined ? {} : { gitServer }),
   };
 }
 
@@ -298,6 +310,7 @@ export function commandEnv(
   return {
     ...world.shared.genv.env,
     ISG_FORGE_TOKEN: forgeToken,
+    ISG_GIT_TOKEN: canaries.git,
     DOCKER_CONFIG: world.dockerConfig,
     PATH: world.shared.path,
     ...extra,

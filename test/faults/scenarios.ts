@@ -11,6 +11,7 @@ import { watch } from "node:fs";
 import path from "node:path";
 import type { TestContext } from "node:test";
 import type { FaultRule } from "../support/fault-proxy.ts";
+import type { PushFault } from "../support/git-http-server.ts";
 import { branch, raceTheRemote, type Command, type World } from "./fixture.ts";
 
 /** What the first run must do. */
@@ -141,9 +142,10 @@ export const scenarios: readonly Scenario[] = [
     name: "mirror: registry hung past the timeout on every attempt",
     command: "mirror",
     env: shortTimeout,
-    // The manifest PUT, the last step: every attempt waits past the client's timeout.
+    // The manifest PUT, the last step: no attempt is ever answered (nor reaches the registry;
+    // a delayed one that landed late would let a later check find the tag and succeed).
     inject: (w) => {
-      rules(w.dstProxy, [{ method: "PUT", path: manifests, fault: { kind: "delay", ms: 1_000 } }]);
+      rules(w.dstProxy, [{ method: "PUT", path: manifests, fault: { kind: "hang" } }]);
     },
     expect: "failed",
     says: /time/i,
@@ -225,7 +227,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: "apply: SIGKILL while writing files",
     command: "apply",
-    workloads: 200,
+    workloads: 1000,
     inject: (w, t) => {
       // The kill follows the first file the run replaces in apps/.
       const watcher = watch(path.join(w.clone ?? "", "apps"), () => (fileWritten = true));
@@ -263,6 +265,36 @@ export const scenarios: readonly Scenario[] = [
     inject: async (w) => {
       w.raced = await raceTheRemote(w);
       w.extraFaults++;
+    },
+    expect: "failed",
+    names: () => [branch],
+  },
+  {
+    name: "reconcile: git remote answers 500 to the push until the fault ends",
+    command: "reconcile",
+    inject: (w) => {
+      w.gitServer?.pushFaults.push(...Array<PushFault>(10).fill("refuse"));
+    },
+    expect: "failed",
+    says: /500/,
+    names: () => [branch],
+  },
+  {
+    name: "reconcile: push lands but its answer is lost, once",
+    command: "reconcile",
+    // git (curl) sends the pack again on a fresh connection; the remote refuses it (the branch
+    // exists now), the run sees a lost lease, finds its own commit there and goes on.
+    inject: (w) => {
+      w.gitServer?.pushFaults.push("drop-answer");
+    },
+    expect: "recovered",
+  },
+  {
+    name: "reconcile: push lands but every answer is lost",
+    command: "reconcile",
+    // The branch holds the run's whole commit; the re-run finds it is its own and opens the pull request.
+    inject: (w) => {
+      w.gitServer?.pushFaults.push(...Array<PushFault>(5).fill("drop-answer"));
     },
     expect: "failed",
     names: () => [branch],

@@ -512,6 +512,19 @@ describe("git errors", () => {
     assert.equal(err.exitCode, 128);
   });
 
+  it("keeps git's first error line (the cause) with its last (the consequence)", () => {
+    const stderr = [
+      "error: RPC failed; HTTP 500 curl 22 The requested URL returned error: 500",
+      "send-pack: unexpected disconnect while reading sideband packet",
+      "fatal: the remote end hung up unexpectedly",
+    ].join("\n");
+    const err = new GitError({ subcommand: "push", exitCode: 1, stderr });
+    assert.equal(
+      err.message,
+      "git push exited 1: error: RPC failed; HTTP 500 curl 22 The requested URL returned error: 500; fatal: the remote end hung up unexpectedly",
+    );
+  });
+
   it("a refused push says which ref and why: the rejected refs and the remote's words, token masked", () => {
     const stderr = [
       "remote: refs/heads/update is not built on main (05e58dd): the base moved",

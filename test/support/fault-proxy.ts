@@ -2,7 +2,7 @@
  * A reverse proxy on 127.0.0.1 in front of a real registry that injects
  * faults the registry cannot be made to produce: dropped connections,
  * scripted statuses, truncated or corrupted bodies, missing headers and
- * scripted answers (schema 1 manifests, paginated tag lists), delays, and caps on
+ * scripted answers (schema 1 manifests, paginated tag lists), delays, hangs, and caps on
  * request bodies. Rules match a method, a path pattern and optionally a
  * body size, and apply to the first N matching requests, or to all;
  * anything unmatched is forwarded unchanged. Every request is
@@ -64,6 +64,8 @@ export type Fault =
   | { readonly kind: "corrupt"; readonly offset?: number }
   /** Wait `ms`, then forward unchanged: a slow registry, to make a run last. */
   | { readonly kind: "delay"; readonly ms: number }
+  /** Never answer nor forward (the registry never sees it); the connection stays open until the client gives up. */
+  | { readonly kind: "hang" }
   /** Forward without the response header `header`. */
   | { readonly kind: "dropHeader"; readonly header: string }
   /** Forward, then answer with `response`, or with what it computes from the upstream's answer. */
@@ -203,6 +205,7 @@ async function answer(
   fault: Exclude<Fault, { kind: "reset" }> | undefined,
 ): Promise<void> {
   const body = await readAll(req);
+  if (fault?.kind === "hang") return;
   if (fault?.kind === "delay") await sleep(fault.ms);
   if (fault?.kind === "status") {
     send(res, request.method, { ...fault, headers: fault.headers ?? {} }, fault.body ?? "");

@@ -3,7 +3,8 @@
  * Debian git's `git http-backend` (CGI), serving every bare repository
  * under a directory, with Basic authentication by one token. It records
  * each request so a test can check the token was sent in a header and never
- * in a URL. Stopped when the test ends.
+ * in a URL, and can make pushes fail (see PushFault). Stopped when the test
+ * ends.
  */
 import { spawn } from "node:child_process";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -23,11 +24,22 @@ export interface RecordedRequest {
   readonly authorized: boolean;
 }
 
+/** What happens to a push (a `git-receive-pack` POST) instead of serving it. */
+export type PushFault =
+  /** Answered 500 before git sees it: nothing lands. */
+  | "refuse"
+  /** git takes the push, then the connection drops before the answer: the push lands, the client sees a failure. */
+  | "drop-answer";
+
 /** A running server. */
 export interface GitHttpServer {
   /** `http://127.0.0.1:<port>`; a repository `x.git` under the root is `${origin}/x.git`. */
   readonly origin: string;
   readonly requests: readonly RecordedRequest[];
+  /** Faults for the next pushes, in order; each push takes the first. Empty it to end them. */
+  readonly pushFaults: PushFault[];
+  /** How many pushes got a fault. */
+  readonly faultsServed: number;
 }
 
 /** Starts a server for the bare repositories under `root` that wants `token` as the Basic password. */
@@ -37,6 +49,8 @@ export async function startGitHttpServer(
   token: string,
 ): Promise<GitHttpServer> {
   const requests: RecordedRequest[] = [];
+  const pushFaults: PushFault[] = [];
+  let faultsServed = 0;
   const server = createServer((req, res) => {
     const authorization = req.headers.authorization;
     const authorized = authorization !== undefined && basicPassword(authorization) === token;
@@ -50,7 +64,19 @@ export async function startGitHttpServer(
       res.writeHead(401, { "WWW-Authenticate": 'Basic realm="git"' }).end();
       return;
     }
-    runBackend(root, req, res);
+    // git first sends a probe (a bare flush packet, 4 bytes) before a pack; the fault is for the pack.
+    const isPush =
+      req.method === "POST" &&
+      (req.url ?? "").endsWith("/git-receive-pack") &&
+      req.headers["content-length"] !== "4";
+    const fault = isPush ? pushFaults.shift() : undefined;
+    if (fault !== undefined) faultsServed++;
+    if (fault === "refuse") {
+      req.resume();
+      res.writeHead(500, { "Content-Type": "text/plain" }).end("injected fault\n");
+      return;
+    }
+    runBackend(root, req, res, fault === "drop-answer");
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   t.after(
@@ -63,7 +89,14 @@ export async function startGitHttpServer(
       }),
   );
   const { port } = server.address() as AddressInfo;
-  return { origin: `http://127.0.0.1:${String(port)}`, requests };
+  return {
+    origin: `http://127.0.0.1:${String(port)}`,
+    requests,
+    pushFaults,
+    get faultsServed() {
+      return faultsServed;
+    },
+  };
 }
 
 function basicPassword(header: string): string | undefined {
@@ -74,8 +107,17 @@ function basicPassword(header: string): string | undefined {
   return colon === -1 ? undefined : decoded.slice(colon + 1);
 }
 
-/** Runs the CGI for one request: the body on stdin, headers then body on stdout. */
-function runBackend(root: string, req: IncomingMessage, res: ServerResponse): void {
+/**
+ * Runs the CGI for one request: the body on stdin, headers then body on
+ * stdout. With `dropAnswer`, the answer is thrown away and the connection
+ * dropped once git has done the work.
+ */
+function runBackend(
+  root: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  dropAnswer = false,
+): void {
   const url = new URL(req.url ?? "/", "http://localhost");
   const child = spawn(httpBackend, [], {
     env: {
@@ -98,6 +140,11 @@ function runBackend(root: string, req: IncomingMessage, res: ServerResponse): vo
   });
   req.pipe(child.stdin);
   child.stderr.resume();
+  if (dropAnswer) {
+    child.stdout.resume();
+    child.on("close", () => res.socket?.destroy());
+    return;
+  }
   let head = Buffer.alloc(0);
   let headersSent = false;
   child.stdout.on("data", (chunk: Buffer) => {

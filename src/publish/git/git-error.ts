@@ -71,11 +71,19 @@ function lines(text: string): string[] {
     .filter((line) => line !== "");
 }
 
-/** The last meaningful line: git's final `fatal:`/`error:` line when there is one. */
+/**
+ * What git said went wrong: its first and last `fatal:`/`error:` lines
+ * (the cause, e.g. `error: RPC failed; HTTP 500`, comes before its
+ * consequence, `fatal: the remote end hung up unexpectedly`), else its
+ * last line.
+ */
 function lastLine(stderr: string): string {
   const all = lines(stderr);
   const reasons = all.filter((line) => /^(fatal|error):/i.test(line));
-  return reasons.at(-1) ?? all.at(-1) ?? "";
+  const first = reasons[0];
+  const last = reasons.at(-1);
+  if (first === undefined || last === undefined) return all.at(-1) ?? "";
+  return first === last ? last : `${first}; ${last}`;
 }
 
 function tailOf(stderr: string): string {

@@ -15,7 +15,7 @@ import {
   type GitEnvironment,
   type GitToken,
 } from "./git-environment.ts";
-import { GitError } from "./git-error.ts";
+import { GitError, rephraseGitError } from "./git-error.ts";
 import { placeWorkTree, type PlacedWorkTree } from "./place-work-tree.ts";
 import type {
   CommitRequest,
@@ -255,7 +255,7 @@ class GitWorkspace implements Workspace {
     await checkBranchName(this.dir, branch, this.#context);
     checkObjectName(sha, this.#context);
     if (expected !== undefined) checkObjectName(expected, this.#context);
-    return this.#pushWithLease(branch, expected ?? "", `${sha}:refs/heads/${branch}`);
+    return this.#pushWithLease(branch, expected ?? "", `${sha}:refs/heads/${branch}`, "pushing");
   }
 
   async deleteBranch(branch: string, expected: string): Promise<PushResult> {
@@ -263,7 +263,7 @@ class GitWorkspace implements Workspace {
     checkObjectName(expected, this.#context);
     const ref = `refs/heads/${branch}`;
     try {
-      const result = await this.#pushWithLease(branch, expected, `:${ref}`);
+      const result = await this.#pushWithLease(branch, expected, `:${ref}`, "deleting");
       if (result.pushed || (await this.#lsRemote(ref)) !== undefined) return result;
     } catch (err) {
       if ((await this.#lsRemote(ref)) !== undefined) throw err;
@@ -271,16 +271,27 @@ class GitWorkspace implements Workspace {
     return { pushed: true };
   }
 
-  /** Always an explicit lease: a bare one needs a remote-tracking ref a shallow clone lacks. */
-  async #pushWithLease(branch: string, expected: string, refspec: string): Promise<PushResult> {
+  /**
+   * Always an explicit lease: a bare one needs a remote-tracking ref a
+   * shallow clone lacks. Any other failure names the branch and the remote
+   * (git's own words name neither when the connection failed).
+   */
+  async #pushWithLease(
+    branch: string,
+    expected: string,
+    refspec: string,
+    doing: "pushing" | "deleting",
+  ): Promise<PushResult> {
     const lease = `--force-with-lease=refs/heads/${branch}:${expected}`;
     try {
       await this.#git(["push", "--quiet", "--no-verify", lease, "--", this.#place.remote, refspec]);
       return { pushed: true };
     } catch (err) {
       const detail = staleLeaseLine(err);
-      if (detail === undefined) throw err;
-      return { pushed: false, reason: "stale-lease", detail };
+      if (detail !== undefined) return { pushed: false, reason: "stale-lease", detail };
+      if (!(err instanceof GitError)) throw err;
+      const where = `${doing} branch ${branch} on ${this.#place.remoteUrl}`;
+      throw rephraseGitError(err, `${where}: ${err.message}`, this.#context.secrets);
     }
   }
 
