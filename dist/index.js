@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path18 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path20 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path18 && path18[0] !== "/") {
-          path18 = `/${path18}`;
+        if (path20 && path20[0] !== "/") {
+          path20 = `/${path20}`;
         }
-        return new URL(`${origin}${path18}`);
+        return new URL(`${origin}${path20}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin }
+          request: { method, path: path20, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path18);
+        debuglog("sending request to %s %s/%s", method, origin, path20);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin },
+          request: { method, path: path20, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path18,
+          path20,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin }
+          request: { method, path: path20, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path18);
+        debuglog("trailers received from %s %s/%s", method, origin, path20);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin },
+          request: { method, path: path20, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path18,
+          path20,
           error2.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path18, origin }
+            request: { method, path: path20, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path18);
+          debuglog("sending request to %s %s/%s", method, origin, path20);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path18,
+        path: path20,
         method,
         body,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path18 !== "string") {
+        if (typeof path20 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path18[0] !== "/" && !(path18.startsWith("http://") || path18.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path20[0] !== "/" && !(path20.startsWith("http://") || path20.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path18)) {
+        } else if (invalidPathRegex.test(path20)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path18, query) : path18;
+        this.path = query ? buildURL(path20, query) : path20;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -2581,14 +2581,14 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname: hostname2, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options2.servername || util.getServerName(host) || null;
-          const sessionKey = servername || hostname;
+          const sessionKey = servername || hostname2;
           assert(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
@@ -2604,7 +2604,7 @@ var require_connect = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port,
-            host: hostname
+            host: hostname2
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -2618,14 +2618,14 @@ var require_connect = __commonJS({
             ...options2,
             localAddress,
             port,
-            host: hostname
+            host: hostname2
           });
         }
         if (options2.keepAlive == null || options2.keepAlive) {
           const keepAliveInitialDelay = options2.keepAliveInitialDelay === void 0 ? 6e4 : options2.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname, port });
+        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname2, port });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -3816,10 +3816,10 @@ var require_webidl = __commonJS({
       }
     };
     webidl.sequenceConverter = function(converter) {
-      return (V3, prefix, argument, Iterable) => {
+      return (V3, prefix2, argument, Iterable) => {
         if (webidl.util.Type(V3) !== "Object") {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: `${argument} (${webidl.util.Stringify(V3)}) is not iterable.`
           });
         }
@@ -3828,7 +3828,7 @@ var require_webidl = __commonJS({
         let index = 0;
         if (method === void 0 || typeof method.next !== "function") {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: `${argument} is not iterable.`
           });
         }
@@ -3837,16 +3837,16 @@ var require_webidl = __commonJS({
           if (done) {
             break;
           }
-          seq.push(converter(value, prefix, `${argument}[${index++}]`));
+          seq.push(converter(value, prefix2, `${argument}[${index++}]`));
         }
         return seq;
       };
     };
     webidl.recordConverter = function(keyConverter, valueConverter) {
-      return (O3, prefix, argument) => {
+      return (O3, prefix2, argument) => {
         if (webidl.util.Type(O3) !== "Object") {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: `${argument} ("${webidl.util.Type(O3)}") is not an Object.`
           });
         }
@@ -3854,8 +3854,8 @@ var require_webidl = __commonJS({
         if (!types.isProxy(O3)) {
           const keys2 = [...Object.getOwnPropertyNames(O3), ...Object.getOwnPropertySymbols(O3)];
           for (const key of keys2) {
-            const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O3[key], prefix, argument);
+            const typedKey = keyConverter(key, prefix2, argument);
+            const typedValue = valueConverter(O3[key], prefix2, argument);
             result[typedKey] = typedValue;
           }
           return result;
@@ -3864,8 +3864,8 @@ var require_webidl = __commonJS({
         for (const key of keys) {
           const desc = Reflect.getOwnPropertyDescriptor(O3, key);
           if (desc?.enumerable) {
-            const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O3[key], prefix, argument);
+            const typedKey = keyConverter(key, prefix2, argument);
+            const typedValue = valueConverter(O3[key], prefix2, argument);
             result[typedKey] = typedValue;
           }
         }
@@ -3873,10 +3873,10 @@ var require_webidl = __commonJS({
       };
     };
     webidl.interfaceConverter = function(i) {
-      return (V3, prefix, argument, opts) => {
+      return (V3, prefix2, argument, opts) => {
         if (opts?.strict !== false && !(V3 instanceof i)) {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: `Expected ${argument} ("${webidl.util.Stringify(V3)}") to be an instance of ${i.name}.`
           });
         }
@@ -3884,14 +3884,14 @@ var require_webidl = __commonJS({
       };
     };
     webidl.dictionaryConverter = function(converters) {
-      return (dictionary, prefix, argument) => {
+      return (dictionary, prefix2, argument) => {
         const type = webidl.util.Type(dictionary);
         const dict = {};
         if (type === "Null" || type === "Undefined") {
           return dict;
         } else if (type !== "Object") {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: `Expected ${dictionary} to be one of: Null, Undefined, Object.`
           });
         }
@@ -3900,7 +3900,7 @@ var require_webidl = __commonJS({
           if (required === true) {
             if (!Object.hasOwn(dictionary, key)) {
               throw webidl.errors.exception({
-                header: prefix,
+                header: prefix2,
                 message: `Missing required key "${key}".`
               });
             }
@@ -3911,10 +3911,10 @@ var require_webidl = __commonJS({
             value ??= defaultValue();
           }
           if (required || hasDefault || value !== void 0) {
-            value = converter(value, prefix, `${argument}.${key}`);
+            value = converter(value, prefix2, `${argument}.${key}`);
             if (options2.allowedValues && !options2.allowedValues.includes(value)) {
               throw webidl.errors.exception({
-                header: prefix,
+                header: prefix2,
                 message: `${value} is not an accepted type. Expected one of ${options2.allowedValues.join(", ")}.`
               });
             }
@@ -3925,27 +3925,27 @@ var require_webidl = __commonJS({
       };
     };
     webidl.nullableConverter = function(converter) {
-      return (V3, prefix, argument) => {
+      return (V3, prefix2, argument) => {
         if (V3 === null) {
           return V3;
         }
-        return converter(V3, prefix, argument);
+        return converter(V3, prefix2, argument);
       };
     };
-    webidl.converters.DOMString = function(V3, prefix, argument, opts) {
+    webidl.converters.DOMString = function(V3, prefix2, argument, opts) {
       if (V3 === null && opts?.legacyNullToEmptyString) {
         return "";
       }
       if (typeof V3 === "symbol") {
         throw webidl.errors.exception({
-          header: prefix,
+          header: prefix2,
           message: `${argument} is a symbol, which cannot be converted to a DOMString.`
         });
       }
       return String(V3);
     };
-    webidl.converters.ByteString = function(V3, prefix, argument) {
-      const x3 = webidl.converters.DOMString(V3, prefix, argument);
+    webidl.converters.ByteString = function(V3, prefix2, argument) {
+      const x3 = webidl.converters.DOMString(V3, prefix2, argument);
       for (let index = 0; index < x3.length; index++) {
         if (x3.charCodeAt(index) > 255) {
           throw new TypeError(
@@ -3963,26 +3963,26 @@ var require_webidl = __commonJS({
     webidl.converters.any = function(V3) {
       return V3;
     };
-    webidl.converters["long long"] = function(V3, prefix, argument) {
-      const x3 = webidl.util.ConvertToInt(V3, 64, "signed", void 0, prefix, argument);
+    webidl.converters["long long"] = function(V3, prefix2, argument) {
+      const x3 = webidl.util.ConvertToInt(V3, 64, "signed", void 0, prefix2, argument);
       return x3;
     };
-    webidl.converters["unsigned long long"] = function(V3, prefix, argument) {
-      const x3 = webidl.util.ConvertToInt(V3, 64, "unsigned", void 0, prefix, argument);
+    webidl.converters["unsigned long long"] = function(V3, prefix2, argument) {
+      const x3 = webidl.util.ConvertToInt(V3, 64, "unsigned", void 0, prefix2, argument);
       return x3;
     };
-    webidl.converters["unsigned long"] = function(V3, prefix, argument) {
-      const x3 = webidl.util.ConvertToInt(V3, 32, "unsigned", void 0, prefix, argument);
+    webidl.converters["unsigned long"] = function(V3, prefix2, argument) {
+      const x3 = webidl.util.ConvertToInt(V3, 32, "unsigned", void 0, prefix2, argument);
       return x3;
     };
-    webidl.converters["unsigned short"] = function(V3, prefix, argument, opts) {
-      const x3 = webidl.util.ConvertToInt(V3, 16, "unsigned", opts, prefix, argument);
+    webidl.converters["unsigned short"] = function(V3, prefix2, argument, opts) {
+      const x3 = webidl.util.ConvertToInt(V3, 16, "unsigned", opts, prefix2, argument);
       return x3;
     };
-    webidl.converters.ArrayBuffer = function(V3, prefix, argument, opts) {
+    webidl.converters.ArrayBuffer = function(V3, prefix2, argument, opts) {
       if (webidl.util.Type(V3) !== "Object" || !types.isAnyArrayBuffer(V3)) {
         throw webidl.errors.conversionFailed({
-          prefix,
+          prefix: prefix2,
           argument: `${argument} ("${webidl.util.Stringify(V3)}")`,
           types: ["ArrayBuffer"]
         });
@@ -4001,10 +4001,10 @@ var require_webidl = __commonJS({
       }
       return V3;
     };
-    webidl.converters.TypedArray = function(V3, T2, prefix, name, opts) {
+    webidl.converters.TypedArray = function(V3, T2, prefix2, name, opts) {
       if (webidl.util.Type(V3) !== "Object" || !types.isTypedArray(V3) || V3.constructor.name !== T2.name) {
         throw webidl.errors.conversionFailed({
-          prefix,
+          prefix: prefix2,
           argument: `${name} ("${webidl.util.Stringify(V3)}")`,
           types: [T2.name]
         });
@@ -4023,10 +4023,10 @@ var require_webidl = __commonJS({
       }
       return V3;
     };
-    webidl.converters.DataView = function(V3, prefix, name, opts) {
+    webidl.converters.DataView = function(V3, prefix2, name, opts) {
       if (webidl.util.Type(V3) !== "Object" || !types.isDataView(V3)) {
         throw webidl.errors.exception({
-          header: prefix,
+          header: prefix2,
           message: `${name} is not a DataView.`
         });
       }
@@ -4044,18 +4044,18 @@ var require_webidl = __commonJS({
       }
       return V3;
     };
-    webidl.converters.BufferSource = function(V3, prefix, name, opts) {
+    webidl.converters.BufferSource = function(V3, prefix2, name, opts) {
       if (types.isAnyArrayBuffer(V3)) {
-        return webidl.converters.ArrayBuffer(V3, prefix, name, { ...opts, allowShared: false });
+        return webidl.converters.ArrayBuffer(V3, prefix2, name, { ...opts, allowShared: false });
       }
       if (types.isTypedArray(V3)) {
-        return webidl.converters.TypedArray(V3, V3.constructor, prefix, name, { ...opts, allowShared: false });
+        return webidl.converters.TypedArray(V3, V3.constructor, prefix2, name, { ...opts, allowShared: false });
       }
       if (types.isDataView(V3)) {
-        return webidl.converters.DataView(V3, prefix, name, { ...opts, allowShared: false });
+        return webidl.converters.DataView(V3, prefix2, name, { ...opts, allowShared: false });
       }
       throw webidl.errors.conversionFailed({
-        prefix,
+        prefix: prefix2,
         argument: `${name} ("${webidl.util.Stringify(V3)}")`,
         types: ["BufferSource"]
       });
@@ -5049,31 +5049,31 @@ var require_formdata = __commonJS({
       }
       append(name, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.append";
-        webidl.argumentLengthCheck(arguments, 2, prefix);
+        const prefix2 = "FormData.append";
+        webidl.argumentLengthCheck(arguments, 2, prefix2);
         if (arguments.length === 3 && !isBlobLike(value)) {
           throw new TypeError(
             "Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix, "name");
-        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "value", { strict: false }) : webidl.converters.USVString(value, prefix, "value");
-        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
+        name = webidl.converters.USVString(name, prefix2, "name");
+        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix2, "value", { strict: false }) : webidl.converters.USVString(value, prefix2, "value");
+        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix2, "filename") : void 0;
         const entry = makeEntry(name, value, filename);
         this[kState].push(entry);
       }
       delete(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
+        const prefix2 = "FormData.delete";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        name = webidl.converters.USVString(name, prefix2, "name");
         this[kState] = this[kState].filter((entry) => entry.name !== name);
       }
       get(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.get";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
+        const prefix2 = "FormData.get";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        name = webidl.converters.USVString(name, prefix2, "name");
         const idx = this[kState].findIndex((entry) => entry.name === name);
         if (idx === -1) {
           return null;
@@ -5082,30 +5082,30 @@ var require_formdata = __commonJS({
       }
       getAll(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.getAll";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
+        const prefix2 = "FormData.getAll";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        name = webidl.converters.USVString(name, prefix2, "name");
         return this[kState].filter((entry) => entry.name === name).map((entry) => entry.value);
       }
       has(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.has";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
+        const prefix2 = "FormData.has";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        name = webidl.converters.USVString(name, prefix2, "name");
         return this[kState].findIndex((entry) => entry.name === name) !== -1;
       }
       set(name, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.set";
-        webidl.argumentLengthCheck(arguments, 2, prefix);
+        const prefix2 = "FormData.set";
+        webidl.argumentLengthCheck(arguments, 2, prefix2);
         if (arguments.length === 3 && !isBlobLike(value)) {
           throw new TypeError(
             "Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix, "name");
-        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "name", { strict: false }) : webidl.converters.USVString(value, prefix, "name");
-        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
+        name = webidl.converters.USVString(name, prefix2, "name");
+        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix2, "name", { strict: false }) : webidl.converters.USVString(value, prefix2, "name");
+        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix2, "name") : void 0;
         const entry = makeEntry(name, value, filename);
         const idx = this[kState].findIndex((entry2) => entry2.name === name);
         if (idx !== -1) {
@@ -5502,7 +5502,7 @@ var require_body = __commonJS({
         source = new Uint8Array(object.buffer.slice(object.byteOffset, object.byteOffset + object.byteLength));
       } else if (util.isFormDataLike(object)) {
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
-        const prefix = `--${boundary}\r
+        const prefix2 = `--${boundary}\r
 Content-Disposition: form-data`;
         const escape2 = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
@@ -5512,14 +5512,14 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape2(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix2 + `; name="${escape2(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape2(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix2}; name="${escape2(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape2(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request3) {
-      const { method, path: path18, host, upgrade, blocking, reset } = request3;
+      const { method, path: path20, host, upgrade, blocking, reset } = request3;
       let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header2 = `${method} ${path18} HTTP/1.1\r
+      let header2 = `${method} ${path20} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header2 += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request3) {
       const session = client[kHTTP2Session];
-      const { method, path: path18, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
+      const { method, path: path20, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
       let { body } = request3;
       if (upgrade) {
         util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
@@ -7093,8 +7093,8 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream;
-      const { hostname, port } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
+      const { hostname: hostname2, port } = client[kUrl];
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname2}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error2) => {
         if (request3.aborted) {
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path18;
+      headers[HTTP2_HEADER_PATH] = path20;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path18 = search ? `${pathname}${search}` : pathname;
+        const path20 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path18;
+        this.opts.path = path20;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -7934,20 +7934,20 @@ var require_client = __commonJS({
     async function connect(client) {
       assert(!client[kConnecting]);
       assert(!client[kHTTPContext]);
-      let { host, hostname, protocol, port } = client[kUrl];
-      if (hostname[0] === "[") {
-        const idx = hostname.indexOf("]");
+      let { host, hostname: hostname2, protocol, port } = client[kUrl];
+      if (hostname2[0] === "[") {
+        const idx = hostname2.indexOf("]");
         assert(idx !== -1);
-        const ip = hostname.substring(1, idx);
+        const ip = hostname2.substring(1, idx);
         assert(net.isIP(ip));
-        hostname = ip;
+        hostname2 = ip;
       }
       client[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname,
+            hostname: hostname2,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -7961,7 +7961,7 @@ var require_client = __commonJS({
         const socket = await new Promise((resolve, reject) => {
           client[kConnector]({
             host,
-            hostname,
+            hostname: hostname2,
             protocol,
             port,
             servername: client[kServerName],
@@ -7994,7 +7994,7 @@ var require_client = __commonJS({
           channels.connected.publish({
             connectParams: {
               host,
-              hostname,
+              hostname: hostname2,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8015,7 +8015,7 @@ var require_client = __commonJS({
           channels.connectError.publish({
             connectParams: {
               host,
-              hostname,
+              hostname: hostname2,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path18 = "/",
+          path: path20 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path18;
+        opts.path = origin + path20;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -8990,10 +8990,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
       }
       #getProxyAgentForUrl(url) {
-        let { protocol, host: hostname, port } = url;
-        hostname = hostname.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname2, port } = url;
+        hostname2 = hostname2.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
-        if (!this.#shouldProxy(hostname, port)) {
+        if (!this.#shouldProxy(hostname2, port)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -9001,7 +9001,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname, port) {
+      #shouldProxy(hostname2, port) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -9017,11 +9017,11 @@ var require_env_http_proxy_agent = __commonJS({
             continue;
           }
           if (!/^[.*]/.test(entry.hostname)) {
-            if (hostname === entry.hostname) {
+            if (hostname2 === entry.hostname) {
               return false;
             }
           } else {
-            if (hostname.endsWith(entry.hostname.replace(/^\*/, ""))) {
+            if (hostname2.endsWith(entry.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path18) {
-      if (typeof path18 !== "string") {
-        return path18;
+    function safeUrl(path20) {
+      if (typeof path20 !== "string") {
+        return path20;
       }
-      const pathSegments = path18.split("?");
+      const pathSegments = path20.split("?");
       if (pathSegments.length !== 2) {
-        return path18;
+        return path20;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path18, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path18);
+    function matchKey(mockDispatch2, { path: path20, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path20);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path18 }) => matchValue(safeUrl(path18), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path20 }) => matchValue(safeUrl(path20), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path18, method, body, headers, query } = opts;
+      const { path: path20, method, body, headers, query } = opts;
       return {
-        path: path18,
+        path: path20,
         method,
         body,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path18, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path20, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path18,
+            Path: path20,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -12038,12 +12038,12 @@ var require_headers = __commonJS({
       append(name, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists3 = this[kHeadersMap].get(lowercaseName);
-        if (exists3) {
+        const exists4 = this[kHeadersMap].get(lowercaseName);
+        if (exists4) {
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists3.name,
-            value: `${exists3.value}${delimiter}${value}`
+            name: exists4.name,
+            value: `${exists4.value}${delimiter}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -12187,17 +12187,17 @@ var require_headers = __commonJS({
       append(name, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.append");
-        const prefix = "Headers.append";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        value = webidl.converters.ByteString(value, prefix, "value");
+        const prefix2 = "Headers.append";
+        name = webidl.converters.ByteString(name, prefix2, "name");
+        value = webidl.converters.ByteString(value, prefix2, "value");
         return appendHeader(this, name, value);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
       delete(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.delete");
-        const prefix = "Headers.delete";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        const prefix2 = "Headers.delete";
+        name = webidl.converters.ByteString(name, prefix2, "name");
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
             prefix: "Headers.delete",
@@ -12217,11 +12217,11 @@ var require_headers = __commonJS({
       get(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.get");
-        const prefix = "Headers.get";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        const prefix2 = "Headers.get";
+        name = webidl.converters.ByteString(name, prefix2, "name");
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
-            prefix,
+            prefix: prefix2,
             value: name,
             type: "header name"
           });
@@ -12232,11 +12232,11 @@ var require_headers = __commonJS({
       has(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.has");
-        const prefix = "Headers.has";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        const prefix2 = "Headers.has";
+        name = webidl.converters.ByteString(name, prefix2, "name");
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
-            prefix,
+            prefix: prefix2,
             value: name,
             type: "header name"
           });
@@ -12247,19 +12247,19 @@ var require_headers = __commonJS({
       set(name, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.set");
-        const prefix = "Headers.set";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        value = webidl.converters.ByteString(value, prefix, "value");
+        const prefix2 = "Headers.set";
+        name = webidl.converters.ByteString(name, prefix2, "name");
+        value = webidl.converters.ByteString(value, prefix2, "value");
         value = headerValueNormalize(value);
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
-            prefix,
+            prefix: prefix2,
             value: name,
             type: "header name"
           });
         } else if (!isValidHeaderValue(value)) {
           throw webidl.errors.invalidArgument({
-            prefix,
+            prefix: prefix2,
             value,
             type: "header value"
           });
@@ -12339,7 +12339,7 @@ var require_headers = __commonJS({
         enumerable: false
       }
     });
-    webidl.converters.HeadersInit = function(V3, prefix, argument) {
+    webidl.converters.HeadersInit = function(V3, prefix2, argument) {
       if (webidl.util.Type(V3) === "Object") {
         const iterator = Reflect.get(V3, Symbol.iterator);
         if (!util.types.isProxy(V3) && iterator === Headers2.prototype.entries) {
@@ -12349,9 +12349,9 @@ var require_headers = __commonJS({
           }
         }
         if (typeof iterator === "function") {
-          return webidl.converters["sequence<sequence<ByteString>>"](V3, prefix, argument, iterator.bind(V3));
+          return webidl.converters["sequence<sequence<ByteString>>"](V3, prefix2, argument, iterator.bind(V3));
         }
-        return webidl.converters["record<ByteString, ByteString>"](V3, prefix, argument);
+        return webidl.converters["record<ByteString, ByteString>"](V3, prefix2, argument);
       }
       throw webidl.errors.conversionFailed({
         prefix: "Headers constructor",
@@ -12716,32 +12716,32 @@ var require_response = __commonJS({
     webidl.converters.URLSearchParams = webidl.interfaceConverter(
       URLSearchParams
     );
-    webidl.converters.XMLHttpRequestBodyInit = function(V3, prefix, name) {
+    webidl.converters.XMLHttpRequestBodyInit = function(V3, prefix2, name) {
       if (typeof V3 === "string") {
-        return webidl.converters.USVString(V3, prefix, name);
+        return webidl.converters.USVString(V3, prefix2, name);
       }
       if (isBlobLike(V3)) {
-        return webidl.converters.Blob(V3, prefix, name, { strict: false });
+        return webidl.converters.Blob(V3, prefix2, name, { strict: false });
       }
       if (ArrayBuffer.isView(V3) || types.isArrayBuffer(V3)) {
-        return webidl.converters.BufferSource(V3, prefix, name);
+        return webidl.converters.BufferSource(V3, prefix2, name);
       }
       if (util.isFormDataLike(V3)) {
-        return webidl.converters.FormData(V3, prefix, name, { strict: false });
+        return webidl.converters.FormData(V3, prefix2, name, { strict: false });
       }
       if (V3 instanceof URLSearchParams) {
-        return webidl.converters.URLSearchParams(V3, prefix, name);
+        return webidl.converters.URLSearchParams(V3, prefix2, name);
       }
-      return webidl.converters.DOMString(V3, prefix, name);
+      return webidl.converters.DOMString(V3, prefix2, name);
     };
-    webidl.converters.BodyInit = function(V3, prefix, argument) {
+    webidl.converters.BodyInit = function(V3, prefix2, argument) {
       if (V3 instanceof ReadableStream) {
-        return webidl.converters.ReadableStream(V3, prefix, argument);
+        return webidl.converters.ReadableStream(V3, prefix2, argument);
       }
       if (V3?.[Symbol.asyncIterator]) {
         return V3;
       }
-      return webidl.converters.XMLHttpRequestBodyInit(V3, prefix, argument);
+      return webidl.converters.XMLHttpRequestBodyInit(V3, prefix2, argument);
     };
     webidl.converters.ResponseInit = webidl.dictionaryConverter([
       {
@@ -12882,10 +12882,10 @@ var require_request2 = __commonJS({
         if (input === kConstruct) {
           return;
         }
-        const prefix = "Request constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        input = webidl.converters.RequestInfo(input, prefix, "input");
-        init = webidl.converters.RequestInit(init, prefix, "init");
+        const prefix2 = "Request constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        input = webidl.converters.RequestInfo(input, prefix2, "input");
+        init = webidl.converters.RequestInit(init, prefix2, "init");
         let request3 = null;
         let fallbackMode = null;
         const baseUrl = environmentSettingsObject.settingsObject.baseUrl;
@@ -13410,14 +13410,14 @@ var require_request2 = __commonJS({
     webidl.converters.Request = webidl.interfaceConverter(
       Request
     );
-    webidl.converters.RequestInfo = function(V3, prefix, argument) {
+    webidl.converters.RequestInfo = function(V3, prefix2, argument) {
       if (typeof V3 === "string") {
-        return webidl.converters.USVString(V3, prefix, argument);
+        return webidl.converters.USVString(V3, prefix2, argument);
       }
       if (V3 instanceof Request) {
-        return webidl.converters.Request(V3, prefix, argument);
+        return webidl.converters.Request(V3, prefix2, argument);
       }
-      return webidl.converters.USVString(V3, prefix, argument);
+      return webidl.converters.USVString(V3, prefix2, argument);
     };
     webidl.converters.AbortSignal = webidl.interfaceConverter(
       AbortSignal
@@ -15456,10 +15456,10 @@ var require_cache = __commonJS({
       }
       async match(request3, options2 = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.match";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
-        options2 = webidl.converters.CacheQueryOptions(options2, prefix, "options");
+        const prefix2 = "Cache.match";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        request3 = webidl.converters.RequestInfo(request3, prefix2, "request");
+        options2 = webidl.converters.CacheQueryOptions(options2, prefix2, "options");
         const p2 = this.#internalMatchAll(request3, options2, 1);
         if (p2.length === 0) {
           return;
@@ -15468,30 +15468,30 @@ var require_cache = __commonJS({
       }
       async matchAll(request3 = void 0, options2 = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.matchAll";
-        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix, "request");
-        options2 = webidl.converters.CacheQueryOptions(options2, prefix, "options");
+        const prefix2 = "Cache.matchAll";
+        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix2, "request");
+        options2 = webidl.converters.CacheQueryOptions(options2, prefix2, "options");
         return this.#internalMatchAll(request3, options2);
       }
       async add(request3) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.add";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        const prefix2 = "Cache.add";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        request3 = webidl.converters.RequestInfo(request3, prefix2, "request");
         const requests = [request3];
         const responseArrayPromise = this.addAll(requests);
         return await responseArrayPromise;
       }
       async addAll(requests) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.addAll";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const prefix2 = "Cache.addAll";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
         const responsePromises = [];
         const requestList = [];
         for (let request3 of requests) {
           if (request3 === void 0) {
             throw webidl.errors.conversionFailed({
-              prefix,
+              prefix: prefix2,
               argument: "Argument 1",
               types: ["undefined is not allowed"]
             });
@@ -15503,7 +15503,7 @@ var require_cache = __commonJS({
           const r2 = request3[kState];
           if (!urlIsHttpHttpsScheme(r2.url) || r2.method !== "GET") {
             throw webidl.errors.exception({
-              header: prefix,
+              header: prefix2,
               message: "Expected http/s scheme when method is not GET."
             });
           }
@@ -15513,7 +15513,7 @@ var require_cache = __commonJS({
           const r2 = new Request(request3)[kState];
           if (!urlIsHttpHttpsScheme(r2.url)) {
             throw webidl.errors.exception({
-              header: prefix,
+              header: prefix2,
               message: "Expected http/s scheme."
             });
           }
@@ -15589,10 +15589,10 @@ var require_cache = __commonJS({
       }
       async put(request3, response) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.put";
-        webidl.argumentLengthCheck(arguments, 2, prefix);
-        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
-        response = webidl.converters.Response(response, prefix, "response");
+        const prefix2 = "Cache.put";
+        webidl.argumentLengthCheck(arguments, 2, prefix2);
+        request3 = webidl.converters.RequestInfo(request3, prefix2, "request");
+        response = webidl.converters.Response(response, prefix2, "response");
         let innerRequest = null;
         if (request3 instanceof Request) {
           innerRequest = request3[kState];
@@ -15601,14 +15601,14 @@ var require_cache = __commonJS({
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: "Expected an http/s scheme when method is not GET"
           });
         }
         const innerResponse = response[kState];
         if (innerResponse.status === 206) {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: "Got 206 status"
           });
         }
@@ -15617,7 +15617,7 @@ var require_cache = __commonJS({
           for (const fieldValue of fieldValues) {
             if (fieldValue === "*") {
               throw webidl.errors.exception({
-                header: prefix,
+                header: prefix2,
                 message: "Got * vary field value"
               });
             }
@@ -15625,7 +15625,7 @@ var require_cache = __commonJS({
         }
         if (innerResponse.body && (isDisturbed(innerResponse.body.stream) || innerResponse.body.stream.locked)) {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: "Response body is locked or disturbed"
           });
         }
@@ -15670,10 +15670,10 @@ var require_cache = __commonJS({
       }
       async delete(request3, options2 = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
-        options2 = webidl.converters.CacheQueryOptions(options2, prefix, "options");
+        const prefix2 = "Cache.delete";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        request3 = webidl.converters.RequestInfo(request3, prefix2, "request");
+        options2 = webidl.converters.CacheQueryOptions(options2, prefix2, "options");
         let r2 = null;
         if (request3 instanceof Request) {
           r2 = request3[kState];
@@ -15716,9 +15716,9 @@ var require_cache = __commonJS({
        */
       async keys(request3 = void 0, options2 = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.keys";
-        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix, "request");
-        options2 = webidl.converters.CacheQueryOptions(options2, prefix, "options");
+        const prefix2 = "Cache.keys";
+        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix2, "request");
+        options2 = webidl.converters.CacheQueryOptions(options2, prefix2, "options");
         let r2 = null;
         if (request3 !== void 0) {
           if (request3 instanceof Request) {
@@ -16020,9 +16020,9 @@ var require_cachestorage = __commonJS({
        */
       async has(cacheName) {
         webidl.brandCheck(this, _CacheStorage);
-        const prefix = "CacheStorage.has";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
+        const prefix2 = "CacheStorage.has";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
         return this.#caches.has(cacheName);
       }
       /**
@@ -16032,9 +16032,9 @@ var require_cachestorage = __commonJS({
        */
       async open(cacheName) {
         webidl.brandCheck(this, _CacheStorage);
-        const prefix = "CacheStorage.open";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
+        const prefix2 = "CacheStorage.open";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
         if (this.#caches.has(cacheName)) {
           const cache2 = this.#caches.get(cacheName);
           return new Cache(kConstruct, cache2);
@@ -16050,9 +16050,9 @@ var require_cachestorage = __commonJS({
        */
       async delete(cacheName) {
         webidl.brandCheck(this, _CacheStorage);
-        const prefix = "CacheStorage.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
+        const prefix2 = "CacheStorage.delete";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
         return this.#caches.delete(cacheName);
       }
       /**
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path18) {
-      for (let i = 0; i < path18.length; ++i) {
-        const code = path18.charCodeAt(i);
+    function validateCookiePath(path20) {
+      for (let i = 0; i < path20.length; ++i) {
+        const code = path20.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -16463,9 +16463,9 @@ var require_cookies = __commonJS({
     }
     function deleteCookie(headers, name, attributes) {
       webidl.brandCheck(headers, Headers2, { strict: false });
-      const prefix = "deleteCookie";
-      webidl.argumentLengthCheck(arguments, 2, prefix);
-      name = webidl.converters.DOMString(name, prefix, "name");
+      const prefix2 = "deleteCookie";
+      webidl.argumentLengthCheck(arguments, 2, prefix2);
+      name = webidl.converters.DOMString(name, prefix2, "name");
       attributes = webidl.converters.DeleteCookieAttributes(attributes);
       setCookie(headers, {
         name,
@@ -16584,10 +16584,10 @@ var require_events = __commonJS({
           webidl.util.markAsUncloneable(this);
           return;
         }
-        const prefix = "MessageEvent constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        type = webidl.converters.DOMString(type, prefix, "type");
-        eventInitDict = webidl.converters.MessageEventInit(eventInitDict, prefix, "eventInitDict");
+        const prefix2 = "MessageEvent constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        type = webidl.converters.DOMString(type, prefix2, "type");
+        eventInitDict = webidl.converters.MessageEventInit(eventInitDict, prefix2, "eventInitDict");
         super(type, eventInitDict);
         this.#eventInit = eventInitDict;
         webidl.util.markAsUncloneable(this);
@@ -16644,9 +16644,9 @@ var require_events = __commonJS({
     var CloseEvent = class _CloseEvent extends Event {
       #eventInit;
       constructor(type, eventInitDict = {}) {
-        const prefix = "CloseEvent constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        type = webidl.converters.DOMString(type, prefix, "type");
+        const prefix2 = "CloseEvent constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        type = webidl.converters.DOMString(type, prefix2, "type");
         eventInitDict = webidl.converters.CloseEventInit(eventInitDict);
         super(type, eventInitDict);
         this.#eventInit = eventInitDict;
@@ -16668,11 +16668,11 @@ var require_events = __commonJS({
     var ErrorEvent = class _ErrorEvent extends Event {
       #eventInit;
       constructor(type, eventInitDict) {
-        const prefix = "ErrorEvent constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const prefix2 = "ErrorEvent constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
         super(type, eventInitDict);
         webidl.util.markAsUncloneable(this);
-        type = webidl.converters.DOMString(type, prefix, "type");
+        type = webidl.converters.DOMString(type, prefix2, "type");
         eventInitDict = webidl.converters.ErrorEventInit(eventInitDict ?? {});
         this.#eventInit = eventInitDict;
       }
@@ -17939,10 +17939,10 @@ var require_websocket = __commonJS({
       constructor(url, protocols = []) {
         super();
         webidl.util.markAsUncloneable(this);
-        const prefix = "WebSocket constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        const options2 = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix, "options");
-        url = webidl.converters.USVString(url, prefix, "url");
+        const prefix2 = "WebSocket constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        const options2 = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix2, "options");
+        url = webidl.converters.USVString(url, prefix2, "url");
         protocols = options2.protocols;
         const baseURL = environmentSettingsObject.settingsObject.baseUrl;
         let urlRecord;
@@ -17995,12 +17995,12 @@ var require_websocket = __commonJS({
        */
       close(code = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
-        const prefix = "WebSocket.close";
+        const prefix2 = "WebSocket.close";
         if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
+          code = webidl.converters["unsigned short"](code, prefix2, "code", { clamp: true });
         }
         if (reason !== void 0) {
-          reason = webidl.converters.USVString(reason, prefix, "reason");
+          reason = webidl.converters.USVString(reason, prefix2, "reason");
         }
         if (code !== void 0) {
           if (code !== 1e3 && (code < 3e3 || code > 4999)) {
@@ -18025,9 +18025,9 @@ var require_websocket = __commonJS({
        */
       send(data) {
         webidl.brandCheck(this, _WebSocket);
-        const prefix = "WebSocket.send";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        data = webidl.converters.WebSocketSendData(data, prefix, "data");
+        const prefix2 = "WebSocket.send";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        data = webidl.converters.WebSocketSendData(data, prefix2, "data");
         if (isConnecting(this)) {
           throw new DOMException("Sent before connected.", "InvalidStateError");
         }
@@ -18219,11 +18219,11 @@ var require_websocket = __commonJS({
     webidl.converters["sequence<DOMString>"] = webidl.sequenceConverter(
       webidl.converters.DOMString
     );
-    webidl.converters["DOMString or sequence<DOMString>"] = function(V3, prefix, argument) {
+    webidl.converters["DOMString or sequence<DOMString>"] = function(V3, prefix2, argument) {
       if (webidl.util.Type(V3) === "Object" && Symbol.iterator in V3) {
         return webidl.converters["sequence<DOMString>"](V3);
       }
-      return webidl.converters.DOMString(V3, prefix, argument);
+      return webidl.converters.DOMString(V3, prefix2, argument);
     };
     webidl.converters.WebSocketInit = webidl.dictionaryConverter([
       {
@@ -18759,16 +18759,16 @@ var require_eventsource = __commonJS({
       constructor(url, eventSourceInitDict = {}) {
         super();
         webidl.util.markAsUncloneable(this);
-        const prefix = "EventSource constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const prefix2 = "EventSource constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
         if (!experimentalWarned) {
           experimentalWarned = true;
           process.emitWarning("EventSource is experimental, expect them to change at any time.", {
             code: "UNDICI-ES"
           });
         }
-        url = webidl.converters.USVString(url, prefix, "url");
-        eventSourceInitDict = webidl.converters.EventSourceInitDict(eventSourceInitDict, prefix, "eventSourceInitDict");
+        url = webidl.converters.USVString(url, prefix2, "url");
+        eventSourceInitDict = webidl.converters.EventSourceInitDict(eventSourceInitDict, prefix2, "eventSourceInitDict");
         this.#dispatcher = eventSourceInitDict.dispatcher;
         this.#state = {
           lastEventId: "",
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path18 = opts.path;
+          let path20 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path18 = `/${path18}`;
+            path20 = `/${path20}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path18);
+          url = new URL(util.parseOrigin(url).origin + path20);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -20262,14 +20262,14 @@ var require_util9 = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path18 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path20 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path18 && path18[0] !== "/") {
-          path18 = `/${path18}`;
+        if (path20 && path20[0] !== "/") {
+          path20 = `/${path20}`;
         }
-        return new URL(`${origin}${path18}`);
+        return new URL(`${origin}${path20}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -21104,9 +21104,9 @@ var require_diagnostics2 = __commonJS({
         "undici:client:sendHeaders",
         (evt) => {
           const {
-            request: { method, path: path18, origin }
+            request: { method, path: path20, origin }
           } = evt;
-          debugLog("sending request to %s %s%s", method, origin, path18);
+          debugLog("sending request to %s %s%s", method, origin, path20);
         }
       );
     }
@@ -21124,14 +21124,14 @@ var require_diagnostics2 = __commonJS({
         "undici:request:headers",
         (evt) => {
           const {
-            request: { method, path: path18, origin },
+            request: { method, path: path20, origin },
             response: { statusCode }
           } = evt;
           debugLog(
             "received response to %s %s%s - HTTP %d",
             method,
             origin,
-            path18,
+            path20,
             statusCode
           );
         }
@@ -21140,23 +21140,23 @@ var require_diagnostics2 = __commonJS({
         "undici:request:trailers",
         (evt) => {
           const {
-            request: { method, path: path18, origin }
+            request: { method, path: path20, origin }
           } = evt;
-          debugLog("trailers received from %s %s%s", method, origin, path18);
+          debugLog("trailers received from %s %s%s", method, origin, path20);
         }
       );
       diagnosticsChannel.subscribe(
         "undici:request:error",
         (evt) => {
           const {
-            request: { method, path: path18, origin },
+            request: { method, path: path20, origin },
             error: error2
           } = evt;
           debugLog(
             "request to %s %s%s errored - %s",
             method,
             origin,
-            path18,
+            path20,
             error2.message
           );
         }
@@ -21271,7 +21271,7 @@ var require_request3 = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path18,
+        path: path20,
         method,
         body,
         headers,
@@ -21288,11 +21288,11 @@ var require_request3 = __commonJS({
         maxRedirections,
         typeOfService
       }, handler) {
-        if (typeof path18 !== "string") {
+        if (typeof path20 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path18[0] !== "/" && !(path18.startsWith("http://") || path18.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path20[0] !== "/" && !(path20.startsWith("http://") || path20.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path18)) {
+        } else if (invalidPathRegex.test(path20)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -21367,7 +21367,7 @@ var require_request3 = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? serializePathWithQuery(path18, query) : path18;
+        this.path = query ? serializePathWithQuery(path20, query) : path20;
         this.origin = origin;
         this.protocol = getProtocolFromUrlString(origin);
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
@@ -22061,14 +22061,14 @@ var require_connect2 = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname: hostname2, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options2.servername || util.getServerName(host) || null;
-          const sessionKey = servername || hostname;
+          const sessionKey = servername || hostname2;
           assert(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
@@ -22083,7 +22083,7 @@ var require_connect2 = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port,
-            host: hostname
+            host: hostname2
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -22097,7 +22097,7 @@ var require_connect2 = __commonJS({
             ...options2,
             localAddress,
             port,
-            host: hostname
+            host: hostname2
           });
           if (useH2c === true) {
             socket.alpnProtocol = "h2";
@@ -22107,7 +22107,7 @@ var require_connect2 = __commonJS({
           const keepAliveInitialDelay = options2.keepAliveInitialDelay === void 0 ? 6e4 : options2.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = util.setupConnectTimeout(new WeakRef(socket), { timeout, hostname, port });
+        const clearConnectTimeout = util.setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname2, port });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -23801,10 +23801,10 @@ var require_webidl2 = __commonJS({
       return typeof flags === "number" && (flags & attributes) === attributes;
     };
     webidl.sequenceConverter = function(converter) {
-      return (V3, prefix, argument, Iterable) => {
+      return (V3, prefix2, argument, Iterable) => {
         if (webidl.util.Type(V3) !== OBJECT) {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: `${argument} (${webidl.util.Stringify(V3)}) is not iterable.`
           });
         }
@@ -23813,7 +23813,7 @@ var require_webidl2 = __commonJS({
         let index = 0;
         if (method === void 0 || typeof method.next !== "function") {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: `${argument} is not iterable.`
           });
         }
@@ -23822,16 +23822,16 @@ var require_webidl2 = __commonJS({
           if (done) {
             break;
           }
-          seq.push(converter(value, prefix, `${argument}[${index++}]`));
+          seq.push(converter(value, prefix2, `${argument}[${index++}]`));
         }
         return seq;
       };
     };
     webidl.recordConverter = function(keyConverter, valueConverter) {
-      return (O3, prefix, argument) => {
+      return (O3, prefix2, argument) => {
         if (webidl.util.Type(O3) !== OBJECT) {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: `${argument} ("${webidl.util.TypeValueToString(O3)}") is not an Object.`
           });
         }
@@ -23840,8 +23840,8 @@ var require_webidl2 = __commonJS({
           const keys2 = [...Object.getOwnPropertyNames(O3), ...Object.getOwnPropertySymbols(O3)];
           for (const key of keys2) {
             const keyName = webidl.util.Stringify(key);
-            const typedKey = keyConverter(key, prefix, `Key ${keyName} in ${argument}`);
-            const typedValue = valueConverter(O3[key], prefix, `${argument}[${keyName}]`);
+            const typedKey = keyConverter(key, prefix2, `Key ${keyName} in ${argument}`);
+            const typedValue = valueConverter(O3[key], prefix2, `${argument}[${keyName}]`);
             result[typedKey] = typedValue;
           }
           return result;
@@ -23850,8 +23850,8 @@ var require_webidl2 = __commonJS({
         for (const key of keys) {
           const desc = Reflect.getOwnPropertyDescriptor(O3, key);
           if (desc?.enumerable) {
-            const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O3[key], prefix, argument);
+            const typedKey = keyConverter(key, prefix2, argument);
+            const typedValue = valueConverter(O3[key], prefix2, argument);
             result[typedKey] = typedValue;
           }
         }
@@ -23859,10 +23859,10 @@ var require_webidl2 = __commonJS({
       };
     };
     webidl.interfaceConverter = function(TypeCheck, name) {
-      return (V3, prefix, argument) => {
+      return (V3, prefix2, argument) => {
         if (!TypeCheck(V3)) {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: `Expected ${argument} ("${webidl.util.Stringify(V3)}") to be an instance of ${name}.`
           });
         }
@@ -23871,11 +23871,11 @@ var require_webidl2 = __commonJS({
     };
     webidl.dictionaryConverter = function(converters) {
       converters.sort((a, b3) => (a.key > b3.key) - (a.key < b3.key));
-      return (dictionary, prefix, argument) => {
+      return (dictionary, prefix2, argument) => {
         const dict = {};
         if (dictionary != null && webidl.util.Type(dictionary) !== OBJECT) {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: `Expected ${dictionary} to be one of: Null, Undefined, Object.`
           });
         }
@@ -23884,7 +23884,7 @@ var require_webidl2 = __commonJS({
           if (required === true) {
             if (dictionary == null || !Object.hasOwn(dictionary, key)) {
               throw webidl.errors.exception({
-                header: prefix,
+                header: prefix2,
                 message: `Missing required key "${key}".`
               });
             }
@@ -23895,10 +23895,10 @@ var require_webidl2 = __commonJS({
             value = defaultValue();
           }
           if (required || hasDefault || value !== void 0) {
-            value = converter(value, prefix, `${argument}.${key}`);
+            value = converter(value, prefix2, `${argument}.${key}`);
             if (options2.allowedValues && !options2.allowedValues.includes(value)) {
               throw webidl.errors.exception({
-                header: prefix,
+                header: prefix2,
                 message: `${value} is not an accepted type. Expected one of ${options2.allowedValues.join(", ")}.`
               });
             }
@@ -23909,11 +23909,11 @@ var require_webidl2 = __commonJS({
       };
     };
     webidl.nullableConverter = function(converter) {
-      return (V3, prefix, argument) => {
+      return (V3, prefix2, argument) => {
         if (V3 === null) {
           return V3;
         }
-        return converter(V3, prefix, argument);
+        return converter(V3, prefix2, argument);
       };
     };
     webidl.is.USVString = function(value) {
@@ -23950,22 +23950,22 @@ var require_webidl2 = __commonJS({
       bytes.set(view);
       return bytes;
     };
-    webidl.converters.DOMString = function(V3, prefix, argument, flags) {
+    webidl.converters.DOMString = function(V3, prefix2, argument, flags) {
       if (V3 === null && webidl.util.HasFlag(flags, webidl.attributes.LegacyNullToEmptyString)) {
         return "";
       }
       if (typeof V3 === "symbol") {
         throw webidl.errors.exception({
-          header: prefix,
+          header: prefix2,
           message: `${argument} is a symbol, which cannot be converted to a DOMString.`
         });
       }
       return String(V3);
     };
-    webidl.converters.ByteString = function(V3, prefix, argument) {
+    webidl.converters.ByteString = function(V3, prefix2, argument) {
       if (typeof V3 === "symbol") {
         throw webidl.errors.exception({
-          header: prefix,
+          header: prefix2,
           message: `${argument} is a symbol, which cannot be converted to a ByteString.`
         });
       }
@@ -23992,153 +23992,153 @@ var require_webidl2 = __commonJS({
     webidl.converters.any = function(V3) {
       return V3;
     };
-    webidl.converters["long long"] = function(V3, prefix, argument) {
-      const x3 = webidl.util.ConvertToInt(V3, 64, "signed", 0, prefix, argument);
+    webidl.converters["long long"] = function(V3, prefix2, argument) {
+      const x3 = webidl.util.ConvertToInt(V3, 64, "signed", 0, prefix2, argument);
       return x3;
     };
-    webidl.converters["unsigned long long"] = function(V3, prefix, argument) {
-      const x3 = webidl.util.ConvertToInt(V3, 64, "unsigned", 0, prefix, argument);
+    webidl.converters["unsigned long long"] = function(V3, prefix2, argument) {
+      const x3 = webidl.util.ConvertToInt(V3, 64, "unsigned", 0, prefix2, argument);
       return x3;
     };
-    webidl.converters["unsigned long"] = function(V3, prefix, argument) {
-      const x3 = webidl.util.ConvertToInt(V3, 32, "unsigned", 0, prefix, argument);
+    webidl.converters["unsigned long"] = function(V3, prefix2, argument) {
+      const x3 = webidl.util.ConvertToInt(V3, 32, "unsigned", 0, prefix2, argument);
       return x3;
     };
-    webidl.converters["unsigned short"] = function(V3, prefix, argument, flags) {
-      const x3 = webidl.util.ConvertToInt(V3, 16, "unsigned", flags, prefix, argument);
+    webidl.converters["unsigned short"] = function(V3, prefix2, argument, flags) {
+      const x3 = webidl.util.ConvertToInt(V3, 16, "unsigned", flags, prefix2, argument);
       return x3;
     };
-    webidl.converters.ArrayBuffer = function(V3, prefix, argument, flags) {
+    webidl.converters.ArrayBuffer = function(V3, prefix2, argument, flags) {
       if (webidl.util.Type(V3) !== OBJECT || !types.isArrayBuffer(V3)) {
         throw webidl.errors.conversionFailed({
-          prefix,
+          prefix: prefix2,
           argument: `${argument} ("${webidl.util.Stringify(V3)}")`,
           types: ["ArrayBuffer"]
         });
       }
       if (!webidl.util.HasFlag(flags, webidl.attributes.AllowResizable) && webidl.util.IsResizableArrayBuffer(V3)) {
         throw webidl.errors.exception({
-          header: prefix,
+          header: prefix2,
           message: `${argument} cannot be a resizable ArrayBuffer.`
         });
       }
       return V3;
     };
-    webidl.converters.SharedArrayBuffer = function(V3, prefix, argument, flags) {
+    webidl.converters.SharedArrayBuffer = function(V3, prefix2, argument, flags) {
       if (webidl.util.Type(V3) !== OBJECT || !types.isSharedArrayBuffer(V3)) {
         throw webidl.errors.conversionFailed({
-          prefix,
+          prefix: prefix2,
           argument: `${argument} ("${webidl.util.Stringify(V3)}")`,
           types: ["SharedArrayBuffer"]
         });
       }
       if (!webidl.util.HasFlag(flags, webidl.attributes.AllowResizable) && webidl.util.IsResizableArrayBuffer(V3)) {
         throw webidl.errors.exception({
-          header: prefix,
+          header: prefix2,
           message: `${argument} cannot be a resizable SharedArrayBuffer.`
         });
       }
       return V3;
     };
-    webidl.converters.TypedArray = function(V3, T2, prefix, argument, flags) {
+    webidl.converters.TypedArray = function(V3, T2, prefix2, argument, flags) {
       if (webidl.util.Type(V3) !== OBJECT || !types.isTypedArray(V3) || V3.constructor.name !== T2.name) {
         throw webidl.errors.conversionFailed({
-          prefix,
+          prefix: prefix2,
           argument: `${argument} ("${webidl.util.Stringify(V3)}")`,
           types: [T2.name]
         });
       }
       if (!webidl.util.HasFlag(flags, webidl.attributes.AllowShared) && types.isSharedArrayBuffer(V3.buffer)) {
         throw webidl.errors.exception({
-          header: prefix,
+          header: prefix2,
           message: `${argument} cannot be a view on a shared array buffer.`
         });
       }
       if (!webidl.util.HasFlag(flags, webidl.attributes.AllowResizable) && webidl.util.IsResizableArrayBuffer(V3.buffer)) {
         throw webidl.errors.exception({
-          header: prefix,
+          header: prefix2,
           message: `${argument} cannot be a view on a resizable array buffer.`
         });
       }
       return V3;
     };
-    webidl.converters.DataView = function(V3, prefix, argument, flags) {
+    webidl.converters.DataView = function(V3, prefix2, argument, flags) {
       if (webidl.util.Type(V3) !== OBJECT || !types.isDataView(V3)) {
         throw webidl.errors.conversionFailed({
-          prefix,
+          prefix: prefix2,
           argument: `${argument} ("${webidl.util.Stringify(V3)}")`,
           types: ["DataView"]
         });
       }
       if (!webidl.util.HasFlag(flags, webidl.attributes.AllowShared) && types.isSharedArrayBuffer(V3.buffer)) {
         throw webidl.errors.exception({
-          header: prefix,
+          header: prefix2,
           message: `${argument} cannot be a view on a shared array buffer.`
         });
       }
       if (!webidl.util.HasFlag(flags, webidl.attributes.AllowResizable) && webidl.util.IsResizableArrayBuffer(V3.buffer)) {
         throw webidl.errors.exception({
-          header: prefix,
+          header: prefix2,
           message: `${argument} cannot be a view on a resizable array buffer.`
         });
       }
       return V3;
     };
-    webidl.converters.ArrayBufferView = function(V3, prefix, argument, flags) {
+    webidl.converters.ArrayBufferView = function(V3, prefix2, argument, flags) {
       if (webidl.util.Type(V3) !== OBJECT || !types.isArrayBufferView(V3)) {
         throw webidl.errors.conversionFailed({
-          prefix,
+          prefix: prefix2,
           argument: `${argument} ("${webidl.util.Stringify(V3)}")`,
           types: ["ArrayBufferView"]
         });
       }
       if (!webidl.util.HasFlag(flags, webidl.attributes.AllowShared) && types.isSharedArrayBuffer(V3.buffer)) {
         throw webidl.errors.exception({
-          header: prefix,
+          header: prefix2,
           message: `${argument} cannot be a view on a shared array buffer.`
         });
       }
       if (!webidl.util.HasFlag(flags, webidl.attributes.AllowResizable) && webidl.util.IsResizableArrayBuffer(V3.buffer)) {
         throw webidl.errors.exception({
-          header: prefix,
+          header: prefix2,
           message: `${argument} cannot be a view on a resizable array buffer.`
         });
       }
       return V3;
     };
-    webidl.converters.BufferSource = function(V3, prefix, argument, flags) {
+    webidl.converters.BufferSource = function(V3, prefix2, argument, flags) {
       if (types.isArrayBuffer(V3)) {
-        return webidl.converters.ArrayBuffer(V3, prefix, argument, flags);
+        return webidl.converters.ArrayBuffer(V3, prefix2, argument, flags);
       }
       if (types.isArrayBufferView(V3)) {
         flags &= ~webidl.attributes.AllowShared;
-        return webidl.converters.ArrayBufferView(V3, prefix, argument, flags);
+        return webidl.converters.ArrayBufferView(V3, prefix2, argument, flags);
       }
       if (types.isSharedArrayBuffer(V3)) {
         throw webidl.errors.exception({
-          header: prefix,
+          header: prefix2,
           message: `${argument} cannot be a SharedArrayBuffer.`
         });
       }
       throw webidl.errors.conversionFailed({
-        prefix,
+        prefix: prefix2,
         argument: `${argument} ("${webidl.util.Stringify(V3)}")`,
         types: ["ArrayBuffer", "ArrayBufferView"]
       });
     };
-    webidl.converters.AllowSharedBufferSource = function(V3, prefix, argument, flags) {
+    webidl.converters.AllowSharedBufferSource = function(V3, prefix2, argument, flags) {
       if (types.isArrayBuffer(V3)) {
-        return webidl.converters.ArrayBuffer(V3, prefix, argument, flags);
+        return webidl.converters.ArrayBuffer(V3, prefix2, argument, flags);
       }
       if (types.isSharedArrayBuffer(V3)) {
-        return webidl.converters.SharedArrayBuffer(V3, prefix, argument, flags);
+        return webidl.converters.SharedArrayBuffer(V3, prefix2, argument, flags);
       }
       if (types.isArrayBufferView(V3)) {
         flags |= webidl.attributes.AllowShared;
-        return webidl.converters.ArrayBufferView(V3, prefix, argument, flags);
+        return webidl.converters.ArrayBufferView(V3, prefix2, argument, flags);
       }
       throw webidl.errors.conversionFailed({
-        prefix,
+        prefix: prefix2,
         argument: `${argument} ("${webidl.util.Stringify(V3)}")`,
         types: ["ArrayBuffer", "SharedArrayBuffer", "ArrayBufferView"]
       });
@@ -24970,11 +24970,11 @@ var require_formdata2 = __commonJS({
       }
       append(name, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.append";
-        webidl.argumentLengthCheck(arguments, 2, prefix);
+        const prefix2 = "FormData.append";
+        webidl.argumentLengthCheck(arguments, 2, prefix2);
         name = webidl.converters.USVString(name);
         if (arguments.length === 3 || webidl.is.Blob(value)) {
-          value = webidl.converters.Blob(value, prefix, "value");
+          value = webidl.converters.Blob(value, prefix2, "value");
           if (filename !== void 0) {
             filename = webidl.converters.USVString(filename);
           }
@@ -24986,15 +24986,15 @@ var require_formdata2 = __commonJS({
       }
       delete(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const prefix2 = "FormData.delete";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
         name = webidl.converters.USVString(name);
         this.#state = this.#state.filter((entry) => entry.name !== name);
       }
       get(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.get";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const prefix2 = "FormData.get";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
         name = webidl.converters.USVString(name);
         const idx = this.#state.findIndex((entry) => entry.name === name);
         if (idx === -1) {
@@ -25004,25 +25004,25 @@ var require_formdata2 = __commonJS({
       }
       getAll(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.getAll";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const prefix2 = "FormData.getAll";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
         name = webidl.converters.USVString(name);
         return this.#state.filter((entry) => entry.name === name).map((entry) => entry.value);
       }
       has(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.has";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const prefix2 = "FormData.has";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
         name = webidl.converters.USVString(name);
         return this.#state.findIndex((entry) => entry.name === name) !== -1;
       }
       set(name, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.set";
-        webidl.argumentLengthCheck(arguments, 2, prefix);
+        const prefix2 = "FormData.set";
+        webidl.argumentLengthCheck(arguments, 2, prefix2);
         name = webidl.converters.USVString(name);
         if (arguments.length === 3 || webidl.is.Blob(value)) {
-          value = webidl.converters.Blob(value, prefix, "value");
+          value = webidl.converters.Blob(value, prefix2, "value");
           if (filename !== void 0) {
             filename = webidl.converters.USVString(filename);
           }
@@ -25544,7 +25544,7 @@ var require_body2 = __commonJS({
         source = webidl.util.getCopyOfBytesHeldByBufferSource(object);
       } else if (webidl.is.FormData(object)) {
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
-        const prefix = `--${boundary}\r
+        const prefix2 = `--${boundary}\r
 Content-Disposition: form-data`;
         const formdataEscape = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
@@ -25554,14 +25554,14 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${formdataEscape(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix2 + `; name="${formdataEscape(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${formdataEscape(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${formdataEscape(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix2}; name="${formdataEscape(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${formdataEscape(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -26611,7 +26611,7 @@ var require_client_h12 = __commonJS({
       }
     }
     function writeH1(client, request3) {
-      const { method, path: path18, host, upgrade, blocking, reset } = request3;
+      const { method, path: path20, host, upgrade, blocking, reset } = request3;
       let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -26687,7 +26687,7 @@ var require_client_h12 = __commonJS({
         socket[kBlocking] = true;
       }
       setTypeOfService(socket, request3);
-      let header2 = `${method} ${path18} HTTP/1.1\r
+      let header2 = `${method} ${path20} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header2 += `host: ${host}\r
@@ -27364,7 +27364,7 @@ var require_client_h22 = __commonJS({
       const headersTimeout = request3.headersTimeout ?? client[kHeadersTimeout];
       const bodyTimeout = request3.bodyTimeout ?? client[kBodyTimeout];
       const session = client[kHTTP2Session];
-      const { method, path: path18, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request3;
+      const { method, path: path20, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request3;
       let { body } = request3;
       if (upgrade != null && upgrade !== "websocket") {
         util.errorRequest(client, request3, new InvalidArgumentError(`Custom upgrade "${upgrade}" not supported over HTTP/2`));
@@ -27397,8 +27397,8 @@ var require_client_h22 = __commonJS({
         }
       }
       let stream = null;
-      const { hostname, port } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
+      const { hostname: hostname2, port } = client[kUrl];
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname2}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (err) => {
         if (request3.aborted || request3.completed) {
@@ -27433,7 +27433,7 @@ var require_client_h22 = __commonJS({
           }
           headers[HTTP2_HEADER_METHOD] = "CONNECT";
           headers[HTTP2_HEADER_PROTOCOL] = "websocket";
-          headers[HTTP2_HEADER_PATH] = path18;
+          headers[HTTP2_HEADER_PATH] = path20;
           if (protocol === "ws:" || protocol === "wss:") {
             headers[HTTP2_HEADER_SCHEME] = protocol === "ws:" ? "http" : "https";
           } else {
@@ -27485,7 +27485,7 @@ var require_client_h22 = __commonJS({
         stream.setTimeout(headersTimeout);
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path18;
+      headers[HTTP2_HEADER_PATH] = path20;
       headers[HTTP2_HEADER_SCHEME] = protocol === "http:" ? "http" : "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -28135,20 +28135,20 @@ var require_client2 = __commonJS({
     function connect(client) {
       assert(!client[kConnecting]);
       assert(!client[kHTTPContext]);
-      let { host, hostname, protocol, port } = client[kUrl];
-      if (hostname[0] === "[") {
-        const idx = hostname.indexOf("]");
+      let { host, hostname: hostname2, protocol, port } = client[kUrl];
+      if (hostname2[0] === "[") {
+        const idx = hostname2.indexOf("]");
         assert(idx !== -1);
-        const ip = hostname.substring(1, idx);
+        const ip = hostname2.substring(1, idx);
         assert(net.isIPv6(ip));
-        hostname = ip;
+        hostname2 = ip;
       }
       client[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname,
+            hostname: hostname2,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -28161,14 +28161,14 @@ var require_client2 = __commonJS({
       try {
         client[kConnector]({
           host,
-          hostname,
+          hostname: hostname2,
           protocol,
           port,
           servername: client[kServerName],
           localAddress: client[kLocalAddress]
         }, (err, socket) => {
           if (err) {
-            handleConnectError(client, err, { host, hostname, protocol, port });
+            handleConnectError(client, err, { host, hostname: hostname2, protocol, port });
             client[kResume]();
             return;
           }
@@ -28182,7 +28182,7 @@ var require_client2 = __commonJS({
             client[kHTTPContext] = socket.alpnProtocol === "h2" ? connectH2(client, socket) : connectH1(client, socket);
           } catch (err2) {
             socket.destroy().on("error", noop);
-            handleConnectError(client, err2, { host, hostname, protocol, port });
+            handleConnectError(client, err2, { host, hostname: hostname2, protocol, port });
             client[kResume]();
             return;
           }
@@ -28195,7 +28195,7 @@ var require_client2 = __commonJS({
             channels.connected.publish({
               connectParams: {
                 host,
-                hostname,
+                hostname: hostname2,
                 protocol,
                 port,
                 version: client[kHTTPContext]?.version,
@@ -28210,11 +28210,11 @@ var require_client2 = __commonJS({
           client[kResume]();
         });
       } catch (err) {
-        handleConnectError(client, err, { host, hostname, protocol, port });
+        handleConnectError(client, err, { host, hostname: hostname2, protocol, port });
         client[kResume]();
       }
     }
-    function handleConnectError(client, err, { host, hostname, protocol, port }) {
+    function handleConnectError(client, err, { host, hostname: hostname2, protocol, port }) {
       if (client.destroyed) {
         return;
       }
@@ -28223,7 +28223,7 @@ var require_client2 = __commonJS({
         channels.connectError.publish({
           connectParams: {
             host,
-            hostname,
+            hostname: hostname2,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -29841,10 +29841,10 @@ var require_proxy_agent2 = __commonJS({
         };
         const {
           origin,
-          path: path18 = "/",
+          path: path20 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path18;
+        opts.path = origin + path20;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL(origin);
           headers.host = host;
@@ -30092,10 +30092,10 @@ var require_env_http_proxy_agent2 = __commonJS({
         ]);
       }
       #getProxyAgentForUrl(url) {
-        let { protocol, host: hostname, port } = url;
-        hostname = hostname.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname2, port } = url;
+        hostname2 = hostname2.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
-        if (!this.#shouldProxy(hostname, port)) {
+        if (!this.#shouldProxy(hostname2, port)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -30103,7 +30103,7 @@ var require_env_http_proxy_agent2 = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname, port) {
+      #shouldProxy(hostname2, port) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -30118,10 +30118,10 @@ var require_env_http_proxy_agent2 = __commonJS({
           if (entry.port && entry.port !== port) {
             continue;
           }
-          if (hostname === entry.hostname) {
+          if (hostname2 === entry.hostname) {
             return false;
           }
-          if (hostname.slice(-(entry.hostname.length + 1)) === `.${entry.hostname}`) {
+          if (hostname2.slice(-(entry.hostname.length + 1)) === `.${entry.hostname}`) {
             return false;
           }
         }
@@ -32004,20 +32004,20 @@ var require_mock_utils2 = __commonJS({
       }
       return normalizedQp;
     }
-    function safeUrl(path18) {
-      if (typeof path18 !== "string") {
-        return path18;
+    function safeUrl(path20) {
+      if (typeof path20 !== "string") {
+        return path20;
       }
-      const pathSegments = path18.split("?", 3);
+      const pathSegments = path20.split("?", 3);
       if (pathSegments.length !== 2) {
-        return path18;
+        return path20;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path18, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path18);
+    function matchKey(mockDispatch2, { path: path20, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path20);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -32042,8 +32042,8 @@ var require_mock_utils2 = __commonJS({
       const basePath = key.query ? serializePathWithQuery(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
       const resolvedPathWithoutTrailingSlash = removeTrailingSlash(resolvedPath);
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path18, ignoreTrailingSlash }) => {
-        return ignoreTrailingSlash ? matchValue(removeTrailingSlash(safeUrl(path18)), resolvedPathWithoutTrailingSlash) : matchValue(safeUrl(path18), resolvedPath);
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path20, ignoreTrailingSlash }) => {
+        return ignoreTrailingSlash ? matchValue(removeTrailingSlash(safeUrl(path20)), resolvedPathWithoutTrailingSlash) : matchValue(safeUrl(path20), resolvedPath);
       });
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
@@ -32082,19 +32082,19 @@ var require_mock_utils2 = __commonJS({
         mockDispatches.splice(index, 1);
       }
     }
-    function removeTrailingSlash(path18) {
-      while (path18.endsWith("/")) {
-        path18 = path18.slice(0, -1);
+    function removeTrailingSlash(path20) {
+      while (path20.endsWith("/")) {
+        path20 = path20.slice(0, -1);
       }
-      if (path18.length === 0) {
-        path18 = "/";
+      if (path20.length === 0) {
+        path20 = "/";
       }
-      return path18;
+      return path20;
     }
     function buildKey(opts) {
-      const { path: path18, method, body, headers, query } = opts;
+      const { path: path20, method, body, headers, query } = opts;
       return {
-        path: path18,
+        path: path20,
         method,
         body,
         headers,
@@ -32784,10 +32784,10 @@ var require_pending_interceptors_formatter2 = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path18, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path20, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path18,
+            Path: path20,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -32869,9 +32869,9 @@ var require_mock_agent2 = __commonJS({
         const acceptNonStandardSearchParameters = this[kMockAgentAcceptsNonStandardSearchParameters];
         const dispatchOpts = { ...opts };
         if (acceptNonStandardSearchParameters && dispatchOpts.path) {
-          const [path18, searchParams] = dispatchOpts.path.split("?");
+          const [path20, searchParams] = dispatchOpts.path.split("?");
           const normalizedSearchParams = normalizeSearchParams(searchParams, acceptNonStandardSearchParameters);
-          dispatchOpts.path = `${path18}?${normalizedSearchParams}`;
+          dispatchOpts.path = `${path20}?${normalizedSearchParams}`;
         }
         return this[kAgent].dispatch(dispatchOpts, handler);
       }
@@ -33075,7 +33075,7 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
-    var { writeFile: writeFile5, readFile: readFile5, mkdir: mkdir6 } = __require("node:fs/promises");
+    var { writeFile: writeFile5, readFile: readFile6, mkdir: mkdir6 } = __require("node:fs/promises");
     var { dirname, resolve } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors2();
@@ -33272,12 +33272,12 @@ var require_snapshot_recorder = __commonJS({
        * @return {Promise<void>} - Resolves when snapshots are loaded
        */
       async loadSnapshots(filePath) {
-        const path18 = filePath || this.#snapshotPath;
-        if (!path18) {
+        const path20 = filePath || this.#snapshotPath;
+        if (!path20) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile5(resolve(path18), "utf8");
+          const data = await readFile6(resolve(path20), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -33291,7 +33291,7 @@ var require_snapshot_recorder = __commonJS({
           if (error2.code === "ENOENT") {
             this.#snapshots.clear();
           } else {
-            throw new UndiciError(`Failed to load snapshots from ${path18}`, { cause: error2 });
+            throw new UndiciError(`Failed to load snapshots from ${path20}`, { cause: error2 });
           }
         }
       }
@@ -33302,11 +33302,11 @@ var require_snapshot_recorder = __commonJS({
        * @returns {Promise<void>} - Resolves when snapshots are saved
        */
       async saveSnapshots(filePath) {
-        const path18 = filePath || this.#snapshotPath;
-        if (!path18) {
+        const path20 = filePath || this.#snapshotPath;
+        if (!path20) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve(path18);
+        const resolvedPath = resolve(path20);
         await mkdir6(dirname(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
@@ -33947,15 +33947,15 @@ var require_redirect_handler2 = __commonJS({
           receivedAt: Date.now()
         });
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path18 = search ? `${pathname}${search}` : pathname;
-        const redirectUrlString = `${origin}${path18}`;
+        const path20 = search ? `${pathname}${search}` : pathname;
+        const redirectUrlString = `${origin}${path20}`;
         for (const historyUrl of this.history) {
           if (historyUrl.toString() === redirectUrlString) {
             throw new InvalidArgumentError(`Redirect loop detected. Cannot redirect to ${origin}. This typically happens when using a Client or Pool with cross-origin redirects. Use an Agent for cross-origin redirects.`);
           }
         }
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path18;
+        this.opts.path = path20;
         this.opts.origin = origin;
         this.opts.query = null;
       }
@@ -34323,14 +34323,14 @@ var require_dns2 = __commonJS({
       get size() {
         return this.#records.size;
       }
-      get(hostname) {
-        return this.#records.get(hostname) ?? null;
+      get(hostname2) {
+        return this.#records.get(hostname2) ?? null;
       }
-      set(hostname, records) {
-        this.#records.set(hostname, records);
+      set(hostname2, records) {
+        this.#records.set(hostname2, records);
       }
-      delete(hostname) {
-        this.#records.delete(hostname);
+      delete(hostname2) {
+        this.#records.delete(hostname2);
       }
       // Delegate to storage decide can we do more lookups or not
       full() {
@@ -35772,10 +35772,10 @@ var require_cache_handler = __commonJS({
       }
       return locationUrl.pathname + locationUrl.search;
     }
-    function deleteCachedUri(store, cacheKey, path18) {
+    function deleteCachedUri(store, cacheKey, path20) {
       deleteCachedValue(store, {
         ...cacheKey,
-        path: path18
+        path: path20
       });
       for (let i = 0; i < util.safeHTTPMethods.length; i++) {
         const method = util.safeHTTPMethods[i];
@@ -35783,7 +35783,7 @@ var require_cache_handler = __commonJS({
           deleteCachedValue(store, {
             ...cacheKey,
             method,
-            path: path18
+            path: path20
           });
         }
       }
@@ -35794,9 +35794,9 @@ var require_cache_handler = __commonJS({
       }
       const values = Array.isArray(headerValue) ? headerValue : [headerValue];
       for (let i = 0; i < values.length; i++) {
-        const path18 = getSameOriginPath(cacheKey, values[i]);
-        if (path18 !== void 0) {
-          deleteCachedUri(store, cacheKey, path18);
+        const path20 = getSameOriginPath(cacheKey, values[i]);
+        if (path20 !== void 0) {
+          deleteCachedUri(store, cacheKey, path20);
         }
       }
     }
@@ -38686,12 +38686,12 @@ var require_headers2 = __commonJS({
       append(name, value, isLowerCase) {
         this.sortedMap = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists3 = this.headersMap.get(lowercaseName);
-        if (exists3) {
+        const exists4 = this.headersMap.get(lowercaseName);
+        if (exists4) {
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this.headersMap.set(lowercaseName, {
-            name: exists3.name,
-            value: `${exists3.value}${delimiter}${value}`
+            name: exists4.name,
+            value: `${exists4.value}${delimiter}${value}`
           });
         } else {
           this.headersMap.set(lowercaseName, { name, value });
@@ -38842,17 +38842,17 @@ var require_headers2 = __commonJS({
       append(name, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.append");
-        const prefix = "Headers.append";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        value = webidl.converters.ByteString(value, prefix, "value");
+        const prefix2 = "Headers.append";
+        name = webidl.converters.ByteString(name, prefix2, "name");
+        value = webidl.converters.ByteString(value, prefix2, "value");
         return appendHeader(this, name, value);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
       delete(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.delete");
-        const prefix = "Headers.delete";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        const prefix2 = "Headers.delete";
+        name = webidl.converters.ByteString(name, prefix2, "name");
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
             prefix: "Headers.delete",
@@ -38872,11 +38872,11 @@ var require_headers2 = __commonJS({
       get(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.get");
-        const prefix = "Headers.get";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        const prefix2 = "Headers.get";
+        name = webidl.converters.ByteString(name, prefix2, "name");
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
-            prefix,
+            prefix: prefix2,
             value: name,
             type: "header name"
           });
@@ -38887,11 +38887,11 @@ var require_headers2 = __commonJS({
       has(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.has");
-        const prefix = "Headers.has";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        const prefix2 = "Headers.has";
+        name = webidl.converters.ByteString(name, prefix2, "name");
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
-            prefix,
+            prefix: prefix2,
             value: name,
             type: "header name"
           });
@@ -38902,19 +38902,19 @@ var require_headers2 = __commonJS({
       set(name, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.set");
-        const prefix = "Headers.set";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        value = webidl.converters.ByteString(value, prefix, "value");
+        const prefix2 = "Headers.set";
+        name = webidl.converters.ByteString(name, prefix2, "name");
+        value = webidl.converters.ByteString(value, prefix2, "value");
         value = headerValueNormalize(value);
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
-            prefix,
+            prefix: prefix2,
             value: name,
             type: "header name"
           });
         } else if (!isValidHeaderValue(value)) {
           throw webidl.errors.invalidArgument({
-            prefix,
+            prefix: prefix2,
             value,
             type: "header value"
           });
@@ -38978,7 +38978,7 @@ var require_headers2 = __commonJS({
         enumerable: false
       }
     });
-    webidl.converters.HeadersInit = function(V3, prefix, argument) {
+    webidl.converters.HeadersInit = function(V3, prefix2, argument) {
       if (webidl.util.Type(V3) === webidl.util.Types.OBJECT) {
         const iterator = Reflect.get(V3, Symbol.iterator);
         if (!util.types.isProxy(V3) && iterator === Headers2.prototype.entries) {
@@ -38988,9 +38988,9 @@ var require_headers2 = __commonJS({
           }
         }
         if (typeof iterator === "function") {
-          return webidl.converters["sequence<sequence<ByteString>>"](V3, prefix, argument, iterator.bind(V3));
+          return webidl.converters["sequence<sequence<ByteString>>"](V3, prefix2, argument, iterator.bind(V3));
         }
-        return webidl.converters["record<ByteString, ByteString>"](V3, prefix, argument);
+        return webidl.converters["record<ByteString, ByteString>"](V3, prefix2, argument);
       }
       throw webidl.errors.conversionFailed({
         prefix: "Headers constructor",
@@ -39376,9 +39376,9 @@ var require_response2 = __commonJS({
       }
       return response;
     }
-    webidl.converters.XMLHttpRequestBodyInit = function(V3, prefix, name) {
+    webidl.converters.XMLHttpRequestBodyInit = function(V3, prefix2, name) {
       if (typeof V3 === "string") {
-        return webidl.converters.USVString(V3, prefix, name);
+        return webidl.converters.USVString(V3, prefix2, name);
       }
       if (webidl.is.Blob(V3)) {
         return V3;
@@ -39392,16 +39392,16 @@ var require_response2 = __commonJS({
       if (webidl.is.URLSearchParams(V3)) {
         return V3;
       }
-      return webidl.converters.DOMString(V3, prefix, name);
+      return webidl.converters.DOMString(V3, prefix2, name);
     };
-    webidl.converters.BodyInit = function(V3, prefix, argument) {
+    webidl.converters.BodyInit = function(V3, prefix2, argument) {
       if (webidl.is.ReadableStream(V3)) {
         return V3;
       }
       if (V3?.[Symbol.asyncIterator]) {
         return V3;
       }
-      return webidl.converters.XMLHttpRequestBodyInit(V3, prefix, argument);
+      return webidl.converters.XMLHttpRequestBodyInit(V3, prefix2, argument);
     };
     webidl.converters.ResponseInit = webidl.dictionaryConverter([
       {
@@ -39513,8 +39513,8 @@ var require_request4 = __commonJS({
         if (input === kConstruct) {
           return;
         }
-        const prefix = "Request constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const prefix2 = "Request constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
         input = webidl.converters.RequestInfo(input);
         init = webidl.converters.RequestInit(init);
         let request3 = null;
@@ -41284,11 +41284,11 @@ var require_fetch2 = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
-        const path18 = url.pathname + url.search;
+        const path20 = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
         return new Promise((resolve, reject) => agent.dispatch(
           {
-            path: hasTrailingQuestionMark ? `${path18}?` : path18,
+            path: hasTrailingQuestionMark ? `${path20}?` : path20,
             origin: url.origin,
             method: request3.method,
             body: agent.isMockActive ? request3.body && (request3.body.source || request3.body.stream) : body,
@@ -41531,10 +41531,10 @@ var require_cache4 = __commonJS({
       }
       async match(request3, options2 = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.match";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const prefix2 = "Cache.match";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
         request3 = webidl.converters.RequestInfo(request3);
-        options2 = webidl.converters.CacheQueryOptions(options2, prefix, "options");
+        options2 = webidl.converters.CacheQueryOptions(options2, prefix2, "options");
         const p2 = this.#internalMatchAll(request3, options2, 1);
         if (p2.length === 0) {
           return;
@@ -41543,15 +41543,15 @@ var require_cache4 = __commonJS({
       }
       async matchAll(request3 = void 0, options2 = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.matchAll";
+        const prefix2 = "Cache.matchAll";
         if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3);
-        options2 = webidl.converters.CacheQueryOptions(options2, prefix, "options");
+        options2 = webidl.converters.CacheQueryOptions(options2, prefix2, "options");
         return this.#internalMatchAll(request3, options2);
       }
       async add(request3) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.add";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const prefix2 = "Cache.add";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
         request3 = webidl.converters.RequestInfo(request3);
         const requests = [request3];
         const responseArrayPromise = this.addAll(requests);
@@ -41559,14 +41559,14 @@ var require_cache4 = __commonJS({
       }
       async addAll(requests) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.addAll";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const prefix2 = "Cache.addAll";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
         const responsePromises = [];
         const requestList = [];
         for (let request3 of requests) {
           if (request3 === void 0) {
             throw webidl.errors.conversionFailed({
-              prefix,
+              prefix: prefix2,
               argument: "Argument 1",
               types: ["undefined is not allowed"]
             });
@@ -41578,7 +41578,7 @@ var require_cache4 = __commonJS({
           const r2 = getRequestState(request3);
           if (!urlIsHttpHttpsScheme(r2.url) || r2.method !== "GET") {
             throw webidl.errors.exception({
-              header: prefix,
+              header: prefix2,
               message: "Expected http/s scheme when method is not GET."
             });
           }
@@ -41588,7 +41588,7 @@ var require_cache4 = __commonJS({
           const r2 = getRequestState(new Request(request3));
           if (!urlIsHttpHttpsScheme(r2.url)) {
             throw webidl.errors.exception({
-              header: prefix,
+              header: prefix2,
               message: "Expected http/s scheme."
             });
           }
@@ -41664,10 +41664,10 @@ var require_cache4 = __commonJS({
       }
       async put(request3, response) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.put";
-        webidl.argumentLengthCheck(arguments, 2, prefix);
+        const prefix2 = "Cache.put";
+        webidl.argumentLengthCheck(arguments, 2, prefix2);
         request3 = webidl.converters.RequestInfo(request3);
-        response = webidl.converters.Response(response, prefix, "response");
+        response = webidl.converters.Response(response, prefix2, "response");
         let innerRequest = null;
         if (webidl.is.Request(request3)) {
           innerRequest = getRequestState(request3);
@@ -41676,14 +41676,14 @@ var require_cache4 = __commonJS({
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: "Expected an http/s scheme when method is not GET"
           });
         }
         const innerResponse = getResponseState(response);
         if (innerResponse.status === 206) {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: "Got 206 status"
           });
         }
@@ -41692,7 +41692,7 @@ var require_cache4 = __commonJS({
           for (const fieldValue of fieldValues) {
             if (fieldValue === "*") {
               throw webidl.errors.exception({
-                header: prefix,
+                header: prefix2,
                 message: "Got * vary field value"
               });
             }
@@ -41700,7 +41700,7 @@ var require_cache4 = __commonJS({
         }
         if (innerResponse.body && (isDisturbed(innerResponse.body.stream) || innerResponse.body.stream.locked)) {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: "Response body is locked or disturbed"
           });
         }
@@ -41745,10 +41745,10 @@ var require_cache4 = __commonJS({
       }
       async delete(request3, options2 = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const prefix2 = "Cache.delete";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
         request3 = webidl.converters.RequestInfo(request3);
-        options2 = webidl.converters.CacheQueryOptions(options2, prefix, "options");
+        options2 = webidl.converters.CacheQueryOptions(options2, prefix2, "options");
         let r2 = null;
         if (webidl.is.Request(request3)) {
           r2 = getRequestState(request3);
@@ -41791,9 +41791,9 @@ var require_cache4 = __commonJS({
        */
       async keys(request3 = void 0, options2 = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.keys";
+        const prefix2 = "Cache.keys";
         if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3);
-        options2 = webidl.converters.CacheQueryOptions(options2, prefix, "options");
+        options2 = webidl.converters.CacheQueryOptions(options2, prefix2, "options");
         let r2 = null;
         if (request3 !== void 0) {
           if (webidl.is.Request(request3)) {
@@ -42099,9 +42099,9 @@ var require_cachestorage2 = __commonJS({
        */
       async has(cacheName) {
         webidl.brandCheck(this, _CacheStorage);
-        const prefix = "CacheStorage.has";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
+        const prefix2 = "CacheStorage.has";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
         return this.#caches.has(cacheName);
       }
       /**
@@ -42111,9 +42111,9 @@ var require_cachestorage2 = __commonJS({
        */
       async open(cacheName) {
         webidl.brandCheck(this, _CacheStorage);
-        const prefix = "CacheStorage.open";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
+        const prefix2 = "CacheStorage.open";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
         if (this.#caches.has(cacheName)) {
           const cache2 = this.#caches.get(cacheName);
           return new Cache(kConstruct, cache2);
@@ -42129,9 +42129,9 @@ var require_cachestorage2 = __commonJS({
        */
       async delete(cacheName) {
         webidl.brandCheck(this, _CacheStorage);
-        const prefix = "CacheStorage.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
+        const prefix2 = "CacheStorage.delete";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
         return this.#caches.delete(cacheName);
       }
       /**
@@ -42235,9 +42235,9 @@ var require_util12 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path18) {
-      for (let i = 0; i < path18.length; ++i) {
-        const code = path18.charCodeAt(i);
+    function validateCookiePath(path20) {
+      for (let i = 0; i < path20.length; ++i) {
+        const code = path20.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -42548,9 +42548,9 @@ var require_cookies2 = __commonJS({
     }
     function deleteCookie(headers, name, attributes) {
       brandChecks(headers);
-      const prefix = "deleteCookie";
-      webidl.argumentLengthCheck(arguments, 2, prefix);
-      name = webidl.converters.DOMString(name, prefix, "name");
+      const prefix2 = "deleteCookie";
+      webidl.argumentLengthCheck(arguments, 2, prefix2);
+      name = webidl.converters.DOMString(name, prefix2, "name");
       attributes = webidl.converters.DeleteCookieAttributes(attributes);
       setCookie(headers, {
         name,
@@ -42673,10 +42673,10 @@ var require_events2 = __commonJS({
           webidl.util.markAsUncloneable(this);
           return;
         }
-        const prefix = "MessageEvent constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        type = webidl.converters.DOMString(type, prefix, "type");
-        eventInitDict = webidl.converters.MessageEventInit(eventInitDict, prefix, "eventInitDict");
+        const prefix2 = "MessageEvent constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        type = webidl.converters.DOMString(type, prefix2, "type");
+        eventInitDict = webidl.converters.MessageEventInit(eventInitDict, prefix2, "eventInitDict");
         super(type, eventInitDict);
         this.#eventInit = eventInitDict;
         webidl.util.markAsUncloneable(this);
@@ -42733,9 +42733,9 @@ var require_events2 = __commonJS({
     var CloseEvent = class _CloseEvent extends Event {
       #eventInit;
       constructor(type, eventInitDict = {}) {
-        const prefix = "CloseEvent constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        type = webidl.converters.DOMString(type, prefix, "type");
+        const prefix2 = "CloseEvent constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        type = webidl.converters.DOMString(type, prefix2, "type");
         eventInitDict = webidl.converters.CloseEventInit(eventInitDict);
         super(type, eventInitDict);
         this.#eventInit = eventInitDict;
@@ -42757,11 +42757,11 @@ var require_events2 = __commonJS({
     var ErrorEvent = class _ErrorEvent extends Event {
       #eventInit;
       constructor(type, eventInitDict) {
-        const prefix = "ErrorEvent constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const prefix2 = "ErrorEvent constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
         super(type, eventInitDict);
         webidl.util.markAsUncloneable(this);
-        type = webidl.converters.DOMString(type, prefix, "type");
+        type = webidl.converters.DOMString(type, prefix2, "type");
         eventInitDict = webidl.converters.ErrorEventInit(eventInitDict ?? {});
         this.#eventInit = eventInitDict;
       }
@@ -44064,9 +44064,9 @@ var require_websocket2 = __commonJS({
       constructor(url, protocols = []) {
         super();
         webidl.util.markAsUncloneable(this);
-        const prefix = "WebSocket constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        const options2 = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix, "options");
+        const prefix2 = "WebSocket constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        const options2 = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix2, "options");
         url = webidl.converters.USVString(url);
         protocols = options2.protocols;
         const baseURL = environmentSettingsObject.settingsObject.baseUrl;
@@ -44099,9 +44099,9 @@ var require_websocket2 = __commonJS({
        */
       close(code = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
-        const prefix = "WebSocket.close";
+        const prefix2 = "WebSocket.close";
         if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix, "code", webidl.attributes.Clamp);
+          code = webidl.converters["unsigned short"](code, prefix2, "code", webidl.attributes.Clamp);
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason);
@@ -44116,9 +44116,9 @@ var require_websocket2 = __commonJS({
        */
       send(data) {
         webidl.brandCheck(this, _WebSocket);
-        const prefix = "WebSocket.send";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        data = webidl.converters.WebSocketSendData(data, prefix, "data");
+        const prefix2 = "WebSocket.send";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        data = webidl.converters.WebSocketSendData(data, prefix2, "data");
         if (isConnecting(this.#handler.readyState)) {
           throw new DOMException("Sent before connected.", "InvalidStateError");
         }
@@ -44407,11 +44407,11 @@ var require_websocket2 = __commonJS({
     webidl.converters["sequence<DOMString>"] = webidl.sequenceConverter(
       webidl.converters.DOMString
     );
-    webidl.converters["DOMString or sequence<DOMString>"] = function(V3, prefix, argument) {
+    webidl.converters["DOMString or sequence<DOMString>"] = function(V3, prefix2, argument) {
       if (webidl.util.Type(V3) === webidl.util.Types.OBJECT && Symbol.iterator in V3) {
         return webidl.converters["sequence<DOMString>"](V3);
       }
-      return webidl.converters.DOMString(V3, prefix, argument);
+      return webidl.converters.DOMString(V3, prefix2, argument);
     };
     webidl.converters.WebSocketInit = webidl.dictionaryConverter([
       {
@@ -45321,8 +45321,8 @@ var require_eventsource2 = __commonJS({
       constructor(url, eventSourceInitDict = {}) {
         super();
         webidl.util.markAsUncloneable(this);
-        const prefix = "EventSource constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const prefix2 = "EventSource constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
         if (!experimentalWarned) {
           experimentalWarned = true;
           process.emitWarning("EventSource is experimental, expect them to change at any time.", {
@@ -45330,7 +45330,7 @@ var require_eventsource2 = __commonJS({
           });
         }
         url = webidl.converters.USVString(url);
-        eventSourceInitDict = webidl.converters.EventSourceInitDict(eventSourceInitDict, prefix, "eventSourceInitDict");
+        eventSourceInitDict = webidl.converters.EventSourceInitDict(eventSourceInitDict, prefix2, "eventSourceInitDict");
         this.#dispatcher = eventSourceInitDict.node.dispatcher || eventSourceInitDict.dispatcher;
         this.#state = {
           lastEventId: "",
@@ -45673,11 +45673,11 @@ var require_undici2 = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path18 = opts.path;
+          let path20 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path18 = `/${path18}`;
+            path20 = `/${path20}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path18);
+          url = new URL(util.parseOrigin(url).origin + path20);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -45863,17 +45863,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path18) {
-      const ctrl = callVisitor(key, node, visitor, path18);
+    function visit_(key, node, visitor, path20) {
+      const ctrl = callVisitor(key, node, visitor, path20);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path18, ctrl);
-        return visit_(key, ctrl, visitor, path18);
+        replaceNode(key, path20, ctrl);
+        return visit_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path18 = Object.freeze(path18.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path18);
+            const ci = visit_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -45884,13 +45884,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path18 = Object.freeze(path18.concat(node));
-          const ck = visit_("key", node.key, visitor, path18);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = visit_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path18);
+          const cv = visit_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -45911,17 +45911,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path18) {
-      const ctrl = await callVisitor(key, node, visitor, path18);
+    async function visitAsync_(key, node, visitor, path20) {
+      const ctrl = await callVisitor(key, node, visitor, path20);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path18, ctrl);
-        return visitAsync_(key, ctrl, visitor, path18);
+        replaceNode(key, path20, ctrl);
+        return visitAsync_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path18 = Object.freeze(path18.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path18);
+            const ci = await visitAsync_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -45932,13 +45932,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path18 = Object.freeze(path18.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path18);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path18);
+          const cv = await visitAsync_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -45965,23 +45965,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path18) {
+    function callVisitor(key, node, visitor, path20) {
       if (typeof visitor === "function")
-        return visitor(key, node, path18);
+        return visitor(key, node, path20);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path18);
+        return visitor.Map?.(key, node, path20);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path18);
+        return visitor.Seq?.(key, node, path20);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path18);
+        return visitor.Pair?.(key, node, path20);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path18);
+        return visitor.Scalar?.(key, node, path20);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path18);
+        return visitor.Alias?.(key, node, path20);
       return void 0;
     }
-    function replaceNode(key, path18, node) {
-      const parent = path18[path18.length - 1];
+    function replaceNode(key, path20, node) {
+      const parent = path20[path20.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -46068,8 +46068,8 @@ var require_directives = __commonJS({
               if (parts.length < 2)
                 return false;
             }
-            const [handle, prefix] = parts;
-            this.tags[handle] = prefix;
+            const [handle, prefix2] = parts;
+            this.tags[handle] = prefix2;
             return true;
           }
           case "%YAML": {
@@ -46119,10 +46119,10 @@ var require_directives = __commonJS({
         const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
         if (!suffix)
           onError(`The ${source} tag has no suffix`);
-        const prefix = this.tags[handle];
-        if (prefix) {
+        const prefix2 = this.tags[handle];
+        if (prefix2) {
           try {
-            return prefix + decodeURIComponent(suffix);
+            return prefix2 + decodeURIComponent(suffix);
           } catch (error2) {
             onError(String(error2));
             return null;
@@ -46138,9 +46138,9 @@ var require_directives = __commonJS({
        * taking into account current tag prefixes and defaults.
        */
       tagString(tag) {
-        for (const [handle, prefix] of Object.entries(this.tags)) {
-          if (tag.startsWith(prefix))
-            return handle + escapeTagName(tag.substring(prefix.length));
+        for (const [handle, prefix2] of Object.entries(this.tags)) {
+          if (tag.startsWith(prefix2))
+            return handle + escapeTagName(tag.substring(prefix2.length));
         }
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
@@ -46157,11 +46157,11 @@ var require_directives = __commonJS({
           tagNames = Object.keys(tags);
         } else
           tagNames = [];
-        for (const [handle, prefix] of tagEntries) {
-          if (handle === "!!" && prefix === "tag:yaml.org,2002:")
+        for (const [handle, prefix2] of tagEntries) {
+          if (handle === "!!" && prefix2 === "tag:yaml.org,2002:")
             continue;
-          if (!doc || tagNames.some((tn2) => tn2.startsWith(prefix)))
-            lines2.push(`%TAG ${handle} ${prefix}`);
+          if (!doc || tagNames.some((tn2) => tn2.startsWith(prefix2)))
+            lines2.push(`%TAG ${handle} ${prefix2}`);
         }
         return lines2.join("\n");
       }
@@ -46196,14 +46196,14 @@ var require_anchors = __commonJS({
       });
       return anchors;
     }
-    function findNewAnchor(prefix, exclude) {
+    function findNewAnchor(prefix2, exclude) {
       for (let i = 1; true; ++i) {
-        const name = `${prefix}${i}`;
+        const name = `${prefix2}${i}`;
         if (!exclude.has(name))
           return name;
       }
     }
-    function createNodeAnchors(doc, prefix) {
+    function createNodeAnchors(doc, prefix2) {
       const aliasObjects = [];
       const sourceObjects = /* @__PURE__ */ new Map();
       let prevAnchors = null;
@@ -46211,7 +46211,7 @@ var require_anchors = __commonJS({
         onAnchor: (source) => {
           aliasObjects.push(source);
           prevAnchors ?? (prevAnchors = anchorNames(doc));
-          const anchor = findNewAnchor(prefix, prevAnchors);
+          const anchor = findNewAnchor(prefix2, prevAnchors);
           prevAnchors.add(anchor);
           return anchor;
         },
@@ -46593,10 +46593,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path18, value) {
+    function collectionFromPath(schema, path20, value) {
       let v2 = value;
-      for (let i = path18.length - 1; i >= 0; --i) {
-        const k2 = path18[i];
+      for (let i = path20.length - 1; i >= 0; --i) {
+        const k2 = path20[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v2;
@@ -46615,7 +46615,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path18) => path18 == null || typeof path18 === "object" && !!path18[Symbol.iterator]().next().done;
+    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -46645,11 +46645,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path18, value) {
-        if (isEmptyPath(path18))
+      addIn(path20, value) {
+        if (isEmptyPath(path20))
           this.add(value);
         else {
-          const [key, ...rest] = path18;
+          const [key, ...rest] = path20;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -46663,8 +46663,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path18) {
-        const [key, ...rest] = path18;
+      deleteIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -46678,8 +46678,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path18, keepScalar) {
-        const [key, ...rest] = path18;
+      getIn(path20, keepScalar) {
+        const [key, ...rest] = path20;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -46697,8 +46697,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path18) {
-        const [key, ...rest] = path18;
+      hasIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -46708,8 +46708,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path18, value) {
-        const [key, ...rest] = path18;
+      setIn(path20, value) {
+        const [key, ...rest] = path20;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -48204,10 +48204,10 @@ var require_int = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
-    function intStringify(node, radix, prefix) {
+    function intStringify(node, radix, prefix2) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
-        return prefix + value.toString(radix);
+        return prefix2 + value.toString(radix);
       return stringifyNumber.stringifyNumber(node);
     }
     var intOct = {
@@ -48669,11 +48669,11 @@ var require_int2 = __commonJS({
       const n = parseInt(str, radix);
       return sign === "-" ? -1 * n : n;
     }
-    function intStringify(node, radix, prefix) {
+    function intStringify(node, radix, prefix2) {
       const { value } = node;
       if (intIdentify(value)) {
         const str = value.toString(radix);
-        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
+        return value < 0 ? "-" + prefix2 + str.substr(1) : prefix2 + str;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -49224,9 +49224,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path18, value) {
+      addIn(path20, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path18, value);
+          this.contents.addIn(path20, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -49301,14 +49301,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path18) {
-        if (Collection.isEmptyPath(path18)) {
+      deleteIn(path20) {
+        if (Collection.isEmptyPath(path20)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path18) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -49323,10 +49323,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path18, keepScalar) {
-        if (Collection.isEmptyPath(path18))
+      getIn(path20, keepScalar) {
+        if (Collection.isEmptyPath(path20))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path18, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -49337,10 +49337,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path18) {
-        if (Collection.isEmptyPath(path18))
+      hasIn(path20) {
+        if (Collection.isEmptyPath(path20))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path18) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -49357,13 +49357,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path18, value) {
-        if (Collection.isEmptyPath(path18)) {
+      setIn(path20, value) {
+        if (Collection.isEmptyPath(path20)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path18), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path20), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path18, value);
+          this.contents.setIn(path20, value);
         }
       }
       /**
@@ -51324,9 +51324,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path18) => {
+    visit3.itemAtPath = (cst, path20) => {
       let item = cst;
-      for (const [field, index] of path18) {
+      for (const [field, index] of path20) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -51335,23 +51335,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path18) => {
-      const parent = visit3.itemAtPath(cst, path18.slice(0, -1));
-      const field = path18[path18.length - 1][0];
+    visit3.parentCollection = (cst, path20) => {
+      const parent = visit3.itemAtPath(cst, path20.slice(0, -1));
+      const field = path20[path20.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path18, item, visitor) {
-      let ctrl = visitor(item, path18);
+    function _visit(path20, item, visitor) {
+      let ctrl = visitor(item, path20);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token2 = item[field];
         if (token2 && "items" in token2) {
           for (let i = 0; i < token2.items.length; ++i) {
-            const ci = _visit(Object.freeze(path18.concat([[field, i]])), token2.items[i], visitor);
+            const ci = _visit(Object.freeze(path20.concat([[field, i]])), token2.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -51362,10 +51362,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path18);
+            ctrl = ctrl(item, path20);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path18) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -53302,26 +53302,26 @@ var require_scope = __commonJS({
       toName(nameOrPrefix) {
         return nameOrPrefix instanceof code_1.Name ? nameOrPrefix : this.name(nameOrPrefix);
       }
-      name(prefix) {
-        return new code_1.Name(this._newName(prefix));
+      name(prefix2) {
+        return new code_1.Name(this._newName(prefix2));
       }
-      _newName(prefix) {
-        const ng = this._names[prefix] || this._nameGroup(prefix);
-        return `${prefix}${ng.index++}`;
+      _newName(prefix2) {
+        const ng = this._names[prefix2] || this._nameGroup(prefix2);
+        return `${prefix2}${ng.index++}`;
       }
-      _nameGroup(prefix) {
+      _nameGroup(prefix2) {
         var _a, _b;
-        if (((_b = (_a = this._parent) === null || _a === void 0 ? void 0 : _a._prefixes) === null || _b === void 0 ? void 0 : _b.has(prefix)) || this._prefixes && !this._prefixes.has(prefix)) {
-          throw new Error(`CodeGen: prefix "${prefix}" is not allowed in this scope`);
+        if (((_b = (_a = this._parent) === null || _a === void 0 ? void 0 : _a._prefixes) === null || _b === void 0 ? void 0 : _b.has(prefix2)) || this._prefixes && !this._prefixes.has(prefix2)) {
+          throw new Error(`CodeGen: prefix "${prefix2}" is not allowed in this scope`);
         }
-        return this._names[prefix] = { prefix, index: 0 };
+        return this._names[prefix2] = { prefix: prefix2, index: 0 };
       }
     };
     exports.Scope = Scope;
     var ValueScopeName = class extends code_1.Name {
-      constructor(prefix, nameStr) {
+      constructor(prefix2, nameStr) {
         super(nameStr);
-        this.prefix = prefix;
+        this.prefix = prefix2;
       }
       setValue(value, { property, itemIndex }) {
         this.value = value;
@@ -53340,33 +53340,33 @@ var require_scope = __commonJS({
       get() {
         return this._scope;
       }
-      name(prefix) {
-        return new ValueScopeName(prefix, this._newName(prefix));
+      name(prefix2) {
+        return new ValueScopeName(prefix2, this._newName(prefix2));
       }
       value(nameOrPrefix, value) {
         var _a;
         if (value.ref === void 0)
           throw new Error("CodeGen: ref must be passed in value");
         const name = this.toName(nameOrPrefix);
-        const { prefix } = name;
+        const { prefix: prefix2 } = name;
         const valueKey = (_a = value.key) !== null && _a !== void 0 ? _a : value.ref;
-        let vs2 = this._values[prefix];
+        let vs2 = this._values[prefix2];
         if (vs2) {
           const _name = vs2.get(valueKey);
           if (_name)
             return _name;
         } else {
-          vs2 = this._values[prefix] = /* @__PURE__ */ new Map();
+          vs2 = this._values[prefix2] = /* @__PURE__ */ new Map();
         }
         vs2.set(valueKey, name);
-        const s = this._scope[prefix] || (this._scope[prefix] = []);
+        const s = this._scope[prefix2] || (this._scope[prefix2] = []);
         const itemIndex = s.length;
         s[itemIndex] = value.ref;
-        name.setValue(value, { property: prefix, itemIndex });
+        name.setValue(value, { property: prefix2, itemIndex });
         return name;
       }
-      getValue(prefix, keyOrRef) {
-        const vs2 = this._values[prefix];
+      getValue(prefix2, keyOrRef) {
+        const vs2 = this._values[prefix2];
         if (!vs2)
           return;
         return vs2.get(keyOrRef);
@@ -53387,11 +53387,11 @@ var require_scope = __commonJS({
       }
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
         let code = code_1.nil;
-        for (const prefix in values) {
-          const vs2 = values[prefix];
+        for (const prefix2 in values) {
+          const vs2 = values[prefix2];
           if (!vs2)
             continue;
-          const nameSet = usedValues[prefix] = usedValues[prefix] || /* @__PURE__ */ new Map();
+          const nameSet = usedValues[prefix2] = usedValues[prefix2] || /* @__PURE__ */ new Map();
           vs2.forEach((name) => {
             if (nameSet.has(name))
               return;
@@ -53824,12 +53824,12 @@ var require_codegen = __commonJS({
         return this._root.render(this.opts);
       }
       // returns unique name in the internal scope
-      name(prefix) {
-        return this._scope.name(prefix);
+      name(prefix2) {
+        return this._scope.name(prefix2);
       }
       // reserves unique name in the external scope
-      scopeName(prefix) {
-        return this._extScope.name(prefix);
+      scopeName(prefix2) {
+        return this._extScope.name(prefix2);
       }
       // reserves unique name in the external scope and assigns value to it
       scopeValue(prefixOrName, value) {
@@ -53838,8 +53838,8 @@ var require_codegen = __commonJS({
         vs2.add(name);
         return name;
       }
-      getScopeValue(prefix, keyOrRef) {
-        return this._extScope.getValue(prefix, keyOrRef);
+      getScopeValue(prefix2, keyOrRef) {
+        return this._extScope.getValue(prefix2, keyOrRef);
       }
       // return code that assigns values in the external scope to the names that are used internally
       // (same names that were returned by gen.scopeName or gen.scopeValue)
@@ -56345,8 +56345,8 @@ var require_utils3 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path18) {
-      let input = path18;
+    function removeDotSegments(path20) {
+      let input = path20;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -56420,11 +56420,11 @@ var require_utils3 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path18) {
-      if (path18 === "" || path18[0] === "/") {
-        return removeDotSegments(path18);
+    function removeDotSegmentsRelative(path20) {
+      if (path20 === "" || path20[0] === "/") {
+        return removeDotSegments(path20);
       }
-      const segments = path18.split("/");
+      const segments = path20.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -56787,8 +56787,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path18 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path18 && path18 !== "/" ? path18 : void 0;
+        const path20 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path20 && path20 !== "/" ? path20 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -68475,16 +68475,16 @@ var require_job = __commonJS({
         const MAXDELAY = 2147483647;
         let timeout = this.cronTime.getTimeout();
         let remaining = 0;
-        let startTime;
+        let startTime2;
         const setCronTimeout = (t2) => {
-          startTime = Date.now();
+          startTime2 = Date.now();
           this._timeout = setTimeout(callbackWrapper, Math.max(t2, 1));
           if (this.unrefTimeout && typeof this._timeout.unref === "function") {
             this._timeout.unref();
           }
         };
         const callbackWrapper = () => {
-          const diff = startTime + timeout - Date.now();
+          const diff = startTime2 + timeout - Date.now();
           if (diff > 0) {
             let newTimeout = this.cronTime.getTimeout();
             if (newTimeout > diff) {
@@ -68846,8 +68846,8 @@ var require_utils4 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path18, { windows } = {}) => {
-      const segs = path18.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path20, { windows } = {}) => {
+      const segs = path20.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -69109,10 +69109,10 @@ var require_scan = __commonJS({
         isGlob = false;
       }
       let base = str;
-      let prefix = "";
+      let prefix2 = "";
       let glob = "";
       if (start2 > 0) {
-        prefix = str.slice(0, start2);
+        prefix2 = str.slice(0, start2);
         str = str.slice(start2);
         lastIndex -= start2;
       }
@@ -69137,7 +69137,7 @@ var require_scan = __commonJS({
         }
       }
       const state = {
-        prefix,
+        prefix: prefix2,
         input,
         start: start2,
         base,
@@ -69166,7 +69166,7 @@ var require_scan = __commonJS({
           if (opts.tokens) {
             if (idx === 0 && start2 !== 0) {
               tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix;
+              tokens[idx].value = prefix2;
             } else {
               tokens[idx].value = value2;
             }
@@ -70958,8 +70958,8 @@ var require_node = __commonJS({
       if (useColors2) {
         const c3 = this.color;
         const colorCode = "\x1B[3" + (c3 < 8 ? c3 : "8;5;" + c3);
-        const prefix = `  ${colorCode};1m${name} \x1B[0m`;
-        args[0] = prefix + args[0].split("\n").join("\n" + prefix);
+        const prefix2 = `  ${colorCode};1m${name} \x1B[0m`;
+        args[0] = prefix2 + args[0].split("\n").join("\n" + prefix2);
         args.push(colorCode + "m+" + module.exports.humanize(this.diff) + "\x1B[0m");
       } else {
         args[0] = getDate() + name + " " + args[0];
@@ -71026,15 +71026,15 @@ var require_src2 = __commonJS({
     var fs_1 = __require("fs");
     var debug_1 = __importDefault(require_src());
     var log = debug_1.default("@kwsites/file-exists");
-    function check(path18, isFile, isDirectory4) {
-      log(`checking %s`, path18);
+    function check(path20, isFile, isDirectory4) {
+      log(`checking %s`, path20);
       try {
-        const stat10 = fs_1.statSync(path18);
-        if (stat10.isFile() && isFile) {
+        const stat11 = fs_1.statSync(path20);
+        if (stat11.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
         }
-        if (stat10.isDirectory() && isDirectory4) {
+        if (stat11.isDirectory() && isDirectory4) {
           log(`[OK] path represents a directory`);
           return true;
         }
@@ -71049,10 +71049,10 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists3(path18, type = exports.READABLE) {
-      return check(path18, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
+    function exists4(path20, type = exports.READABLE) {
+      return check(path20, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
     }
-    exports.exists = exists3;
+    exports.exists = exists4;
     exports.FILE = 1;
     exports.FOLDER = 2;
     exports.READABLE = exports.FILE + exports.FOLDER;
@@ -71617,7 +71617,7 @@ function info(message) {
 
 // src/action/run-action.ts
 import { mkdtemp as mkdtemp2, writeFile as writeFile4 } from "node:fs/promises";
-import path17 from "node:path";
+import path19 from "node:path";
 
 // src/errors.ts
 var ReconcilerError = class extends Error {
@@ -71747,8 +71747,8 @@ var PlanContext = class {
   }
   /** Every item of every tag of the stream `namespace/stream`, newest first per tag. */
   streamItems(streamKey2) {
-    const prefix = `${streamKey2}:`;
-    return [...this.#history.entries()].filter(([k2]) => k2.startsWith(prefix)).flatMap(([, v2]) => v2);
+    const prefix2 = `${streamKey2}:`;
+    return [...this.#history.entries()].filter(([k2]) => k2.startsWith(prefix2)).flatMap(([, v2]) => v2);
   }
 };
 function formatTime(date) {
@@ -72074,20 +72074,20 @@ function readImageId(input, start2) {
 // src/reference/read-path.ts
 var COMPONENT_RULE = 'components must be lower-case letters and digits separated by ".", "_", "__" or dashes';
 function readPath(input, start2, end) {
-  const path18 = input.slice(start2, end);
+  const path20 = input.slice(start2, end);
   let offset = start2;
-  for (const component2 of path18.split("/")) {
+  for (const component2 of path20.split("/")) {
     if (!ANCHORED_PATH_COMPONENT.test(component2))
-      throw badComponent(input, component2, offset, path18);
+      throw badComponent(input, component2, offset, path20);
     offset += component2.length + 1;
   }
 }
-function badComponent(input, component2, offset, path18) {
+function badComponent(input, component2, offset, path20) {
   if (component2 !== "" && ANCHORED_PATH_COMPONENT.test(component2.toLowerCase())) {
     let upper = 0;
     while (upper < component2.length && component2[upper] === component2[upper]?.toLowerCase())
       upper++;
-    const message2 = `repository name "${path18}" must be lowercase`;
+    const message2 = `repository name "${path20}" must be lowercase`;
     return new ReferenceParseError({
       reason: "NAME_UPPERCASE",
       input,
@@ -72095,7 +72095,7 @@ function badComponent(input, component2, offset, path18) {
       message: message2
     });
   }
-  const message = component2 === "" ? `invalid repository name "${path18}": path components must not be empty` : `invalid path component "${component2}": ${COMPONENT_RULE}`;
+  const message = component2 === "" ? `invalid repository name "${path20}": path components must not be empty` : `invalid path component "${component2}": ${COMPONENT_RULE}`;
   return new ReferenceParseError({ reason: "NAME_INVALID", input, index: offset, message });
 }
 
@@ -72122,7 +72122,7 @@ function readReference(input, dialect) {
     });
   }
   const spans = splitReference(input);
-  const { domain, path: path18, pathStart } = readName(input, spans.nameEnd, dialect);
+  const { domain, path: path20, pathStart } = readName(input, spans.nameEnd, dialect);
   checkLength(input, dialect.limit === "path" ? pathStart : 0, spans.nameEnd);
   const tag = spans.tag === void 0 ? void 0 : readTag(input, spans.tag[0], spans.tag[1]);
   let digest;
@@ -72132,7 +72132,7 @@ function readReference(input, dialect) {
   }
   return {
     ...domain === void 0 ? {} : { domain },
-    path: path18,
+    path: path20,
     ...tag === void 0 ? {} : { tag },
     ...digest === void 0 ? {} : { digest }
   };
@@ -72316,13 +72316,13 @@ function parseDockerImageReference(input) {
   }
   const first = slash === -1 ? "" : full.slice(0, slash);
   const isRegistry = slash !== -1 && (/[:.]/.test(first) || first === "localhost");
-  const path18 = isRegistry ? full.slice(slash + 1) : full;
-  const split3 = path18.indexOf("/");
+  const path20 = isRegistry ? full.slice(slash + 1) : full;
+  const split3 = path20.indexOf("/");
   return {
     ...isRegistry ? { domain: first } : {},
-    path: path18,
-    ...split3 === -1 ? {} : { namespace: path18.slice(0, split3) },
-    name: path18.slice(split3 + 1),
+    path: path20,
+    ...split3 === -1 ? {} : { namespace: path20.slice(0, split3) },
+    name: path20.slice(split3 + 1),
     ...ref.tag === void 0 ? {} : { tag: ref.tag },
     ...digest
   };
@@ -72374,10 +72374,10 @@ function parseOciReference(input) {
   if (!isOciName(input)) throw new OciReferenceError(input, `must start with "${ociPrefix}"`);
   const rest = input.slice(ociPrefix.length);
   const colon = rest.indexOf(":");
-  const path18 = colon === -1 ? rest : rest.slice(0, colon);
+  const path20 = colon === -1 ? rest : rest.slice(0, colon);
   const reference = colon === -1 ? "" : rest.slice(colon + 1);
-  if (path18 === "") throw new OciReferenceError(input, "the directory is empty (oci:PATH[:TAG])");
-  if (reference === "" || isLayoutDigest(reference)) return { path: path18, reference };
+  if (path20 === "") throw new OciReferenceError(input, "the directory is empty (oci:PATH[:TAG])");
+  if (reference === "" || isLayoutDigest(reference)) return { path: path20, reference };
   if (digestLike.test(reference)) {
     throw new OciReferenceError(
       input,
@@ -72390,10 +72390,10 @@ function parseOciReference(input) {
       `tag "${reference}" must be letters and digits separated by one of - . _ : @ + or --, and /`
     );
   }
-  return { path: path18, reference };
+  return { path: path20, reference };
 }
-function formatOciReference(path18, reference) {
-  return reference === "" ? `${ociPrefix}${path18}` : `${ociPrefix}${path18}:${reference}`;
+function formatOciReference(path20, reference) {
+  return reference === "" ? `${ociPrefix}${path20}` : `${ociPrefix}${path20}:${reference}`;
 }
 
 // src/reference/registry-location.ts
@@ -72408,21 +72408,21 @@ var hostPattern = ANCHORED_DOMAIN_AND_PORT;
 var prefixPattern = new RegExp(`^${REMOTE_NAME}$`);
 function parseLocation(text) {
   if (isOciName(text)) {
-    const { path: path18, reference } = parseOciReference(text);
+    const { path: path20, reference } = parseOciReference(text);
     if (reference !== "")
       throw new LocationError(text, "an oci: location names a directory, not an image");
-    return { kind: "layout", dir: path18 };
+    return { kind: "layout", dir: path20 };
   }
   if (/^[a-z]+:\/\//i.test(text))
     throw new LocationError(text, "give host[:port][/prefix] without a scheme");
   const slash = text.indexOf("/");
   const host = slash === -1 ? text : text.slice(0, slash);
-  const prefix = slash === -1 ? "" : text.slice(slash + 1);
+  const prefix2 = slash === -1 ? "" : text.slice(slash + 1);
   if (!hostPattern.test(host))
     throw new LocationError(text, `"${host}" is not a registry host[:port]`);
-  if (prefix !== "" && !prefixPattern.test(prefix))
-    throw new LocationError(text, `"${prefix}" is not a repository path (lower-case, no tag)`);
-  return { kind: "registry", host, prefix };
+  if (prefix2 !== "" && !prefixPattern.test(prefix2))
+    throw new LocationError(text, `"${prefix2}" is not a repository path (lower-case, no tag)`);
+  return { kind: "registry", host, prefix: prefix2 };
 }
 
 // src/plan/import-settings.ts
@@ -73017,8 +73017,8 @@ function mappedDestination(config, pullSpec) {
   if (best === void 0) return void 0;
   return `${best.to.replace(/\/+$/, "")}${repository.slice(best.from.length)}`;
 }
-function normalizedPrefix(prefix) {
-  const trimmed = prefix.replace(/\/+$/, "");
+function normalizedPrefix(prefix2) {
+  const trimmed = prefix2.replace(/\/+$/, "");
   const slash = trimmed.indexOf("/");
   const first = slash === -1 ? trimmed : trimmed.slice(0, slash);
   const isDomain = first === "localhost" || /[.:A-Z]/.test(first);
@@ -73103,16 +73103,16 @@ var minorVersion = /^\d+\.\d+$/;
 var minorWithSuffix = /^(\d+\.\d+)-\w+$/;
 function rank(tag) {
   if (tag === "latest") return { tag, priority: Priority.Latest, prefix: "" };
-  const prefix = tag.startsWith("v") ? "v" : "";
-  const short = tag.slice(prefix.length);
+  const prefix2 = tag.startsWith("v") ? "v" : "";
+  const short = tag.slice(prefix2.length);
   const full = parseSemVer(short);
-  if (full !== void 0) return { tag, priority: Priority.Full, version: full, prefix };
+  if (full !== void 0) return { tag, priority: Priority.Full, version: full, prefix: prefix2 };
   const minor = minorVersion.test(short) ? parseSemVer(`${short}.0`) : void 0;
-  if (minor !== void 0) return { tag, priority: Priority.Minor, version: minor, prefix };
+  if (minor !== void 0) return { tag, priority: Priority.Minor, version: minor, prefix: prefix2 };
   const suffixed = minorWithSuffix.exec(short);
   const candidate = suffixed?.[1] === void 0 ? void 0 : parseSemVer(short.replace(suffixed[1], `${suffixed[1]}.0`));
-  if (candidate !== void 0) return { tag, priority: Priority.Minor, version: candidate, prefix };
-  return { tag, priority: Priority.Other, prefix };
+  if (candidate !== void 0) return { tag, priority: Priority.Minor, version: candidate, prefix: prefix2 };
+  return { tag, priority: Priority.Other, prefix: prefix2 };
 }
 function byPriority(a, b3) {
   if (a.priority !== b3.priority) return a.priority - b3.priority;
@@ -73815,10 +73815,10 @@ var OciLayoutError = class extends ReconcilerError {
   reason;
   /** The layout's directory (absolute). */
   path;
-  constructor(reason, path18, message, options2) {
-    super("OCI_LAYOUT", `oci:${path18}: ${message}`, options2);
+  constructor(reason, path20, message, options2) {
+    super("OCI_LAYOUT", `oci:${path20}: ${message}`, options2);
     this.reason = reason;
-    this.path = path18;
+    this.path = path20;
   }
 };
 function isLayoutNotFound(err) {
@@ -74178,8 +74178,8 @@ var VerifyingTransform = class extends Transform {
     callback(null, chunk);
   }
   _flush(callback) {
-    const prefix = this.#expected.digest.slice(0, this.#expected.digest.indexOf(":") + 1);
-    const got = `${prefix}${this.#hash.digest("hex")}`;
+    const prefix2 = this.#expected.digest.slice(0, this.#expected.digest.indexOf(":") + 1);
+    const got = `${prefix2}${this.#hash.digest("hex")}`;
     if (this.#expected.size >= 0 && this.#size !== this.#expected.size) {
       callback(this.#mismatch(got));
     } else if (got !== this.#expected.digest) {
@@ -74469,18 +74469,18 @@ var maxPageBytes = 16 * 1024 * 1024;
 async function listTags(session, target, pageSize2 = 1e3) {
   const tags = /* @__PURE__ */ new Set();
   const seen = /* @__PURE__ */ new Set();
-  let path18 = `/v2/${target.repository}/tags/list?n=${String(pageSize2)}`;
-  for (let page = 0; path18 !== void 0 && page < maxPages && !seen.has(path18); page++) {
-    seen.add(path18);
+  let path20 = `/v2/${target.repository}/tags/list?n=${String(pageSize2)}`;
+  for (let page = 0; path20 !== void 0 && page < maxPages && !seen.has(path20); page++) {
+    seen.add(path20);
     const response = await session.read(
       target,
       [`repository:${target.repository}:pull`],
-      { method: "GET", path: path18 },
+      { method: "GET", path: path20 },
       maxPageBytes
     );
     if (response.status !== 200) throw await responseError(response, "GET", target.display);
     for (const tag of parseTagPage(response, target.display)) tags.add(tag);
-    path18 = nextPage(response.headers["link"]);
+    path20 = nextPage(response.headers["link"]);
   }
   return [...tags];
 }
@@ -74521,12 +74521,12 @@ async function listReferrers(session, target, digest, options2 = {}) {
 }
 async function referrersFromApi(session, target, digest, artifactType) {
   const query = artifactType === void 0 ? "" : `?${new URLSearchParams({ artifactType }).toString()}`;
-  let path18 = `/v2/${target.repository}/referrers/${digest}${query}`;
+  let path20 = `/v2/${target.repository}/referrers/${digest}${query}`;
   const referrers = [];
   const seen = /* @__PURE__ */ new Set();
-  for (let page = 0; path18 !== void 0 && !seen.has(path18); page++) {
-    seen.add(path18);
-    const url = new URL(path18, await session.origin(target.host)).toString();
+  for (let page = 0; path20 !== void 0 && !seen.has(path20); page++) {
+    seen.add(path20);
+    const url = new URL(path20, await session.origin(target.host)).toString();
     if (page >= maxPages2) {
       throw new RegistryError(`the referrers list goes on for more than ${maxPages2} pages`, {
         method: "GET",
@@ -74534,7 +74534,7 @@ async function referrersFromApi(session, target, digest, artifactType) {
         transient: false
       });
     }
-    const result = await fetchPage(session, target, path18, digest, artifactType);
+    const result = await fetchPage(session, target, path20, digest, artifactType);
     if (result.kind === "unsupported") {
       if (page === 0) return void 0;
       throw new RegistryError("a later page of the referrers list is not an image index", {
@@ -74544,16 +74544,16 @@ async function referrersFromApi(session, target, digest, artifactType) {
       });
     }
     referrers.push(...result.referrers);
-    path18 = result.next;
+    path20 = result.next;
   }
   return referrers;
 }
-async function fetchPage(session, target, path18, digest, artifactType) {
+async function fetchPage(session, target, path20, digest, artifactType) {
   const display2 = `referrers of ${target.display}@${digest}`;
   const response = await session.read(
     target,
     [`repository:${target.repository}:pull`],
-    { method: "GET", path: path18, headers: { accept: ociIndex } },
+    { method: "GET", path: path20, headers: { accept: ociIndex } },
     maxManifestBytes
   );
   if (response.status === 404) {
@@ -75514,20 +75514,20 @@ function parseRegistryKey(key) {
   const slash = withoutScheme.indexOf("/");
   const host = slash === -1 ? withoutScheme : withoutScheme.slice(0, slash);
   const rest = slash === -1 ? "" : withoutScheme.slice(slash + 1);
-  const path18 = withoutScheme === trimmed ? trimSlashes(rest) : "";
-  return { host: canonicalHost(host), path: path18 };
+  const path20 = withoutScheme === trimmed ? trimSlashes(rest) : "";
+  return { host: canonicalHost(host), path: path20 };
 }
 function lookupKey(host, repository = "") {
   const parsed = parseRegistryKey(host);
-  const path18 = trimSlashes(repository);
-  const official = parsed.host === DOCKER_HUB_DOMAIN && path18 !== "" && !path18.includes("/") ? `${OFFICIAL_REPOSITORY_PREFIX}${path18}` : path18;
+  const path20 = trimSlashes(repository);
+  const official = parsed.host === DOCKER_HUB_DOMAIN && path20 !== "" && !path20.includes("/") ? `${OFFICIAL_REPOSITORY_PREFIX}${path20}` : path20;
   return { host: parsed.host, path: official };
 }
 function helperServerUrl(host) {
   return host === DOCKER_HUB_DOMAIN ? DOCKER_HUB_SERVER_URL : host;
 }
-function trimSlashes(path18) {
-  return path18.replace(/^\/+|\/+$/g, "");
+function trimSlashes(path20) {
+  return path20.replace(/^\/+|\/+$/g, "");
 }
 
 // src/registry/credentials/parse-auth-file.ts
@@ -76381,8 +76381,8 @@ function routeRepository(name, locationOf3) {
     const dir = `${location.dir.replace(/\/+$/, "")}/${ref.path}`;
     return { kind: "layout", dir, viaLocation: domain, reference };
   }
-  const path18 = location.prefix === "" ? ref.path : `${location.prefix}/${ref.path}`;
-  const rewritten = { ...ref, domain: location.host, path: path18 };
+  const path20 = location.prefix === "" ? ref.path : `${location.prefix}/${ref.path}`;
+  const rewritten = { ...ref, domain: location.host, path: path20 };
   return { kind: "registry", ref: rewritten, viaLocation: domain, reference };
 }
 
@@ -76529,13 +76529,13 @@ function excluded(url, noProxy) {
 function inCidr(host, cidr) {
   const [network, bits] = cidr.split("/");
   const family = network === void 0 ? 0 : isIP(network);
-  const prefix = Number(bits);
-  if (network === void 0 || family === 0 || isIP(host) !== family || !Number.isInteger(prefix))
+  const prefix2 = Number(bits);
+  if (network === void 0 || family === 0 || isIP(host) !== family || !Number.isInteger(prefix2))
     return false;
   const list = new BlockList();
   const type = family === 4 ? "ipv4" : "ipv6";
   try {
-    list.addSubnet(network, prefix, type);
+    list.addSubnet(network, prefix2, type);
   } catch {
     return false;
   }
@@ -76989,12 +76989,12 @@ function diagnoseInDocument(file, doc, pointer, code, message, options2 = {}) {
   const shifted = options2.colOffset !== void 0 && span.line === span.endLine ? { ...span, col: span.col + options2.colOffset + quoteWidth(file, span) } : span;
   return diagnoseSpan(file.path, shifted, code, message, { ...options2, pointer, doc: doc.index });
 }
-function diagnoseSpan(path18, span, code, message, options2 = {}) {
+function diagnoseSpan(path20, span, code, message, options2 = {}) {
   return {
     severity: options2.severity ?? "error",
     code,
     message: printable(message),
-    file: path18,
+    file: path20,
     line: span.line,
     col: span.col,
     endLine: span.endLine,
@@ -77407,8 +77407,8 @@ function objectsOf(file) {
   return found;
 }
 function locationOf2(file, doc, pointer) {
-  const path18 = pointer === "" ? [] : pointer.split("/").slice(1);
-  const node = path18.length === 0 ? doc.document.contents : doc.document.getIn(path18, true);
+  const path20 = pointer === "" ? [] : pointer.split("/").slice(1);
+  const node = path20.length === 0 ? doc.document.contents : doc.document.getIn(path20, true);
   const range = ((0, import_yaml2.isNode)(node) ? node.range : void 0) ?? doc.document.range;
   return {
     file,
@@ -78198,10 +78198,10 @@ function podContainers(value, podSpecPath) {
     lists: { initContainers: list("initContainers"), containers: list("containers") }
   };
 }
-function findContainer(pod, path18) {
-  if (path18.index !== void 0) return targetAt(pod, path18.list, path18.index);
+function findContainer(pod, path20) {
+  if (path20.index !== void 0) return targetAt(pod, path20.list, path20.index);
   for (const list of ["initContainers", "containers"]) {
-    const index = pod.lists[list].findIndex((c3) => isObject(c3) && c3["name"] === path18.name);
+    const index = pod.lists[list].findIndex((c3) => isObject(c3) && c3["name"] === path20.name);
     if (index >= 0) return targetAt(pod, list, index);
   }
   return void 0;
@@ -78343,17 +78343,17 @@ function containerTargets(object, names, pointer, diagnostics) {
 
 // src/model/field-path.ts
 var selectorPattern = /^(containers|initContainers)\[(?:(\d+)|\?\(@\.name=="([^"]+)"\)|\?\(@\.name==?'([^']+)'\))\]\.image$/;
-function parseFieldPath(path18, podSpecPath) {
-  const prefix = podSpecPath + ".";
-  if (!path18.startsWith(prefix)) {
+function parseFieldPath(path20, podSpecPath) {
+  const prefix2 = podSpecPath + ".";
+  if (!path20.startsWith(prefix2)) {
     return {
       reason: "PREFIX",
-      message: `field path ${JSON.stringify(path18)} does not start with this kind's pod spec path "${podSpecPath}"`
+      message: `field path ${JSON.stringify(path20)} does not start with this kind's pod spec path "${podSpecPath}"`
     };
   }
-  const match = selectorPattern.exec(path18.slice(prefix.length));
+  const match = selectorPattern.exec(path20.slice(prefix2.length));
   if (match === null) {
-    return { reason: "INVALID", message: `field path is not valid: ${path18}` };
+    return { reason: "INVALID", message: `field path is not valid: ${path20}` };
   }
   const list = match[1];
   if (match[2] !== void 0) return { list, form: "index", index: Number(match[2]) };
@@ -78607,13 +78607,13 @@ function checkEntry2(entry, at2, ctx) {
   if (missing !== void 0) {
     report2.addAt(`${at2}/from/name`, "TRIGGER_MISSING_TAG", missing.message, { hint: missing.hint });
   }
-  const path18 = parseFieldPath(entry.fieldPath, ctx.kind.podSpecPath);
-  if (isFieldPathProblem(path18)) {
-    reportFieldPath(path18, `${at2}/fieldPath`, ctx);
+  const path20 = parseFieldPath(entry.fieldPath, ctx.kind.podSpecPath);
+  if (isFieldPathProblem(path20)) {
+    reportFieldPath(path20, `${at2}/fieldPath`, ctx);
     return void 0;
   }
-  if (path18.form === "single-quoted") warnNonCanonical(path18, `${at2}/fieldPath`, report2);
-  const target = ctx.pod === void 0 ? void 0 : findContainer(ctx.pod, path18);
+  if (path20.form === "single-quoted") warnNonCanonical(path20, `${at2}/fieldPath`, report2);
+  const target = ctx.pod === void 0 ? void 0 : findContainer(ctx.pod, path20);
   if (target === void 0) {
     report2.addAt(
       `${at2}/fieldPath`,
@@ -78631,7 +78631,7 @@ function checkEntry2(entry, at2, ctx) {
     origin: "annotation",
     pointer: triggersPointer,
     fieldPath: entry.fieldPath,
-    form: path18.form,
+    form: path20.form,
     paused,
     targets: [target]
   };
@@ -78641,8 +78641,8 @@ function reportFieldPath(problem, pointer, ctx) {
   const hint = problem.reason === "PREFIX" ? `a ${kind2.kind}'s containers are under ${kind2.podSpecPath}; OpenShift silently ignores this trigger` : `write ${kind2.podSpecPath}.containers[?(@.name=="NAME")].image, or an index such as containers[0]`;
   ctx.report.addAt(pointer, "TRIGGER_FIELD_PATH", problem.message, { hint });
 }
-function warnNonCanonical(path18, pointer, report2) {
-  const name = path18.name ?? "";
+function warnNonCanonical(path20, pointer, report2) {
+  const name = path20.name ?? "";
   report2.addAt(
     pointer,
     "TRIGGER_FIELD_PATH",
@@ -78753,11 +78753,11 @@ function aliasedTargets(object, triggers) {
     })
   );
 }
-function aliasOnPath(document2, path18) {
+function aliasOnPath(document2, path20) {
   let node = document2.contents;
-  for (const [i, step] of path18.entries()) {
+  for (const [i, step] of path20.entries()) {
     node = (0, import_yaml4.isCollection)(node) ? node.get(step, true) : void 0;
-    const last = i + 1 === path18.length;
+    const last = i + 1 === path20.length;
     if ((0, import_yaml4.isAlias)(node)) return `${last ? "is" : "is inside"} the YAML alias *${node.source}`;
     const anchor = (0, import_yaml4.isNode)(node) ? node.anchor : void 0;
     if (anchor !== void 0 && aliased(document2, anchor))
@@ -78982,7 +78982,7 @@ var kubernetesYamlOptions = {
 // src/load/parse-yaml.ts
 var maxAliasCount = 1e4;
 var options = kubernetesYamlOptions;
-function parseYamlFile(path18, content) {
+function parseYamlFile(path20, content) {
   const bom = content.startsWith("\uFEFF");
   const text = bom ? content.slice(1) : content;
   const lines2 = new import_yaml5.LineCounter();
@@ -78993,40 +78993,40 @@ function parseYamlFile(path18, content) {
   } catch (err) {
     const span = { line: 1, col: 1, endLine: 1, endCol: 1 };
     const message = `cannot parse YAML: ${tooDeep(err instanceof Error ? err.message : String(err))}`;
-    diagnostics.push(diagnoseSpan(path18, span, "YAML_SYNTAX", message));
-    return { file: { path: path18, text, bom, lines: lines2, documents: [] }, diagnostics };
+    diagnostics.push(diagnoseSpan(path20, span, "YAML_SYNTAX", message));
+    return { file: { path: path20, text, bom, lines: lines2, documents: [] }, diagnostics };
   }
   const last = Math.max(0, text.trimEnd().length - 1);
   const seen = /* @__PURE__ */ new Set();
-  const control = controlCharacter(path18, lines2, text);
+  const control = controlCharacter(path20, lines2, text);
   if (control !== void 0) diagnostics.push(control);
   const documents = parsed.map((document2, index) => {
     for (const problem of [...document2.errors, ...document2.warnings]) {
-      const d2 = yamlDiagnostic(path18, lines2, problem, index, last);
+      const d2 = yamlDiagnostic(path20, lines2, problem, index, last);
       const id = `${String(d2.line)}:${String(d2.col)}:${d2.message}`;
       if (!seen.has(id)) diagnostics.push(d2);
       seen.add(id);
     }
     const value = document2.errors.length > 0 ? void 0 : toValue(document2);
     if (value instanceof Error) {
-      diagnostics.push(conversionDiagnostic(path18, lines2, document2, index, value));
+      diagnostics.push(conversionDiagnostic(path20, lines2, document2, index, value));
       return { index, document: document2, value: void 0 };
     }
     return { index, document: document2, value };
   });
-  return { file: { path: path18, text, bom, lines: lines2, documents }, diagnostics };
+  return { file: { path: path20, text, bom, lines: lines2, documents }, diagnostics };
 }
 var notPrintable = (
   // eslint-disable-next-line no-control-regex -- control characters are what it finds
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\ufffe\uffff]/
 );
-function controlCharacter(path18, lines2, text) {
+function controlCharacter(path20, lines2, text) {
   const found = notPrintable.exec(text);
   if (found === null) return void 0;
   const code = (found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
   const span = spanOf(lines2, found.index, found.index + 1);
   return diagnoseSpan(
-    path18,
+    path20,
     span,
     "YAML_SYNTAX",
     `control character U+${code} is not allowed in YAML`,
@@ -79042,23 +79042,23 @@ function toValue(doc) {
     return err instanceof Error ? err : new Error(String(err));
   }
 }
-function yamlDiagnostic(path18, lines2, e, doc, last) {
+function yamlDiagnostic(path20, lines2, e, doc, last) {
   const severity = e.name === "YAMLWarning" ? "warning" : "error";
   const message = tooDeep(firstLine(e.message));
   const hint = e.code === "DUPLICATE_KEY" ? "remove or rename one of the keys" : void 0;
   const start2 = Math.min(e.pos[0], last);
   const span = spanOf(lines2, start2, Math.max(start2, Math.min(e.pos[1], last + 1)));
-  return diagnoseSpan(path18, span, "YAML_SYNTAX", message, {
+  return diagnoseSpan(path20, span, "YAML_SYNTAX", message, {
     severity,
     hint,
     doc
   });
 }
-function conversionDiagnostic(path18, lines2, doc, index, err) {
+function conversionDiagnostic(path20, lines2, doc, index, err) {
   if (/alias count|resource exhaustion/i.test(err.message)) {
     const span = spanOf(lines2, doc.range[0], doc.range[0]);
     return diagnoseSpan(
-      path18,
+      path20,
       span,
       "YAML_ALIAS_LIMIT",
       "YAML aliases expand too far (alias bomb)",
@@ -79070,7 +79070,7 @@ function conversionDiagnostic(path18, lines2, doc, index, err) {
   }
   const alias = unresolvedAlias(doc);
   const at2 = alias?.range?.[0] ?? doc.range[0];
-  return diagnoseSpan(path18, spanOf(lines2, at2, at2), "YAML_SYNTAX", firstLine(err.message), {
+  return diagnoseSpan(path20, spanOf(lines2, at2, at2), "YAML_SYNTAX", firstLine(err.message), {
     doc: index,
     ...alias === void 0 ? {} : { hint: `define the anchor &${alias.source} before this alias` }
   });
@@ -79404,12 +79404,12 @@ function progressLines(log) {
 }
 
 // src/reconcile/reconcile-repository.ts
-import path15 from "node:path";
+import path17 from "node:path";
 
 // src/publish/git/git-workspace.ts
-import { mkdir as mkdir4, mkdtemp, rm as rm4, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir4, rm as rm5, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import path13 from "node:path";
+import path15 from "node:path";
 
 // src/publish/git/commit-object.ts
 function parseCommitObject(sha, text) {
@@ -83023,15 +83023,148 @@ function tokenOrigin(url) {
 }
 
 // src/publish/git/place-work-tree.ts
-import { stat as stat7 } from "node:fs/promises";
-import path12 from "node:path";
+import { stat as stat8 } from "node:fs/promises";
+import path14 from "node:path";
 import { pathToFileURL } from "node:url";
+
+// src/publish/git/leftover-work-trees.ts
+import { stat as stat7 } from "node:fs/promises";
+import path13 from "node:path";
+
+// src/publish/git/temp-root.ts
+import { mkdtemp, rm as rm4, rmdir as rmdir2 } from "node:fs/promises";
+import path12 from "node:path";
+var tempRootEntries = { tree: "tree", hooks: "no-hooks", message: "COMMIT_MSG" };
+var prefix = "isg-git-";
+function makeTempRoot(tmpDir) {
+  return mkdtemp(path12.join(tmpDir, prefix));
+}
+async function removeTempRootOf(dir) {
+  const root = path12.dirname(dir);
+  const ours = new RegExp(`^${prefix}[A-Za-z0-9]{6}$`);
+  if (path12.basename(dir) !== tempRootEntries.tree || !ours.test(path12.basename(root))) return;
+  for (const entry of Object.values(tempRootEntries)) {
+    await rm4(path12.join(root, entry), { recursive: true, force: true });
+  }
+  await rmdir2(root).catch(() => void 0);
+}
+
+// src/publish/git/work-tree-owner.ts
+import { readFile as readFile5, readlink as readlink2 } from "node:fs/promises";
+import { hostname } from "node:os";
+var marker = "imagestream-gitops work tree:";
+async function ownerOf(run) {
+  return {
+    pid: run.pid,
+    host: hostname(),
+    pidns: await pidNamespace(),
+    started: await startTime(run.pid)
+  };
+}
+function formatLockReason(owner) {
+  const words = [`pid=${String(owner.pid)}`, `host=${encodeURIComponent(owner.host)}`];
+  if (owner.pidns !== void 0) words.push(`pidns=${owner.pidns}`);
+  if (owner.started !== void 0) words.push(`started=${owner.started}`);
+  return `${marker} ${words.join(" ")}`;
+}
+function parseLockReason(reason) {
+  if (!reason.startsWith(`${marker} `)) return void 0;
+  const fields = /* @__PURE__ */ new Map();
+  for (const word of reason.slice(marker.length + 1).split(" ")) {
+    const [key, value] = word.split("=", 2);
+    if (key !== void 0 && value !== void 0) fields.set(key, value);
+  }
+  const pid = Number(fields.get("pid"));
+  const host = decodedHost(fields.get("host"));
+  if (!Number.isSafeInteger(pid) || pid <= 0 || host === void 0) return void 0;
+  return { pid, host, pidns: fields.get("pidns"), started: fields.get("started") };
+}
+function decodedHost(value) {
+  try {
+    return value === void 0 ? void 0 : decodeURIComponent(value);
+  } catch {
+    return void 0;
+  }
+}
+async function hasEnded(owner, self, run) {
+  if (owner.host !== self.host || owner.pidns !== self.pidns) return false;
+  try {
+    run.signalZero(owner.pid);
+  } catch (err) {
+    return err.code === "ESRCH";
+  }
+  if (owner.started === void 0) return false;
+  const started = await startTime(owner.pid);
+  return started !== void 0 && started !== owner.started;
+}
+async function startTime(pid) {
+  try {
+    const stat11 = await readFile5(`/proc/${String(pid)}/stat`, "utf8");
+    const started = stat11.slice(stat11.lastIndexOf(")") + 2).split(" ")[19];
+    return started !== void 0 && /^\d+$/.test(started) ? started : void 0;
+  } catch {
+    return void 0;
+  }
+}
+async function pidNamespace() {
+  try {
+    return /^pid:\[(\d+)\]$/.exec(await readlink2("/proc/self/ns/pid"))?.[1];
+  } catch {
+    return void 0;
+  }
+}
+
+// src/publish/git/leftover-work-trees.ts
+async function removeLeftoverWorkTrees(repo, self, run, context) {
+  const listed = parseWorkTreeList(
+    await runGit(repo, ["worktree", "list", "--porcelain"], context)
+  );
+  const removed = [];
+  for (const { dir, locked } of listed) {
+    const owner = locked === void 0 ? void 0 : parseLockReason(locked);
+    if (owner === void 0 || !await hasEnded(owner, self, run)) continue;
+    try {
+      await removeWorkTree(repo, dir, context);
+    } catch {
+      continue;
+    }
+    await removeTempRootOf(dir).catch(() => void 0);
+    removed.push({ dir, pid: owner.pid });
+  }
+  return removed;
+}
+async function removeWorkTree(repo, dir, context) {
+  try {
+    await runGit(repo, ["worktree", "remove", "--force", "--force", "--", dir], context);
+  } catch (err) {
+    if (await exists3(path13.join(dir, ".git"))) throw err;
+    await runGit(repo, ["worktree", "unlock", "--", dir], context).catch(() => void 0);
+    await runGit(repo, ["worktree", "prune"], context);
+  }
+}
+function parseWorkTreeList(porcelain) {
+  return porcelain.split("\n\n").map((block) => block.split("\n")).flatMap((lines2) => {
+    const dir = lines2.find((line) => line.startsWith("worktree "))?.slice("worktree ".length);
+    const lock = lines2.find((line) => line === "locked" || line.startsWith("locked "));
+    return dir === void 0 ? [] : [{ dir, locked: lock?.slice("locked ".length) }];
+  });
+}
+async function exists3(file) {
+  try {
+    await stat7(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// src/publish/git/place-work-tree.ts
 async function placeWorkTree(request3, context) {
   return await isCheckout(request3.repo, context) ? addWorktree(request3, context) : cloneShallow(request3, context);
 }
 async function isDirectory2(file) {
   try {
-    return (await stat7(file)).isDirectory();
+    return (await stat8(file)).isDirectory();
   } catch {
     return false;
   }
@@ -83049,14 +83182,12 @@ async function isCheckout(repo, context) {
 async function addWorktree(request3, context) {
   const { repo, remote, base, dir } = request3;
   const url = await remoteUrlOf(repo, remote, context);
+  const { leftovers, lock } = await claimCheckout(request3, context);
   await runGit(repo, ["fetch", "--no-tags", "--", remote, `refs/heads/${base}`], context);
   const baseSha = (await runGit(repo, ["rev-parse", "--verify", "FETCH_HEAD^{commit}"], context)).trim();
-  await runGit(repo, ["worktree", "add", "--detach", "--no-checkout", "--", dir, baseSha], context);
-  const unregister = async () => {
-    await runGit(repo, ["worktree", "remove", "--force", "--", dir], context).catch(
-      () => runGit(repo, ["worktree", "prune"], context)
-    );
-  };
+  const add = ["worktree", "add", "--detach", "--no-checkout", ...lock, "--", dir, baseSha];
+  await runGit(repo, add, context);
+  const unregister = () => removeWorkTree(repo, dir, context);
   try {
     await runGit(dir, ["reset", "--hard", "--quiet", baseSha], context);
   } catch (err) {
@@ -83067,15 +83198,23 @@ async function addWorktree(request3, context) {
     dir,
     // git resolves a relative path remote from the current directory, which the
     // work tree is not: name it by its absolute path instead.
-    remote: isRelativePath(url) ? path12.resolve(repo, url) : remote,
+    remote: isRelativePath(url) ? path14.resolve(repo, url) : remote,
     remoteUrl: redactGitText(url, context.secrets),
     baseSha,
     shallow: false,
-    unregister
+    unregister,
+    leftovers
   };
 }
+async function claimCheckout(request3, context) {
+  const run = request3.runProcess;
+  if (run === void 0) return { leftovers: [], lock: [] };
+  const self = await ownerOf(run);
+  const leftovers = await removeLeftoverWorkTrees(request3.repo, self, run, context);
+  return { leftovers, lock: ["--lock", `--reason=${formatLockReason(self)}`] };
+}
 function isRelativePath(url) {
-  return !url.includes("://") && !/^[^/]+:/.test(url) && !path12.isAbsolute(url);
+  return !url.includes("://") && !/^[^/]+:/.test(url) && !path14.isAbsolute(url);
 }
 async function remoteUrlOf(repo, remote, context) {
   try {
@@ -83088,8 +83227,8 @@ async function remoteUrlOf(repo, remote, context) {
 }
 async function cloneShallow(request3, context) {
   const { repo, base, dir } = request3;
-  const source = await isDirectory2(repo) ? pathToFileURL(path12.resolve(repo)).href : repo;
-  const parent = path12.dirname(dir);
+  const source = await isDirectory2(repo) ? pathToFileURL(path14.resolve(repo)).href : repo;
+  const parent = path14.dirname(dir);
   await runGit(
     parent,
     ["clone", "--depth=1", `--branch=${base}`, "--single-branch", "--no-tags", "--", source, dir],
@@ -83102,15 +83241,16 @@ async function cloneShallow(request3, context) {
     remoteUrl: redactGitText(repo, context.secrets),
     baseSha,
     shallow: true,
-    unregister: () => Promise.resolve()
+    unregister: () => Promise.resolve(),
+    leftovers: []
   };
 }
 
 // src/publish/git/git-workspace.ts
 async function openWorkspace(options2) {
-  const root = await mkdtemp(path13.join(options2.tmpDir ?? tmpdir(), "isg-git-"));
+  const root = await makeTempRoot(options2.tmpDir ?? tmpdir());
   try {
-    const hooksPath = path13.join(root, "no-hooks");
+    const hooksPath = path15.join(root, tempRootEntries.hooks);
     await mkdir4(hooksPath);
     const remote = options2.remote ?? "origin";
     const plain = { env: buildGitEnvironment(options2.env, void 0, { hooksPath }), secrets: [] };
@@ -83128,11 +83268,12 @@ async function openWorkspace(options2) {
       repo: options2.repo,
       remote,
       base: options2.base,
-      dir: path13.join(root, "tree")
+      dir: path15.join(root, tempRootEntries.tree),
+      runProcess: options2.runProcess
     };
     return new GitWorkspace(root, await placeWorkTree(request3, context), context);
   } catch (err) {
-    await rm4(root, { recursive: true, force: true });
+    await rm5(root, { recursive: true, force: true });
     throw err;
   }
 }
@@ -83197,6 +83338,7 @@ var GitWorkspace = class {
   dir;
   baseSha;
   remoteUrl;
+  leftovers;
   #root;
   #place;
   #context;
@@ -83205,6 +83347,7 @@ var GitWorkspace = class {
     this.dir = place.dir;
     this.baseSha = place.baseSha;
     this.remoteUrl = place.remoteUrl;
+    this.leftovers = place.leftovers;
     this.#root = root;
     this.#place = place;
     this.#context = context;
@@ -83247,8 +83390,8 @@ var GitWorkspace = class {
       throw err;
     }
   }
-  async remoteBranches(prefix) {
-    const pattern = `refs/heads/${prefix}*`;
+  async remoteBranches(prefix2) {
+    const pattern = `refs/heads/${prefix2}*`;
     const out = await this.#git(["ls-remote", "--heads", "--", this.#place.remote, pattern]);
     return out.split("\n").map((line) => line.split("	")[1] ?? "").filter((ref) => ref.startsWith("refs/heads/")).map((ref) => ref.slice("refs/heads/".length)).sort();
   }
@@ -83259,7 +83402,7 @@ var GitWorkspace = class {
   async commit(request3) {
     await this.#git(["add", "--all"]);
     if (await this.#git(["diff", "--cached", "--name-only", "-z"]) === "") return void 0;
-    const messageFile = path13.join(this.#root, "COMMIT_MSG");
+    const messageFile = path15.join(this.#root, tempRootEntries.message);
     await writeFile2(messageFile, request3.message);
     const committer = request3.committer ?? request3.author;
     const sign = request3.sign === void 0 ? [] : request3.sign ? ["--gpg-sign"] : ["--no-gpg-sign"];
@@ -83316,7 +83459,7 @@ var GitWorkspace = class {
     if (this.#disposed) return;
     this.#disposed = true;
     await this.#place.unregister().catch(() => void 0);
-    await rm4(this.#root, { recursive: true, force: true });
+    await rm5(this.#root, { recursive: true, force: true });
   }
 };
 
@@ -83416,7 +83559,7 @@ ${descriptor.digest}`;
   /** A repository of the destination's registry holding the blob, to mount from. */
   #mountSource(source, destination, holders) {
     if (!destination.mounts || this.#options.skipMount === true) return void 0;
-    for (const path18 of holders ?? []) if (path18 !== destination.path) return path18;
+    for (const path20 of holders ?? []) if (path20 !== destination.path) return path20;
     if (source.mounts && source.registry === destination.registry) return source.path;
     return void 0;
   }
@@ -84118,8 +84261,8 @@ function digestOf(pullSpec) {
 function withoutDigest(pullSpec) {
   return pullSpec.slice(0, pullSpec.lastIndexOf("@"));
 }
-function prefixKeys(prefix, record) {
-  return Object.fromEntries(Object.entries(record).map(([k2, v2]) => [prefix + k2, v2]));
+function prefixKeys(prefix2, record) {
+  return Object.fromEntries(Object.entries(record).map(([k2, v2]) => [prefix2 + k2, v2]));
 }
 
 // src/write/plan-edits.ts
@@ -84178,8 +84321,8 @@ function streamEdits(stream, history) {
 
 // src/reconcile/write-files.ts
 import { randomBytes } from "node:crypto";
-import { chmod as chmod2, link, mkdir as mkdir5, readdir as readdir3, rename as rename4, stat as stat8, unlink as unlink2, writeFile as writeFile3 } from "node:fs/promises";
-import path14 from "node:path";
+import { chmod as chmod2, link, mkdir as mkdir5, readdir as readdir3, rename as rename4, stat as stat9, unlink as unlink2, writeFile as writeFile3 } from "node:fs/promises";
+import path16 from "node:path";
 
 // node_modules/diff/libesm/diff/base.js
 var Diff = class {
@@ -84281,16 +84424,16 @@ var Diff = class {
       }
     }
   }
-  addToPath(path18, added, removed, oldPosInc, options2) {
-    const last = path18.lastComponent;
+  addToPath(path20, added, removed, oldPosInc, options2) {
+    const last = path20.lastComponent;
     if (last && !options2.oneChangePerToken && last.added === added && last.removed === removed) {
       return {
-        oldPos: path18.oldPos + oldPosInc,
+        oldPos: path20.oldPos + oldPosInc,
         lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
       };
     } else {
       return {
-        oldPos: path18.oldPos + oldPosInc,
+        oldPos: path20.oldPos + oldPosInc,
         lastComponent: { count: 1, added, removed, previousComponent: last }
       };
     }
@@ -85220,8 +85363,8 @@ function removePair(context, map, key) {
 }
 
 // src/write/field-edits.ts
-function formatPath(path18) {
-  return path18.map((step, i) => typeof step === "number" ? `[${step}]` : i === 0 ? step : `.${step}`).join("");
+function formatPath(path20) {
+  return path20.map((step, i) => typeof step === "number" ? `[${step}]` : i === 0 ? step : `.${step}`).join("");
 }
 function childOf(node, step) {
   const map = asMap(node);
@@ -85230,21 +85373,21 @@ function childOf(node, step) {
   if (seq !== void 0 && typeof step === "number") return seq.items[step];
   return void 0;
 }
-function requireNode(object, path18, where) {
+function requireNode(object, path20, where) {
   let node = object;
-  for (const [i, step] of path18.entries()) {
+  for (const [i, step] of path20.entries()) {
     const next = childOf(node, step);
     if (next === void 0 || next === null) {
-      throw internal(`no ${formatPath(path18.slice(0, i + 1))} on the way to ${formatPath(where)}`);
+      throw internal(`no ${formatPath(path20.slice(0, i + 1))} on the way to ${formatPath(where)}`);
     }
     node = next;
   }
   return node;
 }
-function siblingOf(object, path18) {
-  const [index, key] = path18.slice(-2);
+function siblingOf(object, path20) {
+  const [index, key] = path20.slice(-2);
   if (typeof index !== "number" || typeof key !== "string") return void 0;
-  const seq = asSeq(requireNode(object, path18.slice(0, -2), path18));
+  const seq = asSeq(requireNode(object, path20.slice(0, -2), path20));
   for (const item of seq?.items ?? []) {
     const map = asMap(item);
     const pair = map === void 0 ? void 0 : pairOf(map, key);
@@ -85252,28 +85395,28 @@ function siblingOf(object, path18) {
   }
   return void 0;
 }
-function setString(context, object, path18, value) {
-  const last = path18.at(-1);
+function setString(context, object, path20, value) {
+  const last = path20.at(-1);
   if (last === void 0) throw internal("setString needs a non-empty path");
-  const parent = requireNode(object, path18.slice(0, -1), path18);
+  const parent = requireNode(object, path20.slice(0, -1), path20);
   const map = asMap(parent);
   if (map !== void 0 && typeof last === "string") {
     const node = pairOf(map, last)?.value;
-    if (node !== void 0 && node !== null && !(0, import_yaml11.isScalar)(node)) throw notScalar(path18);
-    const sibling = node === void 0 ? siblingOf(object, path18) : void 0;
+    if (node !== void 0 && node !== null && !(0, import_yaml11.isScalar)(node)) throw notScalar(path20);
+    const sibling = node === void 0 ? siblingOf(object, path20) : void 0;
     return setPairValue(context, map, last, value, sibling);
   }
   const seq = asSeq(parent);
   const item = seq !== void 0 && typeof last === "number" ? seq.items[last] : void 0;
-  if (seq === void 0 || item === void 0) throw internal(`no ${formatPath(path18)}`);
-  if (!(0, import_yaml11.isScalar)(item)) throw notScalar(path18);
+  if (seq === void 0 || item === void 0) throw internal(`no ${formatPath(path20)}`);
+  if (!(0, import_yaml11.isScalar)(item)) throw notScalar(path20);
   return replaceScalar(context, item, value, seq.flow === true);
 }
-function notScalar(path18) {
-  return internal(`${formatPath(path18)} is not a scalar`);
+function notScalar(path20) {
+  return internal(`${formatPath(path20)} is not a scalar`);
 }
-function setStringSteps(path18, value) {
-  return [(context, object) => setString(context, object, path18, value)];
+function setStringSteps(path20, value) {
+  return [(context, object) => setString(context, object, path20, value)];
 }
 
 // src/write/seq-edits.ts
@@ -85347,12 +85490,12 @@ function removeItems(context, map, key, from, to2) {
 }
 
 // src/write/item-edits.ts
-function formatPath2(path18) {
-  return path18.map((key, i) => typeof key === "number" ? `[${String(key)}]` : `${i > 0 ? "." : ""}${key}`).join("");
+function formatPath2(path20) {
+  return path20.map((key, i) => typeof key === "number" ? `[${String(key)}]` : `${i > 0 ? "." : ""}${key}`).join("");
 }
-function nodeAt(object, path18) {
+function nodeAt(object, path20) {
   let node = object;
-  for (const key of path18) {
+  for (const key of path20) {
     if (typeof key === "number") {
       node = asSeq(node)?.items[key];
     } else {
@@ -85362,17 +85505,17 @@ function nodeAt(object, path18) {
   }
   return node;
 }
-function parentOf(object, path18) {
-  const key = path18.at(-1);
-  const parent = asMap(nodeAt(object, path18.slice(0, -1)));
+function parentOf(object, path20) {
+  const key = path20.at(-1);
+  const parent = asMap(nodeAt(object, path20.slice(0, -1)));
   if (typeof key !== "string" || parent === void 0) {
-    throw internal(`no mapping holds ${formatPath2(path18)}`);
+    throw internal(`no mapping holds ${formatPath2(path20)}`);
   }
   return { parent, key };
 }
-function requireSeq(object, path18) {
-  const seq = asSeq(nodeAt(object, path18));
-  if (seq === void 0) throw internal(`no sequence at ${formatPath2(path18)}`);
+function requireSeq(object, path20) {
+  const seq = asSeq(nodeAt(object, path20));
+  if (seq === void 0) throw internal(`no sequence at ${formatPath2(path20)}`);
   return seq;
 }
 function keysOf2(value) {
@@ -85395,29 +85538,29 @@ function likeIndex(seq, value) {
   });
   return best;
 }
-function appendItemSteps(path18, value) {
+function appendItemSteps(path20, value) {
   return [
     (context, object) => {
-      const { parent, key } = parentOf(object, path18);
+      const { parent, key } = parentOf(object, path20);
       const pair = pairOf(parent, key);
       const seq = asSeq(pair?.value);
       if (seq === void 0 || seq.items.length === 0) {
-        if (!isEmptyValue(pair?.value)) throw internal(`${formatPath2(path18)} is not a sequence`);
+        if (!isEmptyValue(pair?.value)) throw internal(`${formatPath2(path20)} is not a sequence`);
         return setPairValue(context, parent, key, [value]);
       }
       return insertItem(context, seq, seq.items.length, value, likeIndex(seq, value), void 0);
     }
   ];
 }
-function replaceItemSteps(path18, index, value) {
+function replaceItemSteps(path20, index, value) {
   return [
-    (context, object) => replaceItem(context, requireSeq(object, path18), index, value, void 0)
+    (context, object) => replaceItem(context, requireSeq(object, path20), index, value, void 0)
   ];
 }
-function removeItemSteps(path18, index) {
+function removeItemSteps(path20, index) {
   return [
     (context, object) => {
-      const { parent, key } = parentOf(object, path18);
+      const { parent, key } = parentOf(object, path20);
       return removeItems(context, parent, key, index, index + 1);
     }
   ];
@@ -85703,10 +85846,10 @@ function writeError(file, err) {
   return new ReconcilerError("FILE_WRITE", `cannot write ${file}: ${reason}`, { cause: err });
 }
 async function replaceFile(root, { file, text }, list) {
-  const target = path14.join(root, ...file.path.split("/"));
+  const target = path16.join(root, ...file.path.split("/"));
   const temporary = temporaryName(target);
-  const { mode } = await stat8(target);
-  await removeAbandoned(target, await list(path14.dirname(target)));
+  const { mode } = await stat9(target);
+  await removeAbandoned(target, await list(path16.dirname(target)));
   try {
     await writeFile3(temporary, (file.bom ? "\uFEFF" : "") + text, { flag: "wx" });
     await chmod2(temporary, mode & 4095);
@@ -85717,8 +85860,8 @@ async function replaceFile(root, { file, text }, list) {
   }
 }
 function temporaryName(target) {
-  const name = `.${path14.basename(target)}.${randomBytes(4).toString("hex")}.tmp`;
-  return path14.join(path14.dirname(target), name);
+  const name = `.${path16.basename(target)}.${randomBytes(4).toString("hex")}.tmp`;
+  return path16.join(path16.dirname(target), name);
 }
 var temporaryPattern = /^\.(.+)\.[0-9a-f]{8}\.tmp$/;
 async function temporaries(dir) {
@@ -85726,10 +85869,10 @@ async function temporaries(dir) {
   return names.filter((name) => temporaryPattern.test(name));
 }
 async function removeAbandoned(target, names) {
-  const base = path14.basename(target);
+  const base = path16.basename(target);
   for (const name of names) {
     if (temporaryPattern.exec(name)?.[1] !== base) continue;
-    await unlink2(path14.join(path14.dirname(target), name)).catch(() => void 0);
+    await unlink2(path16.join(path16.dirname(target), name)).catch(() => void 0);
   }
 }
 
@@ -86250,8 +86393,8 @@ var GitLabForge = class {
       sort: "desc",
       per_page: 100
     };
-    const path18 = `${this.#project}/merge_requests`;
-    return readAnswer(this.#http, "gitlab", { method: "GET", path: path18, query }, parseOwnMergeRequests);
+    const path20 = `${this.#project}/merge_requests`;
+    return readAnswer(this.#http, "gitlab", { method: "GET", path: path20, query }, parseOwnMergeRequests);
   }
   createPullRequest(draft) {
     const body = {
@@ -86261,11 +86404,11 @@ var GitLabForge = class {
       description: draft.body,
       remove_source_branch: true
     };
-    const path18 = `${this.#project}/merge_requests`;
+    const path20 = `${this.#project}/merge_requests`;
     return readAnswer(
       this.#http,
       "gitlab",
-      { method: "POST", path: path18, body },
+      { method: "POST", path: path20, body },
       parseGitLabMergeRequest
     );
   }
@@ -86293,8 +86436,8 @@ var GitLabForge = class {
     await this.#edit(number, { state_event: "close" });
   }
   async comment(number, body) {
-    const path18 = `${this.#mr(number)}/notes`;
-    await this.#http.send({ method: "POST", path: path18, body: { body }, repeatable: false });
+    const path20 = `${this.#mr(number)}/notes`;
+    await this.#http.send({ method: "POST", path: path20, body: { body }, repeatable: false });
   }
   #mr(number) {
     return `${this.#project}/merge_requests/${String(number)}`;
@@ -86451,35 +86594,35 @@ var GiteaForge = class {
   async addLabels(number, labels) {
     if (labels.length === 0) return;
     const ids = await this.#labelIds(labels);
-    const path18 = `${this.#repo}/issues/${String(number)}/labels`;
-    await this.#http.send({ method: "POST", path: path18, body: { labels: ids } });
+    const path20 = `${this.#repo}/issues/${String(number)}/labels`;
+    await this.#http.send({ method: "POST", path: path20, body: { labels: ids } });
   }
   async requestReviewers(number, reviewers) {
     if (reviewers.length === 0) return;
-    const path18 = `${this.#repo}/pulls/${String(number)}/requested_reviewers`;
-    await this.#http.send({ method: "POST", path: path18, body: { reviewers } });
+    const path20 = `${this.#repo}/pulls/${String(number)}/requested_reviewers`;
+    await this.#http.send({ method: "POST", path: path20, body: { reviewers } });
   }
   async addAssignees(number, assignees) {
     if (assignees.length === 0) return;
-    const path18 = `${this.#repo}/issues/${String(number)}`;
-    const current = await readAnswer(this.#http, "gitea", { method: "GET", path: path18 }, parseAssignees);
+    const path20 = `${this.#repo}/issues/${String(number)}`;
+    const current = await readAnswer(this.#http, "gitea", { method: "GET", path: path20 }, parseAssignees);
     await this.#http.send({
       method: "PATCH",
-      path: path18,
+      path: path20,
       body: { assignees: unionOf(current, assignees) }
     });
   }
   async enableAutoMerge(number, method) {
-    const path18 = `${this.#repo}/pulls/${String(number)}/merge`;
+    const path20 = `${this.#repo}/pulls/${String(number)}/merge`;
     const body = { Do: method, merge_when_checks_succeed: true };
-    await this.#http.send({ method: "POST", path: path18, body });
+    await this.#http.send({ method: "POST", path: path20, body });
   }
   async closePullRequest(number) {
     await this.#editPull(number, { state: "closed" });
   }
   async comment(number, body) {
-    const path18 = `${this.#repo}/issues/${String(number)}/comments`;
-    await this.#http.send({ method: "POST", path: path18, body: { body }, repeatable: false });
+    const path20 = `${this.#repo}/issues/${String(number)}/comments`;
+    await this.#http.send({ method: "POST", path: path20, body: { body }, repeatable: false });
   }
   #editPull(number, body) {
     const req = { method: "PATCH", path: `${this.#repo}/pulls/${String(number)}`, body };
@@ -86499,12 +86642,12 @@ var GiteaForge = class {
     return ids;
   }
   /** Every label at `path`, page by page; [] when it is 404 (the owner is a user, not an organization). */
-  async #labels(path18) {
+  async #labels(path20) {
     const labels = [];
     let seen = 0;
     for (let page = 1; page <= maxPages3; page++) {
       const query = { limit: pageSize, page };
-      const response = await this.#http.send({ method: "GET", path: path18, query, ok: [200, 404] });
+      const response = await this.#http.send({ method: "GET", path: path20, query, ok: [200, 404] });
       if (response.status === 404 || !Array.isArray(response.json)) break;
       labels.push(...parseLabels(response.json));
       seen += response.json.length;
@@ -87007,15 +87150,15 @@ function safeRevision(revision) {
 function sourceLinks(url, revision, previous) {
   const base = `${url.origin}${url.pathname}`;
   const name = escapeText(url.pathname.replace(/^\//, ""));
-  const path18 = commitPath(url);
+  const path20 = commitPath(url);
   const short = escapeText(shortRevision(revision));
-  if (path18 === void 0 || !safeRevision(revision)) {
+  if (path20 === void 0 || !safeRevision(revision)) {
     return `[${escapeText(url.host)}/${name}](${linkTarget(base)}) ${codeSpan(shortRevision(revision))}`;
   }
   if (previous === void 0 || previous === revision || !safeRevision(previous)) {
-    return `[${name}@${short}](${linkTarget(base + path18 + revision)})`;
+    return `[${name}@${short}](${linkTarget(base + path20 + revision)})`;
   }
-  const compare = `${base}${path18.replace("commit", "compare")}${previous}...${revision}`;
+  const compare = `${base}${path20.replace("commit", "compare")}${previous}...${revision}`;
   return `[${name}@${escapeText(shortRevision(previous))}\u2026${short}](${linkTarget(compare)})`;
 }
 function formatRevision(details2) {
@@ -87174,9 +87317,9 @@ function wrap(line) {
   let current = "";
   for (const word of line.split(/ +/)) {
     const candidate = current === "" ? word : `${current} ${word}`;
-    const prefix = lines2.length === 0 ? "" : continuation;
-    if (current !== "" && prefix.length + candidate.length > bodyWidth) {
-      lines2.push(prefix + current);
+    const prefix2 = lines2.length === 0 ? "" : continuation;
+    if (current !== "" && prefix2.length + candidate.length > bodyWidth) {
+      lines2.push(prefix2 + current);
       current = word;
     } else {
       current = candidate;
@@ -87518,24 +87661,24 @@ function fitMiddle(proposal, diffs, visibleRows, budget) {
   return note.length <= budget ? note : "";
 }
 function renderPullRequestBody(proposal, options2) {
-  const marker = renderMarker(proposal.fingerprint);
+  const marker2 = renderMarker(proposal.fingerprint);
   const summary2 = renderSummary(countProposal(proposal));
   const footer = renderFooter(proposal);
-  const fixed = `${join2([summary2, footer, marker])}
+  const fixed = `${join2([summary2, footer, marker2])}
 `.length;
   if (fixed > options2.maxLength)
-    return cutToFit(join2([summary2, footer]), marker, options2.maxLength);
+    return cutToFit(join2([summary2, footer]), marker2, options2.maxLength);
   const budget = options2.maxLength - fixed - separator2.length;
   const middle = fitMiddle(proposal, diffFiles(proposal.files), options2.visibleRows ?? 20, budget);
-  return `${join2([summary2, middle, footer, marker])}
+  return `${join2([summary2, middle, footer, marker2])}
 `;
 }
-function cutToFit(text, marker, maxLength) {
-  const room = maxLength - marker.length - separator2.length - 2;
+function cutToFit(text, marker2, maxLength) {
+  const room = maxLength - marker2.length - separator2.length - 2;
   if (room < 0) {
     throw new InternalError(`a body of at most ${maxLength} characters cannot hold the marker`);
   }
-  return `${text.slice(0, room)}\u2026${separator2}${marker}
+  return `${text.slice(0, room)}\u2026${separator2}${marker2}
 `;
 }
 
@@ -87793,8 +87936,8 @@ function streamBranchPrefix(branch) {
 }
 var streamPart = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 function isStreamBranch(branch, candidate) {
-  const prefix = streamBranchPrefix(branch);
-  return candidate.startsWith(prefix) && streamPart.test(candidate.slice(prefix.length));
+  const prefix2 = streamBranchPrefix(branch);
+  return candidate.startsWith(prefix2) && streamPart.test(candidate.slice(prefix2.length));
 }
 function splitPlanByStream(plan, branch) {
   const shares = [];
@@ -87920,13 +88063,13 @@ function parseIdentity2(text) {
 }
 
 // src/reconcile/repository-config.ts
-import { stat as stat9 } from "node:fs/promises";
+import { stat as stat10 } from "node:fs/promises";
 async function configAt(dir, config) {
   return (await loadRepositoryConfig(dir, config)).config;
 }
 async function isDirectory3(p2) {
   try {
-    return (await stat9(p2)).isDirectory();
+    return (await stat10(p2)).isDirectory();
   } catch {
     return false;
   }
@@ -87935,7 +88078,7 @@ async function isDirectory3(p2) {
 // src/reconcile/reconcile-repository.ts
 async function reconcileRepository(request3, io2) {
   const { env } = io2;
-  const config = request3.config === void 0 ? void 0 : path15.resolve(request3.config);
+  const config = request3.config === void 0 ? void 0 : path17.resolve(request3.config);
   request3 = { ...request3, config };
   const base = request3.base ?? await configuredBase(request3.repo, config) ?? "main";
   const local = await isDirectory3(request3.repo);
@@ -87946,8 +88089,12 @@ async function reconcileRepository(request3, io2) {
     base,
     ...gitToken === void 0 ? {} : { token: gitToken },
     tokenUser: env["ISG_GIT_USER"] ?? gitTokenUsers[request3.forge ?? "github"],
-    env
+    env,
+    runProcess: io2.runProcess
   });
+  for (const { dir, pid } of workspace.leftovers) {
+    io2.log.warn(`removed work tree left by an earlier run (pid ${String(pid)}, ended): ${dir}`);
+  }
   const dispose = () => workspace.dispose();
   io2.cleanups?.add(dispose);
   try {
@@ -88023,9 +88170,9 @@ async function configuredBase(repo, config) {
 }
 
 // src/action/annotations.ts
-import path16 from "node:path";
-function annotationOf(d2, prefix, workspace = "/") {
-  const file = path16.isAbsolute(d2.file) ? path16.relative(workspace, d2.file).split(path16.sep).join("/") : path16.posix.normalize(path16.posix.join(prefix.split(path16.sep).join("/"), d2.file));
+import path18 from "node:path";
+function annotationOf(d2, prefix2, workspace = "/") {
+  const file = path18.isAbsolute(d2.file) ? path18.relative(workspace, d2.file).split(path18.sep).join("/") : path18.posix.normalize(path18.posix.join(prefix2.split(path18.sep).join("/"), d2.file));
   const endLine = d2.endLine ?? d2.line;
   const columns = endLine === d2.line ? { startColumn: d2.col, ...d2.endCol === void 0 ? {} : { endColumn: d2.endCol } } : {};
   return {
@@ -88224,12 +88371,12 @@ async function runAction(get, kit, context) {
   }
 }
 async function runCommand(inputs, kit, context, mask2) {
-  const repo = path17.resolve(context.workspace, inputs.workingDirectory);
-  const log = actionLog(kit, path17.relative(context.workspace, repo), context.workspace, mask2);
+  const repo = path19.resolve(context.workspace, inputs.workingDirectory);
+  const log = actionLog(kit, path19.relative(context.workspace, repo), context.workspace, mask2);
   const env = inputs.token === void 0 ? context.env : { ...context.env, GITHUB_TOKEN: inputs.token };
   const registry = {
     repo,
-    config: inputs.config === void 0 ? void 0 : path17.resolve(repo, inputs.config),
+    config: inputs.config === void 0 ? void 0 : path19.resolve(repo, inputs.config),
     authfile: inputs.dockerConfig,
     insecure: false,
     concurrency: inputs.concurrency,
@@ -88259,7 +88406,13 @@ async function runCommand(inputs, kit, context, mask2) {
     case "reconcile": {
       const outcome = await reconcileRepository(
         { ...registry, forge: inputs.forge, base: inputs.base, dryRun: inputs.dryRun },
-        { env, now: context.now, log, cleanups: context.cleanups }
+        {
+          env,
+          now: context.now,
+          log,
+          cleanups: context.cleanups,
+          runProcess: context.runProcess
+        }
       );
       return outcome;
     }
@@ -88269,8 +88422,8 @@ async function report(inputs, result, kit, context) {
   const { plan, mask: mask2 } = result;
   if (plan !== void 0) {
     const document2 = planDocument(plan, result.diagnostics, result.registries ?? {});
-    const dir = await mkdtemp2(path17.join(context.tempDir, "imagestream-gitops-"));
-    const file = path17.join(dir, "plan.json");
+    const dir = await mkdtemp2(path19.join(context.tempDir, "imagestream-gitops-"));
+    const file = path19.join(dir, "plan.json");
     await writeFile4(file, mask2(JSON.stringify(document2, null, 2)) + "\n");
     kit.setOutput("plan-json", file);
     kit.setOutput("changed", String(planHasChanges(plan)));
@@ -88302,7 +88455,7 @@ function stepFailure(inputs, result) {
   }
   return `${inputs.command}: an import or a copy failed: see the job summary and the log`;
 }
-function actionLog(kit, prefix, workspace, mask2) {
+function actionLog(kit, prefix2, workspace, mask2) {
   return {
     info: (message) => {
       kit.info(mask2(message));
@@ -88312,7 +88465,7 @@ function actionLog(kit, prefix, workspace, mask2) {
     },
     diagnostics: (diagnostics) => {
       for (const d2 of diagnostics) {
-        const a = annotationOf(d2, prefix === "" ? "." : prefix, workspace);
+        const a = annotationOf(d2, prefix2 === "" ? "." : prefix2, workspace);
         (a.severity === "error" ? kit.error : kit.warning)(a.message, a.properties);
       }
     }
@@ -88366,7 +88519,13 @@ await runAction((name) => getInput(name), toolkit, {
   now: () => /* @__PURE__ */ new Date(),
   workspace: process.env["GITHUB_WORKSPACE"] ?? process.cwd(),
   tempDir: process.env["RUNNER_TEMP"] ?? tmpdir2(),
-  cleanups
+  cleanups,
+  runProcess: {
+    pid: process.pid,
+    signalZero: (pid) => {
+      process.kill(pid, 0);
+    }
+  }
 });
 /*! Bundled license information:
 

@@ -55,4 +55,10 @@ await runAction((name) => core.getInput(name), toolkit, {
   workspace: process.env["GITHUB_WORKSPACE"] ?? process.cwd(),
   tempDir: process.env["RUNNER_TEMP"] ?? tmpdir(),
   cleanups,
+  runProcess: {
+    pid: process.pid,
+    signalZero: (pid) => {
+      process.kill(pid, 0);
+    },
+  },
 });

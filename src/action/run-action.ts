@@ -11,6 +11,7 @@ import { InputError, ReconcilerError, UsageError } from "../errors.ts";
 import { hasErrors, type Diagnostic } from "../model/diagnostic.ts";
 import { planDocument } from "../model/plan-document.ts";
 import { planHasChanges, type Plan } from "../model/plan.ts";
+import type { RunProcess } from "../publish/git/workspace.ts";
 import type { PublishResult } from "../publish/publish.ts";
 import { exitCodes, planExitCode } from "../reconcile/exit-codes.ts";
 import { masker } from "../reconcile/mask.ts";
@@ -45,6 +46,8 @@ export interface ActionContext {
   /** RUNNER_TEMP: where the plan-json file goes. */
   readonly tempDir: string;
   readonly cleanups?: Set<() => Promise<void>>;
+  /** The runner's process, which marks the work tree it adds to the checkout as its own. */
+  readonly runProcess?: RunProcess;
 }
 
 /** What one command of the Action found, for the outputs and the step's result. */
@@ -125,7 +128,13 @@ async function runCommand(
     case "reconcile": {
       const outcome = await reconcileRepository(
         { ...registry, forge: inputs.forge, base: inputs.base, dryRun: inputs.dryRun },
-        { env, now: context.now, log, cleanups: context.cleanups },
+        {
+          env,
+          now: context.now,
+          log,
+          cleanups: context.cleanups,
+          runProcess: context.runProcess,
+        },
       );
       return outcome;
     }

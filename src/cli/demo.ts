@@ -21,7 +21,7 @@ import {
   type DemoRepository,
 } from "./demo-repository.ts";
 import { exitCodes, type Output } from "./output.ts";
-import { runReconcile } from "./reconcile.ts";
+import { runReconcile, type ProcessIo } from "./reconcile.ts";
 
 /** The command's help text. */
 export const demoHelp = `Usage: imagestream-gitops demo [--keep]
@@ -55,7 +55,7 @@ export async function runDemo(
   out: Output,
   env: Env,
   now: () => Date,
-  cleanups?: Set<() => Promise<void>>,
+  processIo: ProcessIo = {},
 ): Promise<number> {
   const { values } = parseArgs({ args: [...args], options, allowPositionals: false, strict: true });
   if (values.help) {
@@ -67,11 +67,12 @@ export async function runDemo(
   const examples = await findExamples(path.dirname(fileURLToPath(import.meta.url)));
   const root = await makeDemoRoot(demoTempRoot(env));
   const remove = (): Promise<void> => rm(root, { recursive: true, force: true });
+  const { cleanups } = processIo;
   cleanups?.add(remove);
   try {
     const demo = await createDemoRepository(examples, root, env);
     out.stdout(renderIntro(examples, demo));
-    const code = await runReconcile(reconcileArgs(demo), out, demo.gitEnv, now, cleanups);
+    const code = await runReconcile(reconcileArgs(demo), out, demo.gitEnv, now, processIo);
     out.stdout(await renderBranches(demo));
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     out.stdout(`\nDemo done in ${seconds} s (exit status ${code}).\n`);

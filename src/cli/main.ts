@@ -39,6 +39,12 @@ for (const [signal, number] of [
 
 process.exitCode = await run(process.argv.slice(2), out, {
   cleanups,
+  runProcess: {
+    pid: process.pid,
+    signalZero: (pid) => {
+      process.kill(pid, 0);
+    },
+  },
   stop: {
     takeOver: () => {
       stopTakenOver = true;

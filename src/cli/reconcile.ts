@@ -8,7 +8,11 @@
  */
 import { parseArgs } from "node:util";
 import { parseForgeKind } from "../publish/forge/forge.ts";
-import { reconcileRepository, type ReconcileOutcome } from "../reconcile/reconcile-repository.ts";
+import {
+  reconcileRepository,
+  type ReconcileOutcome,
+  type RunIo,
+} from "../reconcile/reconcile-repository.ts";
 import { patch } from "../reconcile/write-files.ts";
 import { cliLog } from "./cli-log.ts";
 import type { Output } from "./output.ts";
@@ -68,13 +72,16 @@ const options = {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** What the command gets from the process besides the environment and the clock. */
+export type ProcessIo = Pick<RunIo, "cleanups" | "runProcess">;
+
 /** Runs `reconcile`; returns the exit code. */
 export async function runReconcile(
   args: readonly string[],
   out: Output,
   env: Env,
   now: () => Date,
-  cleanups?: Set<() => Promise<void>>,
+  processIo: ProcessIo = {},
 ): Promise<number> {
   const { values } = parseArgs({ args: [...args], options, allowPositionals: false, strict: true });
   if (values.help) {
@@ -97,7 +104,7 @@ export async function runReconcile(
     env,
     now,
     log: cliLog(out, values.json),
-    cleanups,
+    ...processIo,
   });
   await report(outcome, { json: values.json, bodyFile: values["body-file"] }, out);
   return outcome.exitCode;

@@ -5,6 +5,7 @@
  */
 import { InputError, ReconcilerError, UsageError } from "../errors.ts";
 import { exitCodes, type Output } from "./output.ts";
+import type { RunProcess } from "../publish/git/workspace.ts";
 import type { TerminalInfo } from "./mirror.ts";
 
 /** The program's version, as package.json says. */
@@ -25,6 +26,8 @@ export interface RunContext {
    * while it holds the resource and deletes it after.
    */
   readonly cleanups?: Set<() => Promise<void>>;
+  /** This process, which marks the work trees it adds to a checkout as its own. */
+  readonly runProcess?: RunProcess;
   /** Lets a long-running command stop gracefully on SIGINT and SIGTERM. */
   readonly stop?: StopControl;
 }
@@ -102,13 +105,10 @@ const commands: Readonly<Record<string, Command>> = {
       const m = await import("./reconcile.ts");
       return {
         run: (args, out, context) =>
-          m.runReconcile(
-            args,
-            out,
-            context.env,
-            context.now ?? (() => new Date()),
-            context.cleanups,
-          ),
+          m.runReconcile(args, out, context.env, context.now ?? (() => new Date()), {
+            cleanups: context.cleanups,
+            runProcess: context.runProcess,
+          }),
         help: m.reconcileHelp,
       };
     },
@@ -123,6 +123,7 @@ const commands: Readonly<Record<string, Command>> = {
             env: context.env,
             now: context.now ?? (() => new Date()),
             cleanups: context.cleanups,
+            runProcess: context.runProcess,
             ...(context.stop === undefined ? {} : { takeOverStop: context.stop.takeOver }),
           }),
         help: m.serveHelp,
@@ -135,7 +136,10 @@ const commands: Readonly<Record<string, Command>> = {
       const m = await import("./demo.ts");
       return {
         run: (args, out, context) =>
-          m.runDemo(args, out, context.env, context.now ?? (() => new Date()), context.cleanups),
+          m.runDemo(args, out, context.env, context.now ?? (() => new Date()), {
+            cleanups: context.cleanups,
+            runProcess: context.runProcess,
+          }),
         help: m.demoHelp,
       };
     },

@@ -15,7 +15,7 @@ import { hasErrors } from "../model/diagnostic.ts";
 import type { Plan } from "../model/plan.ts";
 import type { ForgeKind } from "../publish/forge/forge.ts";
 import { openWorkspace } from "../publish/git/git-workspace.ts";
-import type { Workspace } from "../publish/git/workspace.ts";
+import type { RunProcess, Workspace } from "../publish/git/workspace.ts";
 import type { PublishResult } from "../publish/publish.ts";
 import { prefixKeys } from "./apply-mirrors.ts";
 import { applyRun } from "./apply-run.ts";
@@ -77,6 +77,12 @@ export interface RunIo {
    * tree registered in the user's checkout): added while held, deleted after.
    */
   readonly cleanups?: Set<() => Promise<void>> | undefined;
+  /**
+   * The process the run is in: its work tree in a local checkout is locked
+   * as this process's, and those of ended runs (killed with SIGKILL, so no
+   * cleanup ran) are removed, each said with a warning.
+   */
+  readonly runProcess?: RunProcess | undefined;
 }
 
 /** What a run did. Every text in it is masked. */
@@ -130,7 +136,11 @@ export async function reconcileRepository(
     ...(gitToken === undefined ? {} : { token: gitToken }),
     tokenUser: env["ISG_GIT_USER"] ?? gitTokenUsers[request.forge ?? "github"],
     env,
+    runProcess: io.runProcess,
   });
+  for (const { dir, pid } of workspace.leftovers) {
+    io.log.warn(`removed work tree left by an earlier run (pid ${String(pid)}, ended): ${dir}`);
+  }
   const dispose = (): Promise<void> => workspace.dispose();
   io.cleanups?.add(dispose);
   try {

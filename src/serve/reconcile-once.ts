@@ -15,8 +15,8 @@ import type { RunLog } from "../reconcile/run-log.ts";
 import type { JsonLog } from "./json-log.ts";
 import type { ReconcileOnce, RunSummary } from "./runner.ts";
 
-/** What every run shares: the environment, the clock and the cleanups of the process. */
-export type RunEnvironment = Pick<RunIo, "env" | "now" | "cleanups">;
+/** What every run shares: the environment, the clock, the cleanups and the process. */
+export type RunEnvironment = Pick<RunIo, "env" | "now" | "cleanups" | "runProcess">;
 
 /** A {@link ReconcileOnce} reconciling `request` with `io` each time it is called. */
 export function reconcileOnceWith(request: ReconcileRequest, io: RunEnvironment): ReconcileOnce {

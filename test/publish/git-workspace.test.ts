@@ -30,6 +30,12 @@ const execFileAsync = promisify(execFile);
 
 const bot = { name: "imagestream-gitops", email: "bot@example.com" } as const;
 const seedFiles = { "streams/app.yaml": "kind: ImageStream\n", "README.md": "hello\n" } as const;
+const thisProcess = {
+  pid: process.pid,
+  signalZero: (pid: number) => {
+    process.kill(pid, 0);
+  },
+};
 
 /** Opens a workspace disposed when `t` ends. */
 async function open(
@@ -41,6 +47,7 @@ async function open(
     base: "main",
     env: genv.env,
     tmpDir: genv.root,
+    runProcess: thisProcess,
     ...options,
   });
   t.after(() => workspace.dispose());
@@ -82,6 +89,7 @@ describe("git workspace on a bare repository", () => {
       base: "main",
       env: genv.env,
       tmpDir: genv.root,
+      runProcess: thisProcess,
     });
     assert.equal(workspace.baseSha, await branchTip(bare, "main", genv.env));
     assert.equal(workspace.remoteUrl, bare);

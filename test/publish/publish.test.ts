@@ -65,6 +65,7 @@ class MemoryWorkspace implements Workspace {
   readonly dir = "/nonexistent";
   readonly baseSha = baseSha;
   readonly remoteUrl = "memory://remote";
+  readonly leftovers = [];
   remote: RemoteBranch | undefined;
   /** Someone else's push that lands between the run's read and its push. */
   racer: RemoteBranch | undefined;

@@ -2,7 +2,7 @@
  * The Workspace port on simple-git: a temporary work tree at the remote
  * base's tip, one commit on it, pushes with an explicit lease.
  */
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseCommitObject } from "./commit-object.ts";
@@ -17,8 +17,10 @@ import {
 } from "./git-environment.ts";
 import { GitError, rephraseGitError } from "./git-error.ts";
 import { placeWorkTree, type PlacedWorkTree } from "./place-work-tree.ts";
+import { makeTempRoot, tempRootEntries } from "./temp-root.ts";
 import type {
   CommitRequest,
+  LeftoverWorkTree,
   PushResult,
   RemoteBranch,
   Workspace,
@@ -29,14 +31,16 @@ import type {
  * Opens a workspace for `options.repo` at the tip of `options.base` on its
  * remote: a detached worktree of a local checkout (fetched from
  * `options.remote`, default origin), or a shallow clone of a URL or bare
- * repository, under a new directory in `options.tmpDir`. Runs git and
- * writes that directory; rejects with a GitError (GIT) when the remote, the
+ * repository, under a new directory in `options.tmpDir`. With
+ * `options.runProcess`, a worktree is locked as this process's and the
+ * worktrees ended runs left are removed first. Runs git and writes that
+ * directory; rejects with a GitError (GIT) when the remote, the
  * base branch or the checkout's remote is missing.
  */
 export async function openWorkspace(options: WorkspaceOptions): Promise<Workspace> {
-  const root = await mkdtemp(path.join(options.tmpDir ?? tmpdir(), "isg-git-"));
+  const root = await makeTempRoot(options.tmpDir ?? tmpdir());
   try {
-    const hooksPath = path.join(root, "no-hooks");
+    const hooksPath = path.join(root, tempRootEntries.hooks);
     await mkdir(hooksPath);
     const remote = options.remote ?? "origin";
     const plain = { env: buildGitEnvironment(options.env, undefined, { hooksPath }), secrets: [] };
@@ -54,7 +58,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       repo: options.repo,
       remote,
       base: options.base,
-      dir: path.join(root, "tree"),
+      dir: path.join(root, tempRootEntries.tree),
+      runProcess: options.runProcess,
     };
     return new GitWorkspace(root, await placeWorkTree(request, context), context);
   } catch (err) {
@@ -153,6 +158,7 @@ class GitWorkspace implements Workspace {
   readonly dir: string;
   readonly baseSha: string;
   readonly remoteUrl: string;
+  readonly leftovers: readonly LeftoverWorkTree[];
   readonly #root: string;
   readonly #place: PlacedWorkTree;
   readonly #context: GitCommandContext;
@@ -162,6 +168,7 @@ class GitWorkspace implements Workspace {
     this.dir = place.dir;
     this.baseSha = place.baseSha;
     this.remoteUrl = place.remoteUrl;
+    this.leftovers = place.leftovers;
     this.#root = root;
     this.#place = place;
     this.#context = context;
@@ -231,7 +238,7 @@ class GitWorkspace implements Workspace {
   async commit(request: CommitRequest): Promise<{ sha: string; tree: string } | undefined> {
     await this.#git(["add", "--all"]);
     if ((await this.#git(["diff", "--cached", "--name-only", "-z"])) === "") return undefined;
-    const messageFile = path.join(this.#root, "COMMIT_MSG");
+    const messageFile = path.join(this.#root, tempRootEntries.message);
     await writeFile(messageFile, request.message);
     const committer = request.committer ?? request.author;
     const sign =

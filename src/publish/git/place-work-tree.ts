@@ -8,6 +8,9 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { runGit, type GitCommandContext } from "./git-command.ts";
 import { GitError, redactGitText, rephraseGitError } from "./git-error.ts";
+import { removeLeftoverWorkTrees, removeWorkTree } from "./leftover-work-trees.ts";
+import { formatLockReason, ownerOf } from "./work-tree-owner.ts";
+import type { LeftoverWorkTree, RunProcess } from "./workspace.ts";
 
 /** A work tree at the remote base's tip, and how to reach that remote. */
 export interface PlacedWorkTree {
@@ -21,6 +24,8 @@ export interface PlacedWorkTree {
   readonly shallow: boolean;
   /** Undoes what git recorded outside `dir` (the checkout's worktree entry). */
   readonly unregister: () => Promise<void>;
+  /** What ended runs had left in the checkout, removed before this one was added. */
+  readonly leftovers: readonly LeftoverWorkTree[];
 }
 
 /** Where to place it. */
@@ -30,6 +35,8 @@ export interface PlaceRequest {
   readonly base: string;
   /** Must not exist yet. */
   readonly dir: string;
+  /** Locks a checkout's worktree as this process's, and removes ended runs' first. */
+  readonly runProcess?: RunProcess | undefined;
 }
 
 /**
@@ -71,6 +78,7 @@ async function addWorktree(
 ): Promise<PlacedWorkTree> {
   const { repo, remote, base, dir } = request;
   const url = await remoteUrlOf(repo, remote, context);
+  const { leftovers, lock } = await claimCheckout(request, context);
   // Never --depth in the user's repository: in a shallow checkout (a CI's)
   // it would move the shallow boundary and cut the history it has. A fetch
   // without it brings only the commits since that boundary.
@@ -79,12 +87,9 @@ async function addWorktree(
     await runGit(repo, ["rev-parse", "--verify", "FETCH_HEAD^{commit}"], context)
   ).trim();
   // --no-checkout, then reset: `worktree add` would run the checkout's post-checkout hook.
-  await runGit(repo, ["worktree", "add", "--detach", "--no-checkout", "--", dir, baseSha], context);
-  const unregister = async () => {
-    await runGit(repo, ["worktree", "remove", "--force", "--", dir], context).catch(() =>
-      runGit(repo, ["worktree", "prune"], context),
-    );
-  };
+  const add = ["worktree", "add", "--detach", "--no-checkout", ...lock, "--", dir, baseSha];
+  await runGit(repo, add, context);
+  const unregister = () => removeWorkTree(repo, dir, context);
   try {
     await runGit(dir, ["reset", "--hard", "--quiet", baseSha], context);
   } catch (err) {
@@ -100,7 +105,24 @@ async function addWorktree(
     baseSha,
     shallow: false,
     unregister,
+    leftovers,
   };
+}
+
+/**
+ * With the run's process known: removes the worktrees ended runs left in the
+ * checkout, and gives the `worktree add` options that lock this run's as its
+ * own, so that a later run can tell whether it is still in use.
+ */
+async function claimCheckout(
+  request: PlaceRequest,
+  context: GitCommandContext,
+): Promise<{ leftovers: LeftoverWorkTree[]; lock: string[] }> {
+  const run = request.runProcess;
+  if (run === undefined) return { leftovers: [], lock: [] };
+  const self = await ownerOf(run);
+  const leftovers = await removeLeftoverWorkTrees(request.repo, self, run, context);
+  return { leftovers, lock: ["--lock", `--reason=${formatLockReason(self)}`] };
 }
 
 /** A remote URL that is a relative file system path: no scheme, no scp-like `host:`, not absolute. */
@@ -143,5 +165,6 @@ async function cloneShallow(
     baseSha,
     shallow: true,
     unregister: () => Promise.resolve(),
+    leftovers: [],
   };
 }

@@ -36,6 +36,30 @@ export interface WorkspaceOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Directory for the temporary work tree (default the OS's). */
   readonly tmpDir?: string;
+  /**
+   * The process the run is in. With it, the worktree of a local checkout is
+   * locked with a reason naming this process, and worktrees so locked by
+   * runs on this host that have ended (killed with SIGKILL, so no cleanup
+   * ran) are removed first. Without it, neither happens.
+   */
+  readonly runProcess?: RunProcess | undefined;
+}
+
+/**
+ * The run's process as its entry point knows it (only entry points touch the
+ * process): its pid, and how to ask whether another pid runs.
+ */
+export interface RunProcess {
+  readonly pid: number;
+  /** Sends signal 0 to `pid` as `process.kill` does: throws ESRCH when no such process runs. */
+  readonly signalZero: (pid: number) => void;
+}
+
+/** A worktree an ended run left in the checkout, removed with its temporary directory. */
+export interface LeftoverWorkTree {
+  readonly dir: string;
+  /** The pid of the run that made it. */
+  readonly pid: number;
 }
 
 /** A branch as the remote holds it. */
@@ -82,6 +106,8 @@ export interface Workspace {
   readonly baseSha: string;
   /** The remote's URL as shown to people: without credentials. */
   readonly remoteUrl: string;
+  /** What opening removed that ended runs had left (see {@link WorkspaceOptions.runProcess}). */
+  readonly leftovers: readonly LeftoverWorkTree[];
   /** The branch as the remote holds it now, fetched (tip commit only); undefined when it does not exist. */
   remoteBranch(branch: string): Promise<RemoteBranch | undefined>;
   /**
