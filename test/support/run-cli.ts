@@ -20,6 +20,9 @@ export async function runInProcess(
   let stdout = "";
   let stderr = "";
   const out = { stdout: (s: string) => (stdout += s), stderr: (s: string) => (stderr += s) };
-  const code = await run(argv, out, { env, debug: false, ...context });
+  // The test process is the run's process, as main.ts makes it for the binary: worktrees are
+  // locked as its own, and those of runs that ended (killed children) are removed.
+  const runProcess = { pid: process.pid, signalZero: (pid: number) => process.kill(pid, 0) };
+  const code = await run(argv, out, { env, debug: false, runProcess, ...context });
   return { code, stdout, stderr };
 }
