@@ -76731,8 +76731,8 @@ var Transport = class {
   }
   async #wait(request3, ms2) {
     this.stats.retry(request3.url.host);
-    const sleep = this.#options.sleep ?? defaultSleep;
-    await sleep(ms2, request3.signal);
+    const sleep2 = this.#options.sleep ?? defaultSleep;
+    await sleep2(ms2, request3.signal);
   }
   #failed(request3, err, attempts) {
     if (err instanceof RegistryError) return err;
@@ -79436,6 +79436,9 @@ function parseIdentity(value) {
   const match = /^(.*?) ?<([^>]*)>/.exec(value);
   return { name: match?.[1] ?? value, email: match?.[2] ?? "" };
 }
+
+// src/publish/git/git-command.ts
+import { setTimeout as sleep } from "node:timers/promises";
 
 // node_modules/@simple-git/args-pathspec/dist/index.mjs
 var t = /* @__PURE__ */ new WeakMap();
@@ -82947,18 +82950,24 @@ var keepExitDetails = (error2, result) => {
 };
 async function runGit(dir, args, context, extraEnv = {}) {
   const env = { ...context.env, ...extraEnv };
-  try {
-    const git = wo({
-      baseDir: dir,
-      allowEnvironment: Object.keys(env),
-      unsafe: trustedEnvironment,
-      errors: keepExitDetails
-    }).env(env);
-    return await git.raw([...args]);
-  } catch (err) {
-    throw toGitError(args[0] ?? "", err, context.secrets);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const git = wo({
+        baseDir: dir,
+        allowEnvironment: Object.keys(env),
+        unsafe: trustedEnvironment,
+        errors: keepExitDetails
+      }).env(env);
+      return await git.raw([...args]);
+    } catch (err) {
+      const failure = toGitError(args[0] ?? "", err, context.secrets);
+      if (attempt >= worktreeRaceAttempts || !halfMadeWorktree.test(failure.stderr)) throw failure;
+      await sleep(100 * attempt);
+    }
   }
 }
+var halfMadeWorktree = /^fatal: bad object worktrees\/[^/\s]+\/HEAD$/m;
+var worktreeRaceAttempts = 4;
 function toGitError(subcommand, err, secrets) {
   const details2 = err;
   const message = err instanceof Error ? err.message : String(err);

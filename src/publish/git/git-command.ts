@@ -2,6 +2,7 @@
  * Runs one git command through simple-git and turns every failure into a
  * GitError (GIT) with the exit code, the stderr tail and no credentials.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { GitError as SimpleGitError, simpleGit, type SimpleGitOptions } from "simple-git";
 import { GitError } from "./git-error.ts";
 import type { GitEnvironment } from "./git-environment.ts";
@@ -72,19 +73,33 @@ export async function runGit(
   extraEnv: GitEnvironment = {},
 ): Promise<string> {
   const env = { ...context.env, ...extraEnv };
-  try {
-    // Built per command: allowEnvironment must name this command's own variables.
-    const git = simpleGit({
-      baseDir: dir,
-      allowEnvironment: Object.keys(env),
-      unsafe: trustedEnvironment,
-      errors: keepExitDetails,
-    }).env(env);
-    return await git.raw([...args]);
-  } catch (err) {
-    throw toGitError(args[0] ?? "", err, context.secrets);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // Built per command: allowEnvironment must name this command's own variables.
+      const git = simpleGit({
+        baseDir: dir,
+        allowEnvironment: Object.keys(env),
+        unsafe: trustedEnvironment,
+        errors: keepExitDetails,
+      }).env(env);
+      return await git.raw([...args]);
+    } catch (err) {
+      const failure = toGitError(args[0] ?? "", err, context.secrets);
+      if (attempt >= worktreeRaceAttempts || !halfMadeWorktree.test(failure.stderr)) throw failure;
+      await sleep(100 * attempt);
+    }
   }
 }
+
+/**
+ * `git worktree add` writes a null object id as the new worktree's HEAD
+ * before it sets the real one; meanwhile a fetch in any worktree of that
+ * repository (another run's, at the same time) walks every worktree's HEAD
+ * and fails on it. The window is a few milliseconds: the command is run
+ * again.
+ */
+const halfMadeWorktree = /^fatal: bad object worktrees\/[^/\s]+\/HEAD$/m;
+const worktreeRaceAttempts = 4;
 
 function toGitError(subcommand: string, err: unknown, secrets: readonly string[]): GitError {
   const details = err as ExitDetails;
