@@ -87769,9 +87769,11 @@ async function publishProposal(proposal, workspace, forge, settings, dryRun) {
   try {
     pushed = await executeBranchStep(seen.decision, proposal, workspace, settings);
   } catch (err) {
-    if (!(err instanceof ReconcilerError) || err.code !== "PUBLISH_BLOCKED") throw err;
+    if (!(err instanceof LeaseLost)) throw err;
     const again = await observe2(proposal, workspace, forge, settings);
-    if (again.decision.branch.kind !== "keep" || again.decision.held !== void 0) throw err;
+    const { held } = again.decision;
+    if (held !== void 0) throw blocked(err, `and it is held: ${held.reason}`);
+    if (again.decision.branch.kind !== "keep") throw blocked(err, "the next run rebuilds it");
     seen = again;
     rendered = await render(proposal, seen, workspace, forge, settings);
   }
@@ -87853,13 +87855,24 @@ async function executeBranchStep(decision, proposal, workspace, settings) {
   leased(await workspace.push(proposal.branch, commit2.sha, step.expected), proposal.branch);
   return commit2.sha;
 }
-function leased(result, branch) {
-  if (!result.pushed) {
-    throw new ReconcilerError(
-      "PUBLISH_BLOCKED",
-      `branch ${branch} moved on the remote while this run worked (someone else pushed); nothing was overwritten, the next run rebuilds it: ${result.detail}`
-    );
+var LeaseLost = class extends Error {
+  branch;
+  /** What git or GitHub said. */
+  detail;
+  constructor(branch, detail) {
+    super(`lease of branch ${branch} lost: ${detail}`);
+    this.branch = branch;
+    this.detail = detail;
   }
+};
+function leased(result, branch) {
+  if (!result.pushed) throw new LeaseLost(branch, result.detail);
+}
+function blocked(lost, outlook) {
+  return new ReconcilerError(
+    "PUBLISH_BLOCKED",
+    `branch ${lost.branch} moved on the remote while this run worked (someone else pushed): ${lost.detail}; nothing was overwritten, ${outlook}`
+  );
 }
 async function executePullRequestStep(decision, forge, context) {
   const step = decision.pullRequest;

@@ -70,7 +70,8 @@ export interface PublishResult {
  * @throws ReconcilerError (PUBLISH_BLOCKED) when the remote branch moved
  *   while the run worked (the lease failed), unless it now holds this very
  *   change on the same base (another run at the same time pushed it); the
- *   next run rebuilds it.
+ *   message says whether the next run rebuilds it or holds it (a person's
+ *   commit).
  * @throws GitError (GIT), ForgeError (FORGE) from the ports.
  */
 export async function publishProposal(
@@ -89,13 +90,16 @@ export async function publishProposal(
   try {
     pushed = await executeBranchStep(seen.decision, proposal, workspace, settings);
   } catch (err) {
-    if (!(err instanceof ReconcilerError) || err.code !== "PUBLISH_BLOCKED") throw err;
+    if (!(err instanceof LeaseLost)) throw err;
     // Lost the lease: look again. If another run at the same time (an
     // overlapping scheduled job) pushed this very change on the same base,
     // the branch is as this run wanted it and the pull request step goes on.
-    // Anything else (a person's push, a different change) is not overwritten.
+    // Anything else (a person's push, a different change) is not overwritten,
+    // and the message says what the next run will do about it.
     const again = await observe(proposal, workspace, forge, settings);
-    if (again.decision.branch.kind !== "keep" || again.decision.held !== undefined) throw err;
+    const { held } = again.decision;
+    if (held !== undefined) throw blocked(err, `and it is held: ${held.reason}`);
+    if (again.decision.branch.kind !== "keep") throw blocked(err, "the next run rebuilds it");
     seen = again;
     rendered = await render(proposal, seen, workspace, forge, settings);
   }
@@ -224,13 +228,29 @@ async function executeBranchStep(
   return commit.sha;
 }
 
-function leased(result: PushResult | ApiCommitResult, branch: string): void {
-  if (!result.pushed) {
-    throw new ReconcilerError(
-      "PUBLISH_BLOCKED",
-      `branch ${branch} moved on the remote while this run worked (someone else pushed); nothing was overwritten, the next run rebuilds it: ${result.detail}`,
-    );
+/** A branch step whose lease failed, for publishProposal to look again and tell the outcome. */
+class LeaseLost extends Error {
+  readonly branch: string;
+  /** What git or GitHub said. */
+  readonly detail: string;
+
+  constructor(branch: string, detail: string) {
+    super(`lease of branch ${branch} lost: ${detail}`);
+    this.branch = branch;
+    this.detail = detail;
   }
+}
+
+function leased(result: PushResult | ApiCommitResult, branch: string): void {
+  if (!result.pushed) throw new LeaseLost(branch, result.detail);
+}
+
+/** PUBLISH_BLOCKED for a lost lease; `outlook` says what the next run does. */
+function blocked(lost: LeaseLost, outlook: string): ReconcilerError {
+  return new ReconcilerError(
+    "PUBLISH_BLOCKED",
+    `branch ${lost.branch} moved on the remote while this run worked (someone else pushed): ${lost.detail}; nothing was overwritten, ${outlook}`,
+  );
 }
 
 interface PullRequestContext {

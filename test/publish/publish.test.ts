@@ -207,9 +207,29 @@ describe("publishProposal", () => {
     workspace.racer = someone;
     await assert.rejects(publishProposal(proposal, workspace, new MemoryForge(), settings, false), {
       code: "PUBLISH_BLOCKED",
-      message: /moved on the remote while this run worked/,
+      // A person's commit: the next run holds the branch rather than rebuild it.
+      message:
+        /moved on the remote while this run worked \(someone else pushed\): stale info; nothing was overwritten, and it is held: the branch's tip 999999999999 \(bot\) is not a commit of this tool/,
     });
     assert.equal(workspace.remote, someone, "their commit stays");
+  });
+
+  it("a push that loses its lease to a run pushing another change says the next run rebuilds it", async () => {
+    const workspace = new MemoryWorkspace();
+    const other = { ...proposal, fingerprint: "e".repeat(64) };
+    workspace.racer = {
+      sha: "7".repeat(40),
+      parents: [baseSha],
+      message: renderCommitMessage(other),
+      author: settings.author,
+      committer: settings.author,
+      tree: "o",
+    };
+    await assert.rejects(publishProposal(proposal, workspace, new MemoryForge(), settings, false), {
+      code: "PUBLISH_BLOCKED",
+      message: /: stale info; nothing was overwritten, the next run rebuilds it$/,
+    });
+    assert.equal(workspace.remote, workspace.racer, "the other run's commit stays");
   });
 
   it("a push that loses its lease to a run pushing this very change goes on to the pull request", async () => {

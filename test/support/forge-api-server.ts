@@ -95,6 +95,8 @@ export interface ForgeApiServer {
   readonly violations: Violation[];
   /** Answers the next `times` requests of route `METHOD pattern` with `fault`. */
   fail(method: string, pattern: string, fault: Fault, times?: number): void;
+  /** Drops the faults not answered yet: the forge is healthy again. */
+  clearFaults(): void;
 }
 
 /** Starts a server with `options` on 127.0.0.1:0; it stops when the test ends. */
@@ -131,6 +133,9 @@ export async function startForgeApiServer(
     fail(method, pattern, fault, times = 1) {
       const key = `${method} ${pattern}`;
       faults.set(key, [...(faults.get(key) ?? []), ...Array<Fault>(times).fill(fault)]);
+    },
+    clearFaults() {
+      faults.clear();
     },
   };
 }
