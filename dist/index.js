@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path20 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path21 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path20 && path20[0] !== "/") {
-          path20 = `/${path20}`;
+        if (path21 && path21[0] !== "/") {
+          path21 = `/${path21}`;
         }
-        return new URL(`${origin}${path20}`);
+        return new URL(`${origin}${path21}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin }
+          request: { method, path: path21, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path20);
+        debuglog("sending request to %s %s/%s", method, origin, path21);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin },
+          request: { method, path: path21, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path20,
+          path21,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin }
+          request: { method, path: path21, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path20);
+        debuglog("trailers received from %s %s/%s", method, origin, path21);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin },
+          request: { method, path: path21, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path20,
+          path21,
           error2.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path20, origin }
+            request: { method, path: path21, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path20);
+          debuglog("sending request to %s %s/%s", method, origin, path21);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path20,
+        path: path21,
         method,
         body,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path20 !== "string") {
+        if (typeof path21 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path20[0] !== "/" && !(path20.startsWith("http://") || path20.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path21[0] !== "/" && !(path21.startsWith("http://") || path21.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path20)) {
+        } else if (invalidPathRegex.test(path21)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path20, query) : path20;
+        this.path = query ? buildURL(path21, query) : path21;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request3) {
-      const { method, path: path20, host, upgrade, blocking, reset } = request3;
+      const { method, path: path21, host, upgrade, blocking, reset } = request3;
       let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header2 = `${method} ${path20} HTTP/1.1\r
+      let header2 = `${method} ${path21} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header2 += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request3) {
       const session = client[kHTTP2Session];
-      const { method, path: path20, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
+      const { method, path: path21, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
       let { body } = request3;
       if (upgrade) {
         util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path20;
+      headers[HTTP2_HEADER_PATH] = path21;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path20 = search ? `${pathname}${search}` : pathname;
+        const path21 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path20;
+        this.opts.path = path21;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path20 = "/",
+          path: path21 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path20;
+        opts.path = origin + path21;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path20) {
-      if (typeof path20 !== "string") {
-        return path20;
+    function safeUrl(path21) {
+      if (typeof path21 !== "string") {
+        return path21;
       }
-      const pathSegments = path20.split("?");
+      const pathSegments = path21.split("?");
       if (pathSegments.length !== 2) {
-        return path20;
+        return path21;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path20, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path20);
+    function matchKey(mockDispatch2, { path: path21, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path21);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path20 }) => matchValue(safeUrl(path20), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path21 }) => matchValue(safeUrl(path21), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path20, method, body, headers, query } = opts;
+      const { path: path21, method, body, headers, query } = opts;
       return {
-        path: path20,
+        path: path21,
         method,
         body,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path20, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path21, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path20,
+            Path: path21,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path20) {
-      for (let i = 0; i < path20.length; ++i) {
-        const code = path20.charCodeAt(i);
+    function validateCookiePath(path21) {
+      for (let i = 0; i < path21.length; ++i) {
+        const code = path21.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path20 = opts.path;
+          let path21 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path20 = `/${path20}`;
+            path21 = `/${path21}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path20);
+          url = new URL(util.parseOrigin(url).origin + path21);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -20262,14 +20262,14 @@ var require_util9 = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path20 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path21 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path20 && path20[0] !== "/") {
-          path20 = `/${path20}`;
+        if (path21 && path21[0] !== "/") {
+          path21 = `/${path21}`;
         }
-        return new URL(`${origin}${path20}`);
+        return new URL(`${origin}${path21}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -21104,9 +21104,9 @@ var require_diagnostics2 = __commonJS({
         "undici:client:sendHeaders",
         (evt) => {
           const {
-            request: { method, path: path20, origin }
+            request: { method, path: path21, origin }
           } = evt;
-          debugLog("sending request to %s %s%s", method, origin, path20);
+          debugLog("sending request to %s %s%s", method, origin, path21);
         }
       );
     }
@@ -21124,14 +21124,14 @@ var require_diagnostics2 = __commonJS({
         "undici:request:headers",
         (evt) => {
           const {
-            request: { method, path: path20, origin },
+            request: { method, path: path21, origin },
             response: { statusCode }
           } = evt;
           debugLog(
             "received response to %s %s%s - HTTP %d",
             method,
             origin,
-            path20,
+            path21,
             statusCode
           );
         }
@@ -21140,23 +21140,23 @@ var require_diagnostics2 = __commonJS({
         "undici:request:trailers",
         (evt) => {
           const {
-            request: { method, path: path20, origin }
+            request: { method, path: path21, origin }
           } = evt;
-          debugLog("trailers received from %s %s%s", method, origin, path20);
+          debugLog("trailers received from %s %s%s", method, origin, path21);
         }
       );
       diagnosticsChannel.subscribe(
         "undici:request:error",
         (evt) => {
           const {
-            request: { method, path: path20, origin },
+            request: { method, path: path21, origin },
             error: error2
           } = evt;
           debugLog(
             "request to %s %s%s errored - %s",
             method,
             origin,
-            path20,
+            path21,
             error2.message
           );
         }
@@ -21271,7 +21271,7 @@ var require_request3 = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path20,
+        path: path21,
         method,
         body,
         headers,
@@ -21288,11 +21288,11 @@ var require_request3 = __commonJS({
         maxRedirections,
         typeOfService
       }, handler) {
-        if (typeof path20 !== "string") {
+        if (typeof path21 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path20[0] !== "/" && !(path20.startsWith("http://") || path20.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path21[0] !== "/" && !(path21.startsWith("http://") || path21.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path20)) {
+        } else if (invalidPathRegex.test(path21)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -21367,7 +21367,7 @@ var require_request3 = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? serializePathWithQuery(path20, query) : path20;
+        this.path = query ? serializePathWithQuery(path21, query) : path21;
         this.origin = origin;
         this.protocol = getProtocolFromUrlString(origin);
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
@@ -26611,7 +26611,7 @@ var require_client_h12 = __commonJS({
       }
     }
     function writeH1(client, request3) {
-      const { method, path: path20, host, upgrade, blocking, reset } = request3;
+      const { method, path: path21, host, upgrade, blocking, reset } = request3;
       let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -26687,7 +26687,7 @@ var require_client_h12 = __commonJS({
         socket[kBlocking] = true;
       }
       setTypeOfService(socket, request3);
-      let header2 = `${method} ${path20} HTTP/1.1\r
+      let header2 = `${method} ${path21} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header2 += `host: ${host}\r
@@ -27364,7 +27364,7 @@ var require_client_h22 = __commonJS({
       const headersTimeout = request3.headersTimeout ?? client[kHeadersTimeout];
       const bodyTimeout = request3.bodyTimeout ?? client[kBodyTimeout];
       const session = client[kHTTP2Session];
-      const { method, path: path20, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request3;
+      const { method, path: path21, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request3;
       let { body } = request3;
       if (upgrade != null && upgrade !== "websocket") {
         util.errorRequest(client, request3, new InvalidArgumentError(`Custom upgrade "${upgrade}" not supported over HTTP/2`));
@@ -27433,7 +27433,7 @@ var require_client_h22 = __commonJS({
           }
           headers[HTTP2_HEADER_METHOD] = "CONNECT";
           headers[HTTP2_HEADER_PROTOCOL] = "websocket";
-          headers[HTTP2_HEADER_PATH] = path20;
+          headers[HTTP2_HEADER_PATH] = path21;
           if (protocol === "ws:" || protocol === "wss:") {
             headers[HTTP2_HEADER_SCHEME] = protocol === "ws:" ? "http" : "https";
           } else {
@@ -27485,7 +27485,7 @@ var require_client_h22 = __commonJS({
         stream.setTimeout(headersTimeout);
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path20;
+      headers[HTTP2_HEADER_PATH] = path21;
       headers[HTTP2_HEADER_SCHEME] = protocol === "http:" ? "http" : "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -29841,10 +29841,10 @@ var require_proxy_agent2 = __commonJS({
         };
         const {
           origin,
-          path: path20 = "/",
+          path: path21 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path20;
+        opts.path = origin + path21;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL(origin);
           headers.host = host;
@@ -32004,20 +32004,20 @@ var require_mock_utils2 = __commonJS({
       }
       return normalizedQp;
     }
-    function safeUrl(path20) {
-      if (typeof path20 !== "string") {
-        return path20;
+    function safeUrl(path21) {
+      if (typeof path21 !== "string") {
+        return path21;
       }
-      const pathSegments = path20.split("?", 3);
+      const pathSegments = path21.split("?", 3);
       if (pathSegments.length !== 2) {
-        return path20;
+        return path21;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path20, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path20);
+    function matchKey(mockDispatch2, { path: path21, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path21);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -32042,8 +32042,8 @@ var require_mock_utils2 = __commonJS({
       const basePath = key.query ? serializePathWithQuery(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
       const resolvedPathWithoutTrailingSlash = removeTrailingSlash(resolvedPath);
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path20, ignoreTrailingSlash }) => {
-        return ignoreTrailingSlash ? matchValue(removeTrailingSlash(safeUrl(path20)), resolvedPathWithoutTrailingSlash) : matchValue(safeUrl(path20), resolvedPath);
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path21, ignoreTrailingSlash }) => {
+        return ignoreTrailingSlash ? matchValue(removeTrailingSlash(safeUrl(path21)), resolvedPathWithoutTrailingSlash) : matchValue(safeUrl(path21), resolvedPath);
       });
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
@@ -32082,19 +32082,19 @@ var require_mock_utils2 = __commonJS({
         mockDispatches.splice(index, 1);
       }
     }
-    function removeTrailingSlash(path20) {
-      while (path20.endsWith("/")) {
-        path20 = path20.slice(0, -1);
+    function removeTrailingSlash(path21) {
+      while (path21.endsWith("/")) {
+        path21 = path21.slice(0, -1);
       }
-      if (path20.length === 0) {
-        path20 = "/";
+      if (path21.length === 0) {
+        path21 = "/";
       }
-      return path20;
+      return path21;
     }
     function buildKey(opts) {
-      const { path: path20, method, body, headers, query } = opts;
+      const { path: path21, method, body, headers, query } = opts;
       return {
-        path: path20,
+        path: path21,
         method,
         body,
         headers,
@@ -32784,10 +32784,10 @@ var require_pending_interceptors_formatter2 = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path20, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path21, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path20,
+            Path: path21,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -32869,9 +32869,9 @@ var require_mock_agent2 = __commonJS({
         const acceptNonStandardSearchParameters = this[kMockAgentAcceptsNonStandardSearchParameters];
         const dispatchOpts = { ...opts };
         if (acceptNonStandardSearchParameters && dispatchOpts.path) {
-          const [path20, searchParams] = dispatchOpts.path.split("?");
+          const [path21, searchParams] = dispatchOpts.path.split("?");
           const normalizedSearchParams = normalizeSearchParams(searchParams, acceptNonStandardSearchParameters);
-          dispatchOpts.path = `${path20}?${normalizedSearchParams}`;
+          dispatchOpts.path = `${path21}?${normalizedSearchParams}`;
         }
         return this[kAgent].dispatch(dispatchOpts, handler);
       }
@@ -33075,7 +33075,7 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
-    var { writeFile: writeFile5, readFile: readFile6, mkdir: mkdir6 } = __require("node:fs/promises");
+    var { writeFile: writeFile5, readFile: readFile7, mkdir: mkdir6 } = __require("node:fs/promises");
     var { dirname, resolve } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors2();
@@ -33272,12 +33272,12 @@ var require_snapshot_recorder = __commonJS({
        * @return {Promise<void>} - Resolves when snapshots are loaded
        */
       async loadSnapshots(filePath) {
-        const path20 = filePath || this.#snapshotPath;
-        if (!path20) {
+        const path21 = filePath || this.#snapshotPath;
+        if (!path21) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile6(resolve(path20), "utf8");
+          const data = await readFile7(resolve(path21), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -33291,7 +33291,7 @@ var require_snapshot_recorder = __commonJS({
           if (error2.code === "ENOENT") {
             this.#snapshots.clear();
           } else {
-            throw new UndiciError(`Failed to load snapshots from ${path20}`, { cause: error2 });
+            throw new UndiciError(`Failed to load snapshots from ${path21}`, { cause: error2 });
           }
         }
       }
@@ -33302,11 +33302,11 @@ var require_snapshot_recorder = __commonJS({
        * @returns {Promise<void>} - Resolves when snapshots are saved
        */
       async saveSnapshots(filePath) {
-        const path20 = filePath || this.#snapshotPath;
-        if (!path20) {
+        const path21 = filePath || this.#snapshotPath;
+        if (!path21) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve(path20);
+        const resolvedPath = resolve(path21);
         await mkdir6(dirname(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
@@ -33947,15 +33947,15 @@ var require_redirect_handler2 = __commonJS({
           receivedAt: Date.now()
         });
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path20 = search ? `${pathname}${search}` : pathname;
-        const redirectUrlString = `${origin}${path20}`;
+        const path21 = search ? `${pathname}${search}` : pathname;
+        const redirectUrlString = `${origin}${path21}`;
         for (const historyUrl of this.history) {
           if (historyUrl.toString() === redirectUrlString) {
             throw new InvalidArgumentError(`Redirect loop detected. Cannot redirect to ${origin}. This typically happens when using a Client or Pool with cross-origin redirects. Use an Agent for cross-origin redirects.`);
           }
         }
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path20;
+        this.opts.path = path21;
         this.opts.origin = origin;
         this.opts.query = null;
       }
@@ -35772,10 +35772,10 @@ var require_cache_handler = __commonJS({
       }
       return locationUrl.pathname + locationUrl.search;
     }
-    function deleteCachedUri(store, cacheKey, path20) {
+    function deleteCachedUri(store, cacheKey, path21) {
       deleteCachedValue(store, {
         ...cacheKey,
-        path: path20
+        path: path21
       });
       for (let i = 0; i < util.safeHTTPMethods.length; i++) {
         const method = util.safeHTTPMethods[i];
@@ -35783,7 +35783,7 @@ var require_cache_handler = __commonJS({
           deleteCachedValue(store, {
             ...cacheKey,
             method,
-            path: path20
+            path: path21
           });
         }
       }
@@ -35794,9 +35794,9 @@ var require_cache_handler = __commonJS({
       }
       const values = Array.isArray(headerValue) ? headerValue : [headerValue];
       for (let i = 0; i < values.length; i++) {
-        const path20 = getSameOriginPath(cacheKey, values[i]);
-        if (path20 !== void 0) {
-          deleteCachedUri(store, cacheKey, path20);
+        const path21 = getSameOriginPath(cacheKey, values[i]);
+        if (path21 !== void 0) {
+          deleteCachedUri(store, cacheKey, path21);
         }
       }
     }
@@ -36890,7 +36890,7 @@ var require_cache3 = __commonJS({
       const cachedOpaqueTag = cachedEtag.startsWith("W/") ? cachedEtag.slice(2) : cachedEtag;
       return responseEtag.slice(2) === cachedOpaqueTag;
     }
-    function isStale(result, cacheControlDirectives, cacheType) {
+    function isStale2(result, cacheControlDirectives, cacheType) {
       const now = Date.now();
       if (now > result.staleAt) {
         if (!staleResponseRequiresRevalidation(result, cacheType) && cacheControlDirectives?.["max-stale"]) {
@@ -36945,7 +36945,7 @@ var require_cache3 = __commonJS({
       }
       return dispatch(opts, new CacheHandler(globalOpts, cacheKey, handler));
     }
-    function sendCachedValue(handler, opts, result, age, context, isStale2) {
+    function sendCachedValue(handler, opts, result, age, context, isStale3) {
       const stream = util.isStream(result.body) ? result.body : Readable2.from(result.body ?? []);
       assert(!stream.destroyed, "stream should not be destroyed");
       assert(!stream.readableDidRead, "stream should not be readableDidRead");
@@ -36992,7 +36992,7 @@ var require_cache3 = __commonJS({
         return;
       }
       const headers = { ...result.headers, age: String(age) };
-      if (isStale2) {
+      if (isStale3) {
         headers.warning = '110 - "response is stale"';
       }
       controller.rawHeaders = util.toRawHeaders(headers);
@@ -37031,7 +37031,7 @@ var require_cache3 = __commonJS({
       }
       const age = Math.round((now - result.cachedAt) / 1e3);
       const requestMaxAgeExpired = reqCacheControl?.["max-age"] !== void 0 && age >= reqCacheControl["max-age"];
-      const stale = requestMaxAgeExpired || isStale(result, reqCacheControl, globalOpts.type);
+      const stale = requestMaxAgeExpired || isStale2(result, reqCacheControl, globalOpts.type);
       const revalidate = requestMaxAgeExpired || needsRevalidation(result, reqCacheControl, opts);
       if (stale || revalidate) {
         if (util.isStream(opts.body) && util.bodyLength(opts.body) !== 0) {
@@ -41284,11 +41284,11 @@ var require_fetch2 = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
-        const path20 = url.pathname + url.search;
+        const path21 = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
         return new Promise((resolve, reject) => agent.dispatch(
           {
-            path: hasTrailingQuestionMark ? `${path20}?` : path20,
+            path: hasTrailingQuestionMark ? `${path21}?` : path21,
             origin: url.origin,
             method: request3.method,
             body: agent.isMockActive ? request3.body && (request3.body.source || request3.body.stream) : body,
@@ -42235,9 +42235,9 @@ var require_util12 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path20) {
-      for (let i = 0; i < path20.length; ++i) {
-        const code = path20.charCodeAt(i);
+    function validateCookiePath(path21) {
+      for (let i = 0; i < path21.length; ++i) {
+        const code = path21.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -45673,11 +45673,11 @@ var require_undici2 = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path20 = opts.path;
+          let path21 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path20 = `/${path20}`;
+            path21 = `/${path21}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path20);
+          url = new URL(util.parseOrigin(url).origin + path21);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -45863,17 +45863,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path20) {
-      const ctrl = callVisitor(key, node, visitor, path20);
+    function visit_(key, node, visitor, path21) {
+      const ctrl = callVisitor(key, node, visitor, path21);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visit_(key, ctrl, visitor, path20);
+        replaceNode(key, path21, ctrl);
+        return visit_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path21 = Object.freeze(path21.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path20);
+            const ci = visit_(i, node.items[i], visitor, path21);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -45884,13 +45884,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = visit_("key", node.key, visitor, path20);
+          path21 = Object.freeze(path21.concat(node));
+          const ck = visit_("key", node.key, visitor, path21);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path20);
+          const cv = visit_("value", node.value, visitor, path21);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -45911,17 +45911,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path20) {
-      const ctrl = await callVisitor(key, node, visitor, path20);
+    async function visitAsync_(key, node, visitor, path21) {
+      const ctrl = await callVisitor(key, node, visitor, path21);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visitAsync_(key, ctrl, visitor, path20);
+        replaceNode(key, path21, ctrl);
+        return visitAsync_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path21 = Object.freeze(path21.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path20);
+            const ci = await visitAsync_(i, node.items[i], visitor, path21);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -45932,13 +45932,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path20);
+          path21 = Object.freeze(path21.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path21);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path20);
+          const cv = await visitAsync_("value", node.value, visitor, path21);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -45965,23 +45965,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path20) {
+    function callVisitor(key, node, visitor, path21) {
       if (typeof visitor === "function")
-        return visitor(key, node, path20);
+        return visitor(key, node, path21);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path20);
+        return visitor.Map?.(key, node, path21);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path20);
+        return visitor.Seq?.(key, node, path21);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path20);
+        return visitor.Pair?.(key, node, path21);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path20);
+        return visitor.Scalar?.(key, node, path21);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path20);
+        return visitor.Alias?.(key, node, path21);
       return void 0;
     }
-    function replaceNode(key, path20, node) {
-      const parent = path20[path20.length - 1];
+    function replaceNode(key, path21, node) {
+      const parent = path21[path21.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -46593,10 +46593,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path20, value) {
+    function collectionFromPath(schema, path21, value) {
       let v2 = value;
-      for (let i = path20.length - 1; i >= 0; --i) {
-        const k2 = path20[i];
+      for (let i = path21.length - 1; i >= 0; --i) {
+        const k2 = path21[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v2;
@@ -46615,7 +46615,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
+    var isEmptyPath = (path21) => path21 == null || typeof path21 === "object" && !!path21[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -46645,11 +46645,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path20, value) {
-        if (isEmptyPath(path20))
+      addIn(path21, value) {
+        if (isEmptyPath(path21))
           this.add(value);
         else {
-          const [key, ...rest] = path20;
+          const [key, ...rest] = path21;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -46663,8 +46663,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        const [key, ...rest] = path20;
+      deleteIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -46678,8 +46678,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        const [key, ...rest] = path20;
+      getIn(path21, keepScalar) {
+        const [key, ...rest] = path21;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -46697,8 +46697,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path20) {
-        const [key, ...rest] = path20;
+      hasIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -46708,8 +46708,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        const [key, ...rest] = path20;
+      setIn(path21, value) {
+        const [key, ...rest] = path21;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -49224,9 +49224,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path20, value) {
+      addIn(path21, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path20, value);
+          this.contents.addIn(path21, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -49301,14 +49301,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        if (Collection.isEmptyPath(path20)) {
+      deleteIn(path21) {
+        if (Collection.isEmptyPath(path21)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path21) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -49323,10 +49323,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        if (Collection.isEmptyPath(path20))
+      getIn(path21, keepScalar) {
+        if (Collection.isEmptyPath(path21))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path21, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -49337,10 +49337,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path20) {
-        if (Collection.isEmptyPath(path20))
+      hasIn(path21) {
+        if (Collection.isEmptyPath(path21))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path21) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -49357,13 +49357,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        if (Collection.isEmptyPath(path20)) {
+      setIn(path21, value) {
+        if (Collection.isEmptyPath(path21)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path20), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path21), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path20, value);
+          this.contents.setIn(path21, value);
         }
       }
       /**
@@ -51324,9 +51324,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path20) => {
+    visit3.itemAtPath = (cst, path21) => {
       let item = cst;
-      for (const [field, index] of path20) {
+      for (const [field, index] of path21) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -51335,23 +51335,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path20) => {
-      const parent = visit3.itemAtPath(cst, path20.slice(0, -1));
-      const field = path20[path20.length - 1][0];
+    visit3.parentCollection = (cst, path21) => {
+      const parent = visit3.itemAtPath(cst, path21.slice(0, -1));
+      const field = path21[path21.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path20, item, visitor) {
-      let ctrl = visitor(item, path20);
+    function _visit(path21, item, visitor) {
+      let ctrl = visitor(item, path21);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token2 = item[field];
         if (token2 && "items" in token2) {
           for (let i = 0; i < token2.items.length; ++i) {
-            const ci = _visit(Object.freeze(path20.concat([[field, i]])), token2.items[i], visitor);
+            const ci = _visit(Object.freeze(path21.concat([[field, i]])), token2.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -51362,10 +51362,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path20);
+            ctrl = ctrl(item, path21);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path21) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -56345,8 +56345,8 @@ var require_utils3 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path20) {
-      let input = path20;
+    function removeDotSegments(path21) {
+      let input = path21;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -56420,11 +56420,11 @@ var require_utils3 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path20) {
-      if (path20 === "" || path20[0] === "/") {
-        return removeDotSegments(path20);
+    function removeDotSegmentsRelative(path21) {
+      if (path21 === "" || path21[0] === "/") {
+        return removeDotSegments(path21);
       }
-      const segments = path20.split("/");
+      const segments = path21.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -56787,8 +56787,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path20 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path20 && path20 !== "/" ? path20 : void 0;
+        const path21 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path21 && path21 !== "/" ? path21 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -68846,8 +68846,8 @@ var require_utils4 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path20, { windows } = {}) => {
-      const segs = path20.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path21, { windows } = {}) => {
+      const segs = path21.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -69592,16 +69592,16 @@ var require_parse3 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token2.type === "plus" || token2.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token2.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open5 = tokens[token2.tokensIndex];
-          open5.type = "text";
-          open5.value = literal;
-          open5.output = safeOutput || utils.escapeRegex(literal);
+          const open6 = tokens[token2.tokensIndex];
+          open6.type = "text";
+          open6.value = literal;
+          open6.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token2.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token2.output + open5.output;
+          state.output = token2.output + open6.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -69821,15 +69821,15 @@ var require_parse3 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open5 = {
+          const open6 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open5);
-          push(open5);
+          braces.push(open6);
+          push(open6);
           continue;
         }
         if (value === "}") {
@@ -71026,15 +71026,15 @@ var require_src2 = __commonJS({
     var fs_1 = __require("fs");
     var debug_1 = __importDefault(require_src());
     var log = debug_1.default("@kwsites/file-exists");
-    function check(path20, isFile, isDirectory4) {
-      log(`checking %s`, path20);
+    function check(path21, isFile, isDirectory4) {
+      log(`checking %s`, path21);
       try {
-        const stat11 = fs_1.statSync(path20);
-        if (stat11.isFile() && isFile) {
+        const stat12 = fs_1.statSync(path21);
+        if (stat12.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
         }
-        if (stat11.isDirectory() && isDirectory4) {
+        if (stat12.isDirectory() && isDirectory4) {
           log(`[OK] path represents a directory`);
           return true;
         }
@@ -71049,8 +71049,8 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists4(path20, type = exports.READABLE) {
-      return check(path20, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
+    function exists4(path21, type = exports.READABLE) {
+      return check(path21, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
     }
     exports.exists = exists4;
     exports.FILE = 1;
@@ -71617,7 +71617,7 @@ function info(message) {
 
 // src/action/run-action.ts
 import { mkdtemp as mkdtemp2, writeFile as writeFile4 } from "node:fs/promises";
-import path19 from "node:path";
+import path20 from "node:path";
 
 // src/errors.ts
 var ReconcilerError = class extends Error {
@@ -72074,20 +72074,20 @@ function readImageId(input, start2) {
 // src/reference/read-path.ts
 var COMPONENT_RULE = 'components must be lower-case letters and digits separated by ".", "_", "__" or dashes';
 function readPath(input, start2, end) {
-  const path20 = input.slice(start2, end);
+  const path21 = input.slice(start2, end);
   let offset = start2;
-  for (const component2 of path20.split("/")) {
+  for (const component2 of path21.split("/")) {
     if (!ANCHORED_PATH_COMPONENT.test(component2))
-      throw badComponent(input, component2, offset, path20);
+      throw badComponent(input, component2, offset, path21);
     offset += component2.length + 1;
   }
 }
-function badComponent(input, component2, offset, path20) {
+function badComponent(input, component2, offset, path21) {
   if (component2 !== "" && ANCHORED_PATH_COMPONENT.test(component2.toLowerCase())) {
     let upper = 0;
     while (upper < component2.length && component2[upper] === component2[upper]?.toLowerCase())
       upper++;
-    const message2 = `repository name "${path20}" must be lowercase`;
+    const message2 = `repository name "${path21}" must be lowercase`;
     return new ReferenceParseError({
       reason: "NAME_UPPERCASE",
       input,
@@ -72095,7 +72095,7 @@ function badComponent(input, component2, offset, path20) {
       message: message2
     });
   }
-  const message = component2 === "" ? `invalid repository name "${path20}": path components must not be empty` : `invalid path component "${component2}": ${COMPONENT_RULE}`;
+  const message = component2 === "" ? `invalid repository name "${path21}": path components must not be empty` : `invalid path component "${component2}": ${COMPONENT_RULE}`;
   return new ReferenceParseError({ reason: "NAME_INVALID", input, index: offset, message });
 }
 
@@ -72122,7 +72122,7 @@ function readReference(input, dialect) {
     });
   }
   const spans = splitReference(input);
-  const { domain, path: path20, pathStart } = readName(input, spans.nameEnd, dialect);
+  const { domain, path: path21, pathStart } = readName(input, spans.nameEnd, dialect);
   checkLength(input, dialect.limit === "path" ? pathStart : 0, spans.nameEnd);
   const tag = spans.tag === void 0 ? void 0 : readTag(input, spans.tag[0], spans.tag[1]);
   let digest;
@@ -72132,7 +72132,7 @@ function readReference(input, dialect) {
   }
   return {
     ...domain === void 0 ? {} : { domain },
-    path: path20,
+    path: path21,
     ...tag === void 0 ? {} : { tag },
     ...digest === void 0 ? {} : { digest }
   };
@@ -72316,13 +72316,13 @@ function parseDockerImageReference(input) {
   }
   const first = slash === -1 ? "" : full.slice(0, slash);
   const isRegistry = slash !== -1 && (/[:.]/.test(first) || first === "localhost");
-  const path20 = isRegistry ? full.slice(slash + 1) : full;
-  const split3 = path20.indexOf("/");
+  const path21 = isRegistry ? full.slice(slash + 1) : full;
+  const split3 = path21.indexOf("/");
   return {
     ...isRegistry ? { domain: first } : {},
-    path: path20,
-    ...split3 === -1 ? {} : { namespace: path20.slice(0, split3) },
-    name: path20.slice(split3 + 1),
+    path: path21,
+    ...split3 === -1 ? {} : { namespace: path21.slice(0, split3) },
+    name: path21.slice(split3 + 1),
     ...ref.tag === void 0 ? {} : { tag: ref.tag },
     ...digest
   };
@@ -72374,10 +72374,10 @@ function parseOciReference(input) {
   if (!isOciName(input)) throw new OciReferenceError(input, `must start with "${ociPrefix}"`);
   const rest = input.slice(ociPrefix.length);
   const colon = rest.indexOf(":");
-  const path20 = colon === -1 ? rest : rest.slice(0, colon);
+  const path21 = colon === -1 ? rest : rest.slice(0, colon);
   const reference = colon === -1 ? "" : rest.slice(colon + 1);
-  if (path20 === "") throw new OciReferenceError(input, "the directory is empty (oci:PATH[:TAG])");
-  if (reference === "" || isLayoutDigest(reference)) return { path: path20, reference };
+  if (path21 === "") throw new OciReferenceError(input, "the directory is empty (oci:PATH[:TAG])");
+  if (reference === "" || isLayoutDigest(reference)) return { path: path21, reference };
   if (digestLike.test(reference)) {
     throw new OciReferenceError(
       input,
@@ -72390,10 +72390,10 @@ function parseOciReference(input) {
       `tag "${reference}" must be letters and digits separated by one of - . _ : @ + or --, and /`
     );
   }
-  return { path: path20, reference };
+  return { path: path21, reference };
 }
-function formatOciReference(path20, reference) {
-  return reference === "" ? `${ociPrefix}${path20}` : `${ociPrefix}${path20}:${reference}`;
+function formatOciReference(path21, reference) {
+  return reference === "" ? `${ociPrefix}${path21}` : `${ociPrefix}${path21}:${reference}`;
 }
 
 // src/reference/registry-location.ts
@@ -72408,10 +72408,10 @@ var hostPattern = ANCHORED_DOMAIN_AND_PORT;
 var prefixPattern = new RegExp(`^${REMOTE_NAME}$`);
 function parseLocation(text) {
   if (isOciName(text)) {
-    const { path: path20, reference } = parseOciReference(text);
+    const { path: path21, reference } = parseOciReference(text);
     if (reference !== "")
       throw new LocationError(text, "an oci: location names a directory, not an image");
-    return { kind: "layout", dir: path20 };
+    return { kind: "layout", dir: path21 };
   }
   if (/^[a-z]+:\/\//i.test(text))
     throw new LocationError(text, "give host[:port][/prefix] without a scheme");
@@ -73815,10 +73815,10 @@ var OciLayoutError = class extends ReconcilerError {
   reason;
   /** The layout's directory (absolute). */
   path;
-  constructor(reason, path20, message, options2) {
-    super("OCI_LAYOUT", `oci:${path20}: ${message}`, options2);
+  constructor(reason, path21, message, options2) {
+    super("OCI_LAYOUT", `oci:${path21}: ${message}`, options2);
     this.reason = reason;
-    this.path = path20;
+    this.path = path21;
   }
 };
 function isLayoutNotFound(err) {
@@ -73894,9 +73894,9 @@ async function observe(requests, known, options2) {
   ]);
   return { images, listings };
 }
-async function observeImage(request3, open5) {
+async function observeImage(request3, open6) {
   try {
-    const { repository, reference } = open5(request3.from, request3.insecure);
+    const { repository, reference } = open6(request3.from, request3.insecure);
     const tagged = await repository.resolve(reference);
     let digest = tagged.digest;
     let platforms;
@@ -73943,9 +73943,9 @@ async function observeImage(request3, open5) {
     return { kind: "error", failure: importFailure(request3.from, err) };
   }
 }
-async function observeListing(request3, open5) {
+async function observeListing(request3, open6) {
   try {
-    const { repository } = open5(request3.repository, request3.insecure);
+    const { repository } = open6(request3.repository, request3.insecure);
     return { kind: "tags", tags: await repository.listTags() };
   } catch (err) {
     if (err instanceof ReconcilerError && err.code === "INTERNAL") throw err;
@@ -74469,18 +74469,18 @@ var maxPageBytes = 16 * 1024 * 1024;
 async function listTags(session, target, pageSize2 = 1e3) {
   const tags = /* @__PURE__ */ new Set();
   const seen = /* @__PURE__ */ new Set();
-  let path20 = `/v2/${target.repository}/tags/list?n=${String(pageSize2)}`;
-  for (let page = 0; path20 !== void 0 && page < maxPages && !seen.has(path20); page++) {
-    seen.add(path20);
+  let path21 = `/v2/${target.repository}/tags/list?n=${String(pageSize2)}`;
+  for (let page = 0; path21 !== void 0 && page < maxPages && !seen.has(path21); page++) {
+    seen.add(path21);
     const response = await session.read(
       target,
       [`repository:${target.repository}:pull`],
-      { method: "GET", path: path20 },
+      { method: "GET", path: path21 },
       maxPageBytes
     );
     if (response.status !== 200) throw await responseError(response, "GET", target.display);
     for (const tag of parseTagPage(response, target.display)) tags.add(tag);
-    path20 = nextPage(response.headers["link"]);
+    path21 = nextPage(response.headers["link"]);
   }
   return [...tags];
 }
@@ -74521,12 +74521,12 @@ async function listReferrers(session, target, digest, options2 = {}) {
 }
 async function referrersFromApi(session, target, digest, artifactType) {
   const query = artifactType === void 0 ? "" : `?${new URLSearchParams({ artifactType }).toString()}`;
-  let path20 = `/v2/${target.repository}/referrers/${digest}${query}`;
+  let path21 = `/v2/${target.repository}/referrers/${digest}${query}`;
   const referrers = [];
   const seen = /* @__PURE__ */ new Set();
-  for (let page = 0; path20 !== void 0 && !seen.has(path20); page++) {
-    seen.add(path20);
-    const url = new URL(path20, await session.origin(target.host)).toString();
+  for (let page = 0; path21 !== void 0 && !seen.has(path21); page++) {
+    seen.add(path21);
+    const url = new URL(path21, await session.origin(target.host)).toString();
     if (page >= maxPages2) {
       throw new RegistryError(`the referrers list goes on for more than ${maxPages2} pages`, {
         method: "GET",
@@ -74534,7 +74534,7 @@ async function referrersFromApi(session, target, digest, artifactType) {
         transient: false
       });
     }
-    const result = await fetchPage(session, target, path20, digest, artifactType);
+    const result = await fetchPage(session, target, path21, digest, artifactType);
     if (result.kind === "unsupported") {
       if (page === 0) return void 0;
       throw new RegistryError("a later page of the referrers list is not an image index", {
@@ -74544,16 +74544,16 @@ async function referrersFromApi(session, target, digest, artifactType) {
       });
     }
     referrers.push(...result.referrers);
-    path20 = result.next;
+    path21 = result.next;
   }
   return referrers;
 }
-async function fetchPage(session, target, path20, digest, artifactType) {
+async function fetchPage(session, target, path21, digest, artifactType) {
   const display2 = `referrers of ${target.display}@${digest}`;
   const response = await session.read(
     target,
     [`repository:${target.repository}:pull`],
-    { method: "GET", path: path20, headers: { accept: ociIndex } },
+    { method: "GET", path: path21, headers: { accept: ociIndex } },
     maxManifestBytes
   );
   if (response.status === 404) {
@@ -74843,10 +74843,10 @@ async function startUpload(context) {
     }
   );
 }
-async function sendContent(context, opened, open5, chunkSize) {
+async function sendContent(context, opened, open6, chunkSize) {
   let content;
   try {
-    content = await open5();
+    content = await open6();
   } catch (err) {
     await cancel(context, opened.location);
     throw err;
@@ -74921,7 +74921,7 @@ var RemoteRepository = class {
    * `open` returns (called again for each attempt) in one streaming PUT, or
    * in chunks when configured or once the host has refused a blob whole.
    */
-  async putBlob(descriptor, open5, options2 = {}) {
+  async putBlob(descriptor, open6, options2 = {}) {
     const scopes = pushScopes(this.target, options2.mountFrom);
     const existing = await this.#limited(
       () => statBlob(this.#session, this.target, descriptor.digest, scopes)
@@ -74932,7 +74932,7 @@ var RemoteRepository = class {
     for (; ; ) {
       const chunkSize = this.#uploadChunkSize();
       try {
-        return await uploadBlob(this.#session, this.target, descriptor, open5, {
+        return await uploadBlob(this.#session, this.target, descriptor, open6, {
           ...options2,
           ...chunkSize === void 0 ? {} : { chunkSize }
         });
@@ -75514,20 +75514,20 @@ function parseRegistryKey(key) {
   const slash = withoutScheme.indexOf("/");
   const host = slash === -1 ? withoutScheme : withoutScheme.slice(0, slash);
   const rest = slash === -1 ? "" : withoutScheme.slice(slash + 1);
-  const path20 = withoutScheme === trimmed ? trimSlashes(rest) : "";
-  return { host: canonicalHost(host), path: path20 };
+  const path21 = withoutScheme === trimmed ? trimSlashes(rest) : "";
+  return { host: canonicalHost(host), path: path21 };
 }
 function lookupKey(host, repository = "") {
   const parsed = parseRegistryKey(host);
-  const path20 = trimSlashes(repository);
-  const official = parsed.host === DOCKER_HUB_DOMAIN && path20 !== "" && !path20.includes("/") ? `${OFFICIAL_REPOSITORY_PREFIX}${path20}` : path20;
+  const path21 = trimSlashes(repository);
+  const official = parsed.host === DOCKER_HUB_DOMAIN && path21 !== "" && !path21.includes("/") ? `${OFFICIAL_REPOSITORY_PREFIX}${path21}` : path21;
   return { host: parsed.host, path: official };
 }
 function helperServerUrl(host) {
   return host === DOCKER_HUB_DOMAIN ? DOCKER_HUB_SERVER_URL : host;
 }
-function trimSlashes(path20) {
-  return path20.replace(/^\/+|\/+$/g, "");
+function trimSlashes(path21) {
+  return path21.replace(/^\/+|\/+$/g, "");
 }
 
 // src/registry/credentials/parse-auth-file.ts
@@ -76293,9 +76293,9 @@ var OciLayout = class {
    * verified before it is kept. `open` is called only when the blob is
    * missing, and may be async (say, another repository's openBlob).
    */
-  async putBlob(descriptor, open5) {
+  async putBlob(descriptor, open6) {
     await this.#ensureLayout();
-    return putLayoutBlob(this.dir, descriptor, open5);
+    return putLayoutBlob(this.dir, descriptor, open6);
   }
   /**
    * Stores a manifest blob and records it in index.json: under `tag`
@@ -76381,8 +76381,8 @@ function routeRepository(name, locationOf3) {
     const dir = `${location.dir.replace(/\/+$/, "")}/${ref.path}`;
     return { kind: "layout", dir, viaLocation: domain, reference };
   }
-  const path20 = location.prefix === "" ? ref.path : `${location.prefix}/${ref.path}`;
-  const rewritten = { ...ref, domain: location.host, path: path20 };
+  const path21 = location.prefix === "" ? ref.path : `${location.prefix}/${ref.path}`;
+  const rewritten = { ...ref, domain: location.host, path: path21 };
   return { kind: "registry", ref: rewritten, viaLocation: domain, reference };
 }
 
@@ -76731,8 +76731,8 @@ var Transport = class {
   }
   async #wait(request3, ms2) {
     this.stats.retry(request3.url.host);
-    const sleep2 = this.#options.sleep ?? defaultSleep;
-    await sleep2(ms2, request3.signal);
+    const sleep3 = this.#options.sleep ?? defaultSleep;
+    await sleep3(ms2, request3.signal);
   }
   #failed(request3, err, attempts) {
     if (err instanceof RegistryError) return err;
@@ -76819,13 +76819,13 @@ async function setUpRegistry(flags, config, configDir, env, cwd) {
     ...flags.authFile === void 0 ? {} : { authFile: flags.authFile }
   });
   const client = new RegistryClient({ transport, credentials, hostSettings: settings });
-  const open5 = (name) => openRepository(name, {
+  const open6 = (name) => openRepository(name, {
     remote: (ref) => client.repository(ref),
     cwd: path6.resolve(cwd),
     registries: config?.registries ?? {},
     configDir: path6.resolve(cwd, configDir)
   });
-  return { client, transport, credentials, open: open5 };
+  return { client, transport, credentials, open: open6 };
 }
 function registryTimeout(env) {
   const text = env["ISG_REGISTRY_TIMEOUT"];
@@ -76989,12 +76989,12 @@ function diagnoseInDocument(file, doc, pointer, code, message, options2 = {}) {
   const shifted = options2.colOffset !== void 0 && span.line === span.endLine ? { ...span, col: span.col + options2.colOffset + quoteWidth(file, span) } : span;
   return diagnoseSpan(file.path, shifted, code, message, { ...options2, pointer, doc: doc.index });
 }
-function diagnoseSpan(path20, span, code, message, options2 = {}) {
+function diagnoseSpan(path21, span, code, message, options2 = {}) {
   return {
     severity: options2.severity ?? "error",
     code,
     message: printable(message),
-    file: path20,
+    file: path21,
     line: span.line,
     col: span.col,
     endLine: span.endLine,
@@ -77407,8 +77407,8 @@ function objectsOf(file) {
   return found;
 }
 function locationOf2(file, doc, pointer) {
-  const path20 = pointer === "" ? [] : pointer.split("/").slice(1);
-  const node = path20.length === 0 ? doc.document.contents : doc.document.getIn(path20, true);
+  const path21 = pointer === "" ? [] : pointer.split("/").slice(1);
+  const node = path21.length === 0 ? doc.document.contents : doc.document.getIn(path21, true);
   const range = ((0, import_yaml2.isNode)(node) ? node.range : void 0) ?? doc.document.range;
   return {
     file,
@@ -78198,10 +78198,10 @@ function podContainers(value, podSpecPath) {
     lists: { initContainers: list("initContainers"), containers: list("containers") }
   };
 }
-function findContainer(pod, path20) {
-  if (path20.index !== void 0) return targetAt(pod, path20.list, path20.index);
+function findContainer(pod, path21) {
+  if (path21.index !== void 0) return targetAt(pod, path21.list, path21.index);
   for (const list of ["initContainers", "containers"]) {
-    const index = pod.lists[list].findIndex((c3) => isObject(c3) && c3["name"] === path20.name);
+    const index = pod.lists[list].findIndex((c3) => isObject(c3) && c3["name"] === path21.name);
     if (index >= 0) return targetAt(pod, list, index);
   }
   return void 0;
@@ -78343,17 +78343,17 @@ function containerTargets(object, names, pointer, diagnostics) {
 
 // src/model/field-path.ts
 var selectorPattern = /^(containers|initContainers)\[(?:(\d+)|\?\(@\.name=="([^"]+)"\)|\?\(@\.name==?'([^']+)'\))\]\.image$/;
-function parseFieldPath(path20, podSpecPath) {
+function parseFieldPath(path21, podSpecPath) {
   const prefix2 = podSpecPath + ".";
-  if (!path20.startsWith(prefix2)) {
+  if (!path21.startsWith(prefix2)) {
     return {
       reason: "PREFIX",
-      message: `field path ${JSON.stringify(path20)} does not start with this kind's pod spec path "${podSpecPath}"`
+      message: `field path ${JSON.stringify(path21)} does not start with this kind's pod spec path "${podSpecPath}"`
     };
   }
-  const match = selectorPattern.exec(path20.slice(prefix2.length));
+  const match = selectorPattern.exec(path21.slice(prefix2.length));
   if (match === null) {
-    return { reason: "INVALID", message: `field path is not valid: ${path20}` };
+    return { reason: "INVALID", message: `field path is not valid: ${path21}` };
   }
   const list = match[1];
   if (match[2] !== void 0) return { list, form: "index", index: Number(match[2]) };
@@ -78607,13 +78607,13 @@ function checkEntry2(entry, at2, ctx) {
   if (missing !== void 0) {
     report2.addAt(`${at2}/from/name`, "TRIGGER_MISSING_TAG", missing.message, { hint: missing.hint });
   }
-  const path20 = parseFieldPath(entry.fieldPath, ctx.kind.podSpecPath);
-  if (isFieldPathProblem(path20)) {
-    reportFieldPath(path20, `${at2}/fieldPath`, ctx);
+  const path21 = parseFieldPath(entry.fieldPath, ctx.kind.podSpecPath);
+  if (isFieldPathProblem(path21)) {
+    reportFieldPath(path21, `${at2}/fieldPath`, ctx);
     return void 0;
   }
-  if (path20.form === "single-quoted") warnNonCanonical(path20, `${at2}/fieldPath`, report2);
-  const target = ctx.pod === void 0 ? void 0 : findContainer(ctx.pod, path20);
+  if (path21.form === "single-quoted") warnNonCanonical(path21, `${at2}/fieldPath`, report2);
+  const target = ctx.pod === void 0 ? void 0 : findContainer(ctx.pod, path21);
   if (target === void 0) {
     report2.addAt(
       `${at2}/fieldPath`,
@@ -78631,7 +78631,7 @@ function checkEntry2(entry, at2, ctx) {
     origin: "annotation",
     pointer: triggersPointer,
     fieldPath: entry.fieldPath,
-    form: path20.form,
+    form: path21.form,
     paused,
     targets: [target]
   };
@@ -78641,8 +78641,8 @@ function reportFieldPath(problem, pointer, ctx) {
   const hint = problem.reason === "PREFIX" ? `a ${kind2.kind}'s containers are under ${kind2.podSpecPath}; OpenShift silently ignores this trigger` : `write ${kind2.podSpecPath}.containers[?(@.name=="NAME")].image, or an index such as containers[0]`;
   ctx.report.addAt(pointer, "TRIGGER_FIELD_PATH", problem.message, { hint });
 }
-function warnNonCanonical(path20, pointer, report2) {
-  const name = path20.name ?? "";
+function warnNonCanonical(path21, pointer, report2) {
+  const name = path21.name ?? "";
   report2.addAt(
     pointer,
     "TRIGGER_FIELD_PATH",
@@ -78753,11 +78753,11 @@ function aliasedTargets(object, triggers) {
     })
   );
 }
-function aliasOnPath(document2, path20) {
+function aliasOnPath(document2, path21) {
   let node = document2.contents;
-  for (const [i, step] of path20.entries()) {
+  for (const [i, step] of path21.entries()) {
     node = (0, import_yaml4.isCollection)(node) ? node.get(step, true) : void 0;
-    const last = i + 1 === path20.length;
+    const last = i + 1 === path21.length;
     if ((0, import_yaml4.isAlias)(node)) return `${last ? "is" : "is inside"} the YAML alias *${node.source}`;
     const anchor = (0, import_yaml4.isNode)(node) ? node.anchor : void 0;
     if (anchor !== void 0 && aliased(document2, anchor))
@@ -78982,7 +78982,7 @@ var kubernetesYamlOptions = {
 // src/load/parse-yaml.ts
 var maxAliasCount = 1e4;
 var options = kubernetesYamlOptions;
-function parseYamlFile(path20, content) {
+function parseYamlFile(path21, content) {
   const bom = content.startsWith("\uFEFF");
   const text = bom ? content.slice(1) : content;
   const lines2 = new import_yaml5.LineCounter();
@@ -78993,40 +78993,40 @@ function parseYamlFile(path20, content) {
   } catch (err) {
     const span = { line: 1, col: 1, endLine: 1, endCol: 1 };
     const message = `cannot parse YAML: ${tooDeep(err instanceof Error ? err.message : String(err))}`;
-    diagnostics.push(diagnoseSpan(path20, span, "YAML_SYNTAX", message));
-    return { file: { path: path20, text, bom, lines: lines2, documents: [] }, diagnostics };
+    diagnostics.push(diagnoseSpan(path21, span, "YAML_SYNTAX", message));
+    return { file: { path: path21, text, bom, lines: lines2, documents: [] }, diagnostics };
   }
   const last = Math.max(0, text.trimEnd().length - 1);
   const seen = /* @__PURE__ */ new Set();
-  const control = controlCharacter(path20, lines2, text);
+  const control = controlCharacter(path21, lines2, text);
   if (control !== void 0) diagnostics.push(control);
   const documents = parsed.map((document2, index) => {
     for (const problem of [...document2.errors, ...document2.warnings]) {
-      const d2 = yamlDiagnostic(path20, lines2, problem, index, last);
+      const d2 = yamlDiagnostic(path21, lines2, problem, index, last);
       const id = `${String(d2.line)}:${String(d2.col)}:${d2.message}`;
       if (!seen.has(id)) diagnostics.push(d2);
       seen.add(id);
     }
     const value = document2.errors.length > 0 ? void 0 : toValue(document2);
     if (value instanceof Error) {
-      diagnostics.push(conversionDiagnostic(path20, lines2, document2, index, value));
+      diagnostics.push(conversionDiagnostic(path21, lines2, document2, index, value));
       return { index, document: document2, value: void 0 };
     }
     return { index, document: document2, value };
   });
-  return { file: { path: path20, text, bom, lines: lines2, documents }, diagnostics };
+  return { file: { path: path21, text, bom, lines: lines2, documents }, diagnostics };
 }
 var notPrintable = (
   // eslint-disable-next-line no-control-regex -- control characters are what it finds
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\ufffe\uffff]/
 );
-function controlCharacter(path20, lines2, text) {
+function controlCharacter(path21, lines2, text) {
   const found = notPrintable.exec(text);
   if (found === null) return void 0;
   const code = (found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
   const span = spanOf(lines2, found.index, found.index + 1);
   return diagnoseSpan(
-    path20,
+    path21,
     span,
     "YAML_SYNTAX",
     `control character U+${code} is not allowed in YAML`,
@@ -79042,23 +79042,23 @@ function toValue(doc) {
     return err instanceof Error ? err : new Error(String(err));
   }
 }
-function yamlDiagnostic(path20, lines2, e, doc, last) {
+function yamlDiagnostic(path21, lines2, e, doc, last) {
   const severity = e.name === "YAMLWarning" ? "warning" : "error";
   const message = tooDeep(firstLine(e.message));
   const hint = e.code === "DUPLICATE_KEY" ? "remove or rename one of the keys" : void 0;
   const start2 = Math.min(e.pos[0], last);
   const span = spanOf(lines2, start2, Math.max(start2, Math.min(e.pos[1], last + 1)));
-  return diagnoseSpan(path20, span, "YAML_SYNTAX", message, {
+  return diagnoseSpan(path21, span, "YAML_SYNTAX", message, {
     severity,
     hint,
     doc
   });
 }
-function conversionDiagnostic(path20, lines2, doc, index, err) {
+function conversionDiagnostic(path21, lines2, doc, index, err) {
   if (/alias count|resource exhaustion/i.test(err.message)) {
     const span = spanOf(lines2, doc.range[0], doc.range[0]);
     return diagnoseSpan(
-      path20,
+      path21,
       span,
       "YAML_ALIAS_LIMIT",
       "YAML aliases expand too far (alias bomb)",
@@ -79070,7 +79070,7 @@ function conversionDiagnostic(path20, lines2, doc, index, err) {
   }
   const alias = unresolvedAlias(doc);
   const at2 = alias?.range?.[0] ?? doc.range[0];
-  return diagnoseSpan(path20, spanOf(lines2, at2, at2), "YAML_SYNTAX", firstLine(err.message), {
+  return diagnoseSpan(path21, spanOf(lines2, at2, at2), "YAML_SYNTAX", firstLine(err.message), {
     doc: index,
     ...alias === void 0 ? {} : { hint: `define the anchor &${alias.source} before this alias` }
   });
@@ -79404,12 +79404,12 @@ function progressLines(log) {
 }
 
 // src/reconcile/reconcile-repository.ts
-import path17 from "node:path";
+import path18 from "node:path";
 
 // src/publish/git/git-workspace.ts
-import { mkdir as mkdir4, rm as rm5, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir4, rm as rm6, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import path15 from "node:path";
+import path16 from "node:path";
 
 // src/publish/git/commit-object.ts
 function parseCommitObject(sha, text) {
@@ -83032,31 +83032,15 @@ function tokenOrigin(url) {
 }
 
 // src/publish/git/place-work-tree.ts
-import { stat as stat8 } from "node:fs/promises";
-import path14 from "node:path";
+import { randomUUID as randomUUID3 } from "node:crypto";
+import { stat as stat9 } from "node:fs/promises";
+import path15 from "node:path";
 import { pathToFileURL } from "node:url";
 
-// src/publish/git/leftover-work-trees.ts
-import { stat as stat7 } from "node:fs/promises";
-import path13 from "node:path";
-
-// src/publish/git/temp-root.ts
-import { mkdtemp, rm as rm4, rmdir as rmdir2 } from "node:fs/promises";
+// src/publish/git/checkout-lock.ts
+import { open as open5, readFile as readFile6, rm as rm4, stat as stat7 } from "node:fs/promises";
 import path12 from "node:path";
-var tempRootEntries = { tree: "tree", hooks: "no-hooks", message: "COMMIT_MSG" };
-var prefix = "isg-git-";
-function makeTempRoot(tmpDir) {
-  return mkdtemp(path12.join(tmpDir, prefix));
-}
-async function removeTempRootOf(dir) {
-  const root = path12.dirname(dir);
-  const ours = new RegExp(`^${prefix}[A-Za-z0-9]{6}$`);
-  if (path12.basename(dir) !== tempRootEntries.tree || !ours.test(path12.basename(root))) return;
-  for (const entry of Object.values(tempRootEntries)) {
-    await rm4(path12.join(root, entry), { recursive: true, force: true });
-  }
-  await rmdir2(root).catch(() => void 0);
-}
+import { setTimeout as sleep2 } from "node:timers/promises";
 
 // src/publish/git/work-tree-owner.ts
 import { readFile as readFile5, readlink as readlink2 } from "node:fs/promises";
@@ -83108,8 +83092,8 @@ async function hasEnded(owner, self, run) {
 }
 async function startTime(pid) {
   try {
-    const stat11 = await readFile5(`/proc/${String(pid)}/stat`, "utf8");
-    const started = stat11.slice(stat11.lastIndexOf(")") + 2).split(" ")[19];
+    const stat12 = await readFile5(`/proc/${String(pid)}/stat`, "utf8");
+    const started = stat12.slice(stat12.lastIndexOf(")") + 2).split(" ")[19];
     return started !== void 0 && /^\d+$/.test(started) ? started : void 0;
   } catch {
     return void 0;
@@ -83121,6 +83105,93 @@ async function pidNamespace() {
   } catch {
     return void 0;
   }
+}
+
+// src/publish/git/checkout-lock.ts
+var lockName = "imagestream-gitops-worktrees.lock";
+var staleAfterMs = 10 * 6e4;
+var pollMs = 50;
+async function withCheckoutLock(repo, run, context, fn2, timing = { waitMs: 6e4 }) {
+  const common = (await runGit(repo, ["rev-parse", "--git-common-dir"], context)).trim();
+  const file = path12.resolve(repo, common, lockName);
+  const self = run === void 0 ? void 0 : await ownerOf(run);
+  const content = self === void 0 ? "imagestream-gitops\n" : `${formatLockReason(self)}
+`;
+  const deadline = Date.now() + timing.waitMs;
+  for (; ; ) {
+    if (await tryCreate(file, content)) break;
+    if (await isStale(file, self, run)) {
+      await rm4(file, { force: true });
+      continue;
+    }
+    if (Date.now() >= deadline)
+      throw heldTooLong(file, await readFile6(file, "utf8").catch(() => ""));
+    await sleep2(pollMs);
+  }
+  try {
+    return await fn2();
+  } finally {
+    await rm4(file, { force: true });
+  }
+}
+async function tryCreate(file, content) {
+  try {
+    const handle = await open5(file, "wx");
+    try {
+      await handle.writeFile(content);
+    } finally {
+      await handle.close();
+    }
+    return true;
+  } catch (err) {
+    if (err.code === "EEXIST") return false;
+    throw err;
+  }
+}
+async function isStale(file, self, run) {
+  let modified;
+  let text;
+  try {
+    modified = (await stat7(file)).mtimeMs;
+    text = await readFile6(file, "utf8");
+  } catch {
+    return false;
+  }
+  if (Date.now() - modified > staleAfterMs) return true;
+  const owner = parseLockReason(text.trim());
+  return owner !== void 0 && self !== void 0 && run !== void 0 && hasEnded(owner, self, run);
+}
+function heldTooLong(file, holder) {
+  const who = parseLockReason(holder.trim());
+  const by = who === void 0 ? "another run" : `the run of pid ${String(who.pid)} on ${who.host}`;
+  return new GitError({
+    subcommand: "worktree",
+    exitCode: void 0,
+    stderr: "",
+    message: `${file} is held by ${by}: its worktree bookkeeping takes milliseconds; remove the file if no imagestream-gitops run is going`
+  });
+}
+
+// src/publish/git/leftover-work-trees.ts
+import { stat as stat8 } from "node:fs/promises";
+import path14 from "node:path";
+
+// src/publish/git/temp-root.ts
+import { mkdtemp, rm as rm5, rmdir as rmdir2 } from "node:fs/promises";
+import path13 from "node:path";
+var tempRootEntries = { tree: "tree", hooks: "no-hooks", message: "COMMIT_MSG" };
+var prefix = "isg-git-";
+function makeTempRoot(tmpDir) {
+  return mkdtemp(path13.join(tmpDir, prefix));
+}
+async function removeTempRootOf(dir) {
+  const root = path13.dirname(dir);
+  const ours = new RegExp(`^${prefix}[A-Za-z0-9]{6}$`);
+  if (path13.basename(dir) !== tempRootEntries.tree || !ours.test(path13.basename(root))) return;
+  for (const entry of Object.values(tempRootEntries)) {
+    await rm5(path13.join(root, entry), { recursive: true, force: true });
+  }
+  await rmdir2(root).catch(() => void 0);
 }
 
 // src/publish/git/leftover-work-trees.ts
@@ -83146,7 +83217,7 @@ async function removeWorkTree(repo, dir, context) {
   try {
     await runGit(repo, ["worktree", "remove", "--force", "--force", "--", dir], context);
   } catch (err) {
-    if (await exists3(path13.join(dir, ".git"))) throw err;
+    if (await exists3(path14.join(dir, ".git"))) throw err;
     await runGit(repo, ["worktree", "unlock", "--", dir], context).catch(() => void 0);
     await runGit(repo, ["worktree", "prune"], context);
   }
@@ -83160,7 +83231,7 @@ function parseWorkTreeList(porcelain) {
 }
 async function exists3(file) {
   try {
-    await stat7(file);
+    await stat8(file);
     return true;
   } catch {
     return false;
@@ -83173,7 +83244,7 @@ async function placeWorkTree(request3, context) {
 }
 async function isDirectory2(file) {
   try {
-    return (await stat8(file)).isDirectory();
+    return (await stat9(file)).isDirectory();
   } catch {
     return false;
   }
@@ -83191,12 +83262,24 @@ async function isCheckout(repo, context) {
 async function addWorktree(request3, context) {
   const { repo, remote, base, dir } = request3;
   const url = await remoteUrlOf(repo, remote, context);
-  const { leftovers, lock } = await claimCheckout(request3, context);
-  await runGit(repo, ["fetch", "--no-tags", "--", remote, `refs/heads/${base}`], context);
-  const baseSha = (await runGit(repo, ["rev-parse", "--verify", "FETCH_HEAD^{commit}"], context)).trim();
-  const add = ["worktree", "add", "--detach", "--no-checkout", ...lock, "--", dir, baseSha];
-  await runGit(repo, add, context);
-  const unregister = () => removeWorkTree(repo, dir, context);
+  const fetched = `refs/imagestream-gitops/base/${randomUUID3()}`;
+  const refspec = `+refs/heads/${base}:${fetched}`;
+  const fetch = ["fetch", "--no-tags", "--no-write-fetch-head", "--refmap=", "--", remote, refspec];
+  await runGit(repo, fetch, context);
+  let placed;
+  try {
+    const baseSha2 = (await runGit(repo, ["rev-parse", "--verify", `${fetched}^{commit}`], context)).trim();
+    placed = await withCheckoutLock(repo, request3.runProcess, context, async () => {
+      const { leftovers: leftovers2, lock } = await claimCheckout(request3, context);
+      const add = ["worktree", "add", "--detach", "--no-checkout", ...lock, "--", dir, baseSha2];
+      await runGit(repo, add, context);
+      return { baseSha: baseSha2, leftovers: leftovers2 };
+    });
+  } finally {
+    await runGit(repo, ["update-ref", "-d", fetched], context).catch(() => void 0);
+  }
+  const { baseSha, leftovers } = placed;
+  const unregister = () => withCheckoutLock(repo, request3.runProcess, context, () => removeWorkTree(repo, dir, context));
   try {
     await runGit(dir, ["reset", "--hard", "--quiet", baseSha], context);
   } catch (err) {
@@ -83207,7 +83290,7 @@ async function addWorktree(request3, context) {
     dir,
     // git resolves a relative path remote from the current directory, which the
     // work tree is not: name it by its absolute path instead.
-    remote: isRelativePath(url) ? path14.resolve(repo, url) : remote,
+    remote: isRelativePath(url) ? path15.resolve(repo, url) : remote,
     remoteUrl: redactGitText(url, context.secrets),
     baseSha,
     shallow: false,
@@ -83223,7 +83306,7 @@ async function claimCheckout(request3, context) {
   return { leftovers, lock: ["--lock", `--reason=${formatLockReason(self)}`] };
 }
 function isRelativePath(url) {
-  return !url.includes("://") && !/^[^/]+:/.test(url) && !path14.isAbsolute(url);
+  return !url.includes("://") && !/^[^/]+:/.test(url) && !path15.isAbsolute(url);
 }
 async function remoteUrlOf(repo, remote, context) {
   try {
@@ -83236,8 +83319,8 @@ async function remoteUrlOf(repo, remote, context) {
 }
 async function cloneShallow(request3, context) {
   const { repo, base, dir } = request3;
-  const source = await isDirectory2(repo) ? pathToFileURL(path14.resolve(repo)).href : repo;
-  const parent = path14.dirname(dir);
+  const source = await isDirectory2(repo) ? pathToFileURL(path15.resolve(repo)).href : repo;
+  const parent = path15.dirname(dir);
   await runGit(
     parent,
     ["clone", "--depth=1", `--branch=${base}`, "--single-branch", "--no-tags", "--", source, dir],
@@ -83259,7 +83342,7 @@ async function cloneShallow(request3, context) {
 async function openWorkspace(options2) {
   const root = await makeTempRoot(options2.tmpDir ?? tmpdir());
   try {
-    const hooksPath = path15.join(root, tempRootEntries.hooks);
+    const hooksPath = path16.join(root, tempRootEntries.hooks);
     await mkdir4(hooksPath);
     const remote = options2.remote ?? "origin";
     const plain = { env: buildGitEnvironment(options2.env, void 0, { hooksPath }), secrets: [] };
@@ -83277,12 +83360,12 @@ async function openWorkspace(options2) {
       repo: options2.repo,
       remote,
       base: options2.base,
-      dir: path15.join(root, tempRootEntries.tree),
+      dir: path16.join(root, tempRootEntries.tree),
       runProcess: options2.runProcess
     };
     return new GitWorkspace(root, await placeWorkTree(request3, context), context);
   } catch (err) {
-    await rm5(root, { recursive: true, force: true });
+    await rm6(root, { recursive: true, force: true });
     throw err;
   }
 }
@@ -83411,7 +83494,7 @@ var GitWorkspace = class {
   async commit(request3) {
     await this.#git(["add", "--all"]);
     if (await this.#git(["diff", "--cached", "--name-only", "-z"]) === "") return void 0;
-    const messageFile = path15.join(this.#root, tempRootEntries.message);
+    const messageFile = path16.join(this.#root, tempRootEntries.message);
     await writeFile2(messageFile, request3.message);
     const committer = request3.committer ?? request3.author;
     const sign = request3.sign === void 0 ? [] : request3.sign ? ["--gpg-sign"] : ["--no-gpg-sign"];
@@ -83468,7 +83551,7 @@ var GitWorkspace = class {
     if (this.#disposed) return;
     this.#disposed = true;
     await this.#place.unregister().catch(() => void 0);
-    await rm5(this.#root, { recursive: true, force: true });
+    await rm6(this.#root, { recursive: true, force: true });
   }
 };
 
@@ -83548,14 +83631,14 @@ ${descriptor.digest}`;
       if (attempt.bytes > 0) this.#options.emit({ type: "bytes", count: -attempt.bytes });
       attempt.bytes = 0;
     };
-    const open5 = async () => {
+    const open6 = async () => {
       takeBack();
       return this.#counted(await source.repository.openBlob(descriptor), attempt);
     };
     const result = await this.#limiter(destination.registry).run(
       () => destination.repository.putBlob(
         descriptor,
-        open5,
+        open6,
         mountFrom === void 0 ? void 0 : { mountFrom }
       )
     ).catch((err) => {
@@ -83568,7 +83651,7 @@ ${descriptor.digest}`;
   /** A repository of the destination's registry holding the blob, to mount from. */
   #mountSource(source, destination, holders) {
     if (!destination.mounts || this.#options.skipMount === true) return void 0;
-    for (const path20 of holders ?? []) if (path20 !== destination.path) return path20;
+    for (const path21 of holders ?? []) if (path21 !== destination.path) return path21;
     if (source.mounts && source.registry === destination.registry) return source.path;
     return void 0;
   }
@@ -84244,11 +84327,11 @@ async function copyPlannedMirrors(mirrors, loaded, values, log, env) {
     await clients.close();
   }
 }
-function imageCopies(wanted, open5) {
+function imageCopies(wanted, open6) {
   const bySource = /* @__PURE__ */ new Map();
   for (const m2 of wanted) bySource.set(m2.from, [...bySource.get(m2.from) ?? [], m2]);
   return [...bySource].map(([from, targets]) => {
-    const source = open5(
+    const source = open6(
       from,
       targets.some((m2) => m2.insecure === true)
     );
@@ -84257,7 +84340,7 @@ function imageCopies(wanted, open5) {
       reference: source.reference,
       display: from,
       destinations: targets.map((m2) => ({
-        endpoint: endpointOf(open5(withoutDigest(m2.to), false).repository),
+        endpoint: endpointOf(open6(withoutDigest(m2.to), false).repository),
         display: m2.to,
         ...m2.destinationTag === void 0 ? {} : { tag: m2.destinationTag }
       }))
@@ -84330,8 +84413,8 @@ function streamEdits(stream, history) {
 
 // src/reconcile/write-files.ts
 import { randomBytes } from "node:crypto";
-import { chmod as chmod2, link, mkdir as mkdir5, readdir as readdir3, rename as rename4, stat as stat9, unlink as unlink2, writeFile as writeFile3 } from "node:fs/promises";
-import path16 from "node:path";
+import { chmod as chmod2, link, mkdir as mkdir5, readdir as readdir3, rename as rename4, stat as stat10, unlink as unlink2, writeFile as writeFile3 } from "node:fs/promises";
+import path17 from "node:path";
 
 // node_modules/diff/libesm/diff/base.js
 var Diff = class {
@@ -84433,16 +84516,16 @@ var Diff = class {
       }
     }
   }
-  addToPath(path20, added, removed, oldPosInc, options2) {
-    const last = path20.lastComponent;
+  addToPath(path21, added, removed, oldPosInc, options2) {
+    const last = path21.lastComponent;
     if (last && !options2.oneChangePerToken && last.added === added && last.removed === removed) {
       return {
-        oldPos: path20.oldPos + oldPosInc,
+        oldPos: path21.oldPos + oldPosInc,
         lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
       };
     } else {
       return {
-        oldPos: path20.oldPos + oldPosInc,
+        oldPos: path21.oldPos + oldPosInc,
         lastComponent: { count: 1, added, removed, previousComponent: last }
       };
     }
@@ -85372,8 +85455,8 @@ function removePair(context, map, key) {
 }
 
 // src/write/field-edits.ts
-function formatPath(path20) {
-  return path20.map((step, i) => typeof step === "number" ? `[${step}]` : i === 0 ? step : `.${step}`).join("");
+function formatPath(path21) {
+  return path21.map((step, i) => typeof step === "number" ? `[${step}]` : i === 0 ? step : `.${step}`).join("");
 }
 function childOf(node, step) {
   const map = asMap(node);
@@ -85382,21 +85465,21 @@ function childOf(node, step) {
   if (seq !== void 0 && typeof step === "number") return seq.items[step];
   return void 0;
 }
-function requireNode(object, path20, where) {
+function requireNode(object, path21, where) {
   let node = object;
-  for (const [i, step] of path20.entries()) {
+  for (const [i, step] of path21.entries()) {
     const next = childOf(node, step);
     if (next === void 0 || next === null) {
-      throw internal(`no ${formatPath(path20.slice(0, i + 1))} on the way to ${formatPath(where)}`);
+      throw internal(`no ${formatPath(path21.slice(0, i + 1))} on the way to ${formatPath(where)}`);
     }
     node = next;
   }
   return node;
 }
-function siblingOf(object, path20) {
-  const [index, key] = path20.slice(-2);
+function siblingOf(object, path21) {
+  const [index, key] = path21.slice(-2);
   if (typeof index !== "number" || typeof key !== "string") return void 0;
-  const seq = asSeq(requireNode(object, path20.slice(0, -2), path20));
+  const seq = asSeq(requireNode(object, path21.slice(0, -2), path21));
   for (const item of seq?.items ?? []) {
     const map = asMap(item);
     const pair = map === void 0 ? void 0 : pairOf(map, key);
@@ -85404,28 +85487,28 @@ function siblingOf(object, path20) {
   }
   return void 0;
 }
-function setString(context, object, path20, value) {
-  const last = path20.at(-1);
+function setString(context, object, path21, value) {
+  const last = path21.at(-1);
   if (last === void 0) throw internal("setString needs a non-empty path");
-  const parent = requireNode(object, path20.slice(0, -1), path20);
+  const parent = requireNode(object, path21.slice(0, -1), path21);
   const map = asMap(parent);
   if (map !== void 0 && typeof last === "string") {
     const node = pairOf(map, last)?.value;
-    if (node !== void 0 && node !== null && !(0, import_yaml11.isScalar)(node)) throw notScalar(path20);
-    const sibling = node === void 0 ? siblingOf(object, path20) : void 0;
+    if (node !== void 0 && node !== null && !(0, import_yaml11.isScalar)(node)) throw notScalar(path21);
+    const sibling = node === void 0 ? siblingOf(object, path21) : void 0;
     return setPairValue(context, map, last, value, sibling);
   }
   const seq = asSeq(parent);
   const item = seq !== void 0 && typeof last === "number" ? seq.items[last] : void 0;
-  if (seq === void 0 || item === void 0) throw internal(`no ${formatPath(path20)}`);
-  if (!(0, import_yaml11.isScalar)(item)) throw notScalar(path20);
+  if (seq === void 0 || item === void 0) throw internal(`no ${formatPath(path21)}`);
+  if (!(0, import_yaml11.isScalar)(item)) throw notScalar(path21);
   return replaceScalar(context, item, value, seq.flow === true);
 }
-function notScalar(path20) {
-  return internal(`${formatPath(path20)} is not a scalar`);
+function notScalar(path21) {
+  return internal(`${formatPath(path21)} is not a scalar`);
 }
-function setStringSteps(path20, value) {
-  return [(context, object) => setString(context, object, path20, value)];
+function setStringSteps(path21, value) {
+  return [(context, object) => setString(context, object, path21, value)];
 }
 
 // src/write/seq-edits.ts
@@ -85499,12 +85582,12 @@ function removeItems(context, map, key, from, to2) {
 }
 
 // src/write/item-edits.ts
-function formatPath2(path20) {
-  return path20.map((key, i) => typeof key === "number" ? `[${String(key)}]` : `${i > 0 ? "." : ""}${key}`).join("");
+function formatPath2(path21) {
+  return path21.map((key, i) => typeof key === "number" ? `[${String(key)}]` : `${i > 0 ? "." : ""}${key}`).join("");
 }
-function nodeAt(object, path20) {
+function nodeAt(object, path21) {
   let node = object;
-  for (const key of path20) {
+  for (const key of path21) {
     if (typeof key === "number") {
       node = asSeq(node)?.items[key];
     } else {
@@ -85514,17 +85597,17 @@ function nodeAt(object, path20) {
   }
   return node;
 }
-function parentOf(object, path20) {
-  const key = path20.at(-1);
-  const parent = asMap(nodeAt(object, path20.slice(0, -1)));
+function parentOf(object, path21) {
+  const key = path21.at(-1);
+  const parent = asMap(nodeAt(object, path21.slice(0, -1)));
   if (typeof key !== "string" || parent === void 0) {
-    throw internal(`no mapping holds ${formatPath2(path20)}`);
+    throw internal(`no mapping holds ${formatPath2(path21)}`);
   }
   return { parent, key };
 }
-function requireSeq(object, path20) {
-  const seq = asSeq(nodeAt(object, path20));
-  if (seq === void 0) throw internal(`no sequence at ${formatPath2(path20)}`);
+function requireSeq(object, path21) {
+  const seq = asSeq(nodeAt(object, path21));
+  if (seq === void 0) throw internal(`no sequence at ${formatPath2(path21)}`);
   return seq;
 }
 function keysOf2(value) {
@@ -85547,29 +85630,29 @@ function likeIndex(seq, value) {
   });
   return best;
 }
-function appendItemSteps(path20, value) {
+function appendItemSteps(path21, value) {
   return [
     (context, object) => {
-      const { parent, key } = parentOf(object, path20);
+      const { parent, key } = parentOf(object, path21);
       const pair = pairOf(parent, key);
       const seq = asSeq(pair?.value);
       if (seq === void 0 || seq.items.length === 0) {
-        if (!isEmptyValue(pair?.value)) throw internal(`${formatPath2(path20)} is not a sequence`);
+        if (!isEmptyValue(pair?.value)) throw internal(`${formatPath2(path21)} is not a sequence`);
         return setPairValue(context, parent, key, [value]);
       }
       return insertItem(context, seq, seq.items.length, value, likeIndex(seq, value), void 0);
     }
   ];
 }
-function replaceItemSteps(path20, index, value) {
+function replaceItemSteps(path21, index, value) {
   return [
-    (context, object) => replaceItem(context, requireSeq(object, path20), index, value, void 0)
+    (context, object) => replaceItem(context, requireSeq(object, path21), index, value, void 0)
   ];
 }
-function removeItemSteps(path20, index) {
+function removeItemSteps(path21, index) {
   return [
     (context, object) => {
-      const { parent, key } = parentOf(object, path20);
+      const { parent, key } = parentOf(object, path21);
       return removeItems(context, parent, key, index, index + 1);
     }
   ];
@@ -85855,10 +85938,10 @@ function writeError(file, err) {
   return new ReconcilerError("FILE_WRITE", `cannot write ${file}: ${reason}`, { cause: err });
 }
 async function replaceFile(root, { file, text }, list) {
-  const target = path16.join(root, ...file.path.split("/"));
+  const target = path17.join(root, ...file.path.split("/"));
   const temporary = temporaryName(target);
-  const { mode } = await stat9(target);
-  await removeAbandoned(target, await list(path16.dirname(target)));
+  const { mode } = await stat10(target);
+  await removeAbandoned(target, await list(path17.dirname(target)));
   try {
     await writeFile3(temporary, (file.bom ? "\uFEFF" : "") + text, { flag: "wx" });
     await chmod2(temporary, mode & 4095);
@@ -85869,8 +85952,8 @@ async function replaceFile(root, { file, text }, list) {
   }
 }
 function temporaryName(target) {
-  const name = `.${path16.basename(target)}.${randomBytes(4).toString("hex")}.tmp`;
-  return path16.join(path16.dirname(target), name);
+  const name = `.${path17.basename(target)}.${randomBytes(4).toString("hex")}.tmp`;
+  return path17.join(path17.dirname(target), name);
 }
 var temporaryPattern = /^\.(.+)\.[0-9a-f]{8}\.tmp$/;
 async function temporaries(dir) {
@@ -85878,10 +85961,10 @@ async function temporaries(dir) {
   return names.filter((name) => temporaryPattern.test(name));
 }
 async function removeAbandoned(target, names) {
-  const base = path16.basename(target);
+  const base = path17.basename(target);
   for (const name of names) {
     if (temporaryPattern.exec(name)?.[1] !== base) continue;
-    await unlink2(path16.join(path16.dirname(target), name)).catch(() => void 0);
+    await unlink2(path17.join(path17.dirname(target), name)).catch(() => void 0);
   }
 }
 
@@ -86402,8 +86485,8 @@ var GitLabForge = class {
       sort: "desc",
       per_page: 100
     };
-    const path20 = `${this.#project}/merge_requests`;
-    return readAnswer(this.#http, "gitlab", { method: "GET", path: path20, query }, parseOwnMergeRequests);
+    const path21 = `${this.#project}/merge_requests`;
+    return readAnswer(this.#http, "gitlab", { method: "GET", path: path21, query }, parseOwnMergeRequests);
   }
   createPullRequest(draft) {
     const body = {
@@ -86413,11 +86496,11 @@ var GitLabForge = class {
       description: draft.body,
       remove_source_branch: true
     };
-    const path20 = `${this.#project}/merge_requests`;
+    const path21 = `${this.#project}/merge_requests`;
     return readAnswer(
       this.#http,
       "gitlab",
-      { method: "POST", path: path20, body },
+      { method: "POST", path: path21, body },
       parseGitLabMergeRequest
     );
   }
@@ -86445,8 +86528,8 @@ var GitLabForge = class {
     await this.#edit(number, { state_event: "close" });
   }
   async comment(number, body) {
-    const path20 = `${this.#mr(number)}/notes`;
-    await this.#http.send({ method: "POST", path: path20, body: { body }, repeatable: false });
+    const path21 = `${this.#mr(number)}/notes`;
+    await this.#http.send({ method: "POST", path: path21, body: { body }, repeatable: false });
   }
   #mr(number) {
     return `${this.#project}/merge_requests/${String(number)}`;
@@ -86603,35 +86686,35 @@ var GiteaForge = class {
   async addLabels(number, labels) {
     if (labels.length === 0) return;
     const ids = await this.#labelIds(labels);
-    const path20 = `${this.#repo}/issues/${String(number)}/labels`;
-    await this.#http.send({ method: "POST", path: path20, body: { labels: ids } });
+    const path21 = `${this.#repo}/issues/${String(number)}/labels`;
+    await this.#http.send({ method: "POST", path: path21, body: { labels: ids } });
   }
   async requestReviewers(number, reviewers) {
     if (reviewers.length === 0) return;
-    const path20 = `${this.#repo}/pulls/${String(number)}/requested_reviewers`;
-    await this.#http.send({ method: "POST", path: path20, body: { reviewers } });
+    const path21 = `${this.#repo}/pulls/${String(number)}/requested_reviewers`;
+    await this.#http.send({ method: "POST", path: path21, body: { reviewers } });
   }
   async addAssignees(number, assignees) {
     if (assignees.length === 0) return;
-    const path20 = `${this.#repo}/issues/${String(number)}`;
-    const current = await readAnswer(this.#http, "gitea", { method: "GET", path: path20 }, parseAssignees);
+    const path21 = `${this.#repo}/issues/${String(number)}`;
+    const current = await readAnswer(this.#http, "gitea", { method: "GET", path: path21 }, parseAssignees);
     await this.#http.send({
       method: "PATCH",
-      path: path20,
+      path: path21,
       body: { assignees: unionOf(current, assignees) }
     });
   }
   async enableAutoMerge(number, method) {
-    const path20 = `${this.#repo}/pulls/${String(number)}/merge`;
+    const path21 = `${this.#repo}/pulls/${String(number)}/merge`;
     const body = { Do: method, merge_when_checks_succeed: true };
-    await this.#http.send({ method: "POST", path: path20, body });
+    await this.#http.send({ method: "POST", path: path21, body });
   }
   async closePullRequest(number) {
     await this.#editPull(number, { state: "closed" });
   }
   async comment(number, body) {
-    const path20 = `${this.#repo}/issues/${String(number)}/comments`;
-    await this.#http.send({ method: "POST", path: path20, body: { body }, repeatable: false });
+    const path21 = `${this.#repo}/issues/${String(number)}/comments`;
+    await this.#http.send({ method: "POST", path: path21, body: { body }, repeatable: false });
   }
   #editPull(number, body) {
     const req = { method: "PATCH", path: `${this.#repo}/pulls/${String(number)}`, body };
@@ -86651,12 +86734,12 @@ var GiteaForge = class {
     return ids;
   }
   /** Every label at `path`, page by page; [] when it is 404 (the owner is a user, not an organization). */
-  async #labels(path20) {
+  async #labels(path21) {
     const labels = [];
     let seen = 0;
     for (let page = 1; page <= maxPages3; page++) {
       const query = { limit: pageSize, page };
-      const response = await this.#http.send({ method: "GET", path: path20, query, ok: [200, 404] });
+      const response = await this.#http.send({ method: "GET", path: path21, query, ok: [200, 404] });
       if (response.status === 404 || !Array.isArray(response.json)) break;
       labels.push(...parseLabels(response.json));
       seen += response.json.length;
@@ -86757,14 +86840,14 @@ function parseRemote(url) {
 
 // src/execute/image-details.ts
 var parallel = 4;
-async function observeImageFacts(pullSpecs, open5, platform2) {
+async function observeImageFacts(pullSpecs, open6, platform2) {
   const facts = /* @__PURE__ */ new Map();
   const failures2 = [];
   const queue = [...new Set(pullSpecs)];
   const worker = async () => {
     for (let spec = queue.shift(); spec !== void 0; spec = queue.shift()) {
       try {
-        facts.set(spec, await readFacts(open5(spec), platform2));
+        facts.set(spec, await readFacts(open6(spec), platform2));
       } catch (err) {
         failures2.push({ pullSpec: spec, message: errorSummary(err).message });
       }
@@ -87159,15 +87242,15 @@ function safeRevision(revision) {
 function sourceLinks(url, revision, previous) {
   const base = `${url.origin}${url.pathname}`;
   const name = escapeText(url.pathname.replace(/^\//, ""));
-  const path20 = commitPath(url);
+  const path21 = commitPath(url);
   const short = escapeText(shortRevision(revision));
-  if (path20 === void 0 || !safeRevision(revision)) {
+  if (path21 === void 0 || !safeRevision(revision)) {
     return `[${escapeText(url.host)}/${name}](${linkTarget(base)}) ${codeSpan(shortRevision(revision))}`;
   }
   if (previous === void 0 || previous === revision || !safeRevision(previous)) {
-    return `[${name}@${short}](${linkTarget(base + path20 + revision)})`;
+    return `[${name}@${short}](${linkTarget(base + path21 + revision)})`;
   }
-  const compare = `${base}${path20.replace("commit", "compare")}${previous}...${revision}`;
+  const compare = `${base}${path21.replace("commit", "compare")}${previous}...${revision}`;
   return `[${name}@${escapeText(shortRevision(previous))}\u2026${short}](${linkTarget(compare)})`;
 }
 function formatRevision(details2) {
@@ -87694,7 +87777,7 @@ function cutToFit(text, marker2, maxLength) {
 // src/publish/publish-decision.ts
 function decidePublish(state) {
   const { remote, fingerprint } = state;
-  const open5 = state.pullRequests.find((pr2) => pr2.state === "open" && pr2.fingerprint !== void 0);
+  const open6 = state.pullRequests.find((pr2) => pr2.state === "open" && pr2.fingerprint !== void 0);
   if (remote !== void 0 && !isOurs(state, remote)) {
     return {
       branch: { kind: "keep", reason: "the branch holds a commit this tool did not make" },
@@ -87718,11 +87801,11 @@ function decidePublish(state) {
       }
     };
   }
-  if (fingerprint === "") return nothingToPropose(remote, open5);
+  if (fingerprint === "") return nothingToPropose(remote, open6);
   const declined = state.pullRequests.find(
     (pr2) => pr2.state === "closed" && pr2.fingerprint === fingerprint
   );
-  if (open5 === void 0 && declined !== void 0) {
+  if (open6 === void 0 && declined !== void 0) {
     return {
       branch: { kind: "keep", reason: "the same change was declined" },
       pullRequest: { kind: "none" },
@@ -87734,7 +87817,7 @@ function decidePublish(state) {
   }
   return {
     branch: branchStep(state),
-    pullRequest: open5 === void 0 ? { kind: "create" } : { kind: "update", number: open5.number }
+    pullRequest: open6 === void 0 ? { kind: "create" } : { kind: "update", number: open6.number }
   };
 }
 function isOurs(state, remote) {
@@ -87749,10 +87832,10 @@ function branchStep(state) {
   const reason = state.remoteFingerprint === state.fingerprint ? "the base moved" : "the change is different";
   return { kind: "push", expected: remote.sha, reason };
 }
-function nothingToPropose(remote, open5) {
+function nothingToPropose(remote, open6) {
   return {
     branch: remote === void 0 ? { kind: "keep", reason: "nothing to propose" } : { kind: "delete", expected: remote.sha, reason: "nothing left to propose" },
-    pullRequest: open5 === void 0 ? { kind: "none" } : { kind: "close", number: open5.number }
+    pullRequest: open6 === void 0 ? { kind: "none" } : { kind: "close", number: open6.number }
   };
 }
 
@@ -87893,9 +87976,9 @@ async function executePullRequestStep(decision, forge, context) {
   }
 }
 async function updatePullRequest(forge, number, { title, body, pullRequests }) {
-  const open5 = pullRequests.find((p2) => p2.number === number);
-  if (open5 !== void 0 && sameText(open5.title, title) && sameText(open5.body, body)) {
-    return { number, url: open5.url, action: "unchanged" };
+  const open6 = pullRequests.find((p2) => p2.number === number);
+  if (open6 !== void 0 && sameText(open6.title, title) && sameText(open6.body, body)) {
+    return { number, url: open6.url, action: "unchanged" };
   }
   const updated = await forge.updatePullRequest(number, { title, body });
   return { number, url: updated.url, action: "updated" };
@@ -87918,9 +88001,9 @@ async function createPullRequest(forge, context) {
 }
 async function openPullRequest(forge, branch, err) {
   if (!(err instanceof ForgeError) || err.status !== 409 && err.status !== 422) throw err;
-  const open5 = (await forge.listPullRequests(branch)).find((p2) => p2.state === "open");
-  if (open5 === void 0) throw err;
-  return open5;
+  const open6 = (await forge.listPullRequests(branch)).find((p2) => p2.state === "open");
+  if (open6 === void 0) throw err;
+  return open6;
 }
 async function decorate(forge, number, context) {
   const { settings, warnings } = context;
@@ -88085,13 +88168,13 @@ function parseIdentity2(text) {
 }
 
 // src/reconcile/repository-config.ts
-import { stat as stat10 } from "node:fs/promises";
+import { stat as stat11 } from "node:fs/promises";
 async function configAt(dir, config) {
   return (await loadRepositoryConfig(dir, config)).config;
 }
 async function isDirectory3(p2) {
   try {
-    return (await stat10(p2)).isDirectory();
+    return (await stat11(p2)).isDirectory();
   } catch {
     return false;
   }
@@ -88100,7 +88183,7 @@ async function isDirectory3(p2) {
 // src/reconcile/reconcile-repository.ts
 async function reconcileRepository(request3, io2) {
   const { env } = io2;
-  const config = request3.config === void 0 ? void 0 : path17.resolve(request3.config);
+  const config = request3.config === void 0 ? void 0 : path18.resolve(request3.config);
   request3 = { ...request3, config };
   const base = request3.base ?? await configuredBase(request3.repo, config) ?? "main";
   const local = await isDirectory3(request3.repo);
@@ -88192,9 +88275,9 @@ async function configuredBase(repo, config) {
 }
 
 // src/action/annotations.ts
-import path18 from "node:path";
+import path19 from "node:path";
 function annotationOf(d2, prefix2, workspace = "/") {
-  const file = path18.isAbsolute(d2.file) ? path18.relative(workspace, d2.file).split(path18.sep).join("/") : path18.posix.normalize(path18.posix.join(prefix2.split(path18.sep).join("/"), d2.file));
+  const file = path19.isAbsolute(d2.file) ? path19.relative(workspace, d2.file).split(path19.sep).join("/") : path19.posix.normalize(path19.posix.join(prefix2.split(path19.sep).join("/"), d2.file));
   const endLine = d2.endLine ?? d2.line;
   const columns = endLine === d2.line ? { startColumn: d2.col, ...d2.endCol === void 0 ? {} : { endColumn: d2.endCol } } : {};
   return {
@@ -88393,12 +88476,12 @@ async function runAction(get, kit, context) {
   }
 }
 async function runCommand(inputs, kit, context, mask2) {
-  const repo = path19.resolve(context.workspace, inputs.workingDirectory);
-  const log = actionLog(kit, path19.relative(context.workspace, repo), context.workspace, mask2);
+  const repo = path20.resolve(context.workspace, inputs.workingDirectory);
+  const log = actionLog(kit, path20.relative(context.workspace, repo), context.workspace, mask2);
   const env = inputs.token === void 0 ? context.env : { ...context.env, GITHUB_TOKEN: inputs.token };
   const registry = {
     repo,
-    config: inputs.config === void 0 ? void 0 : path19.resolve(repo, inputs.config),
+    config: inputs.config === void 0 ? void 0 : path20.resolve(repo, inputs.config),
     authfile: inputs.dockerConfig,
     insecure: false,
     concurrency: inputs.concurrency,
@@ -88444,8 +88527,8 @@ async function report(inputs, result, kit, context) {
   const { plan, mask: mask2 } = result;
   if (plan !== void 0) {
     const document2 = planDocument(plan, result.diagnostics, result.registries ?? {});
-    const dir = await mkdtemp2(path19.join(context.tempDir, "imagestream-gitops-"));
-    const file = path19.join(dir, "plan.json");
+    const dir = await mkdtemp2(path20.join(context.tempDir, "imagestream-gitops-"));
+    const file = path20.join(dir, "plan.json");
     await writeFile4(file, mask2(JSON.stringify(document2, null, 2)) + "\n");
     kit.setOutput("plan-json", file);
     kit.setOutput("changed", String(planHasChanges(plan)));

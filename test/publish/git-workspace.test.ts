@@ -199,6 +199,49 @@ describe("git workspace on a bare repository", () => {
     }
   });
 
+  it("leaves the checkout's FETCH_HEAD alone and no ref of its own behind", async (t) => {
+    const genv = await gitTestEnv(t);
+    const bare = await bareRepo(genv, seedFiles);
+    const checkout = await cloneRepo(genv, bare);
+    await git(checkout, ["fetch", "-q", "origin", "main"], genv.env);
+    const fetchHead = await readFile(path.join(checkout, ".git/FETCH_HEAD"), "utf8");
+    const refs = await git(checkout, ["for-each-ref"], genv.env);
+    await pushAsSomeoneElse(genv, bare, "main", { "new.txt": "new\n" });
+    const workspace = await open(t, genv, { repo: checkout });
+    assert.equal(workspace.baseSha, await branchTip(bare, "main", genv.env));
+    assert.equal(await readFile(path.join(checkout, ".git/FETCH_HEAD"), "utf8"), fetchHead);
+    assert.equal(await git(checkout, ["for-each-ref"], genv.env), refs);
+  });
+
+  it("runs started at once from one checkout each open at their own base's tip", async (t) => {
+    // The checkout's FETCH_HEAD is shared: a run reading it back could get another run's base.
+    const genv = await gitTestEnv(t);
+    const bare = await bareRepo(genv, seedFiles);
+    await pushAsSomeoneElse(genv, bare, "release", { "release.txt": "r\n" });
+    const checkout = await cloneRepo(genv, bare);
+    for (let round = 0; round < 3; round++) {
+      const tips = {
+        main: await pushAsSomeoneElse(genv, bare, "main", {
+          "round.txt": `main ${String(round)}\n`,
+        }),
+        release: await pushAsSomeoneElse(genv, bare, "release", {
+          "round.txt": `release ${String(round)}\n`,
+        }),
+      };
+      const bases = ["main", "release", "main", "release", "main", "release"] as const;
+      const opened = await Promise.all(
+        bases.map((base) => open(t, genv, { repo: checkout, base })),
+      );
+      assert.deepEqual(
+        opened.map((w) => w.baseSha),
+        bases.map((base) => tips[base]),
+      );
+      await Promise.all(opened.map((w) => w.dispose()));
+    }
+    const trees = await git(checkout, ["worktree", "list", "--porcelain"], genv.env);
+    assert.equal(trees.trim().split("\n\n").length, 1, trees);
+  });
+
   it("commits nothing when the work tree has no change, and everything when it has", async (t) => {
     const genv = await gitTestEnv(t);
     const workspace = await open(t, genv, { repo: await bareRepo(genv, seedFiles) });

@@ -3,11 +3,13 @@
  * worktree` of a local checkout (its index, branch and files untouched), or
  * a shallow single-branch clone of a remote.
  */
+import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { runGit, type GitCommandContext } from "./git-command.ts";
 import { GitError, redactGitText, rephraseGitError } from "./git-error.ts";
+import { withCheckoutLock } from "./checkout-lock.ts";
 import { removeLeftoverWorkTrees, removeWorkTree } from "./leftover-work-trees.ts";
 import { formatLockReason, ownerOf } from "./work-tree-owner.ts";
 import type { LeftoverWorkTree, RunProcess } from "./workspace.ts";
@@ -78,18 +80,36 @@ async function addWorktree(
 ): Promise<PlacedWorkTree> {
   const { repo, remote, base, dir } = request;
   const url = await remoteUrlOf(repo, remote, context);
-  const { leftovers, lock } = await claimCheckout(request, context);
-  // Never --depth in the user's repository: in a shallow checkout (a CI's)
-  // it would move the shallow boundary and cut the history it has. A fetch
-  // without it brings only the commits since that boundary.
-  await runGit(repo, ["fetch", "--no-tags", "--", remote, `refs/heads/${base}`], context);
-  const baseSha = (
-    await runGit(repo, ["rev-parse", "--verify", "FETCH_HEAD^{commit}"], context)
-  ).trim();
-  // --no-checkout, then reset: `worktree add` would run the checkout's post-checkout hook.
-  const add = ["worktree", "add", "--detach", "--no-checkout", ...lock, "--", dir, baseSha];
-  await runGit(repo, add, context);
-  const unregister = () => removeWorkTree(repo, dir, context);
+  // Into a ref of this run's own, not FETCH_HEAD: the checkout's FETCH_HEAD is
+  // shared by every fetch in it (another run's started at the same moment,
+  // the user's), so reading it back could give someone else's commit. Never
+  // --depth in the user's repository: in a shallow checkout (a CI's) it would
+  // move the shallow boundary and cut the history it has.
+  const fetched = `refs/imagestream-gitops/base/${randomUUID()}`;
+  const refspec = `+refs/heads/${base}:${fetched}`;
+  // An empty --refmap: the checkout's remote-tracking refs stay as the user left them (and
+  // runs at once do not race to update them).
+  const fetch = ["fetch", "--no-tags", "--no-write-fetch-head", "--refmap=", "--", remote, refspec];
+  await runGit(repo, fetch, context);
+  let placed: { baseSha: string; leftovers: LeftoverWorkTree[] };
+  try {
+    const baseSha = (
+      await runGit(repo, ["rev-parse", "--verify", `${fetched}^{commit}`], context)
+    ).trim();
+    placed = await withCheckoutLock(repo, request.runProcess, context, async () => {
+      const { leftovers, lock } = await claimCheckout(request, context);
+      // --no-checkout, then reset: `worktree add` would run the checkout's post-checkout hook.
+      const add = ["worktree", "add", "--detach", "--no-checkout", ...lock, "--", dir, baseSha];
+      await runGit(repo, add, context);
+      return { baseSha, leftovers };
+    });
+  } finally {
+    // Once the worktree's HEAD holds the commit, the ref is not needed to keep it.
+    await runGit(repo, ["update-ref", "-d", fetched], context).catch(() => undefined);
+  }
+  const { baseSha, leftovers } = placed;
+  const unregister = () =>
+    withCheckoutLock(repo, request.runProcess, context, () => removeWorkTree(repo, dir, context));
   try {
     await runGit(dir, ["reset", "--hard", "--quiet", baseSha], context);
   } catch (err) {
