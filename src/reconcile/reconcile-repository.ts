@@ -162,7 +162,8 @@ async function reconcileIn(
   const { env, log } = io;
   const dryRun = request.dryRun ?? false;
   const timer = stageTimer();
-  // The forge and its token are checked before any registry is asked or copied to.
+  // The forge's settings and token are checked before any registry is asked or copied to
+  // (the forge itself is first reached when publishing starts).
   const pullRequest = (await configAt(workspace.dir, request.config)).pullRequest;
   const kind = request.forge ?? pullRequest.forge;
   const forge =
