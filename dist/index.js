@@ -86806,6 +86806,14 @@ function forgeSettings(kind2, config, env, remoteUrl) {
   }
   return { kind: kind2, apiUrl, repository, token: token2 };
 }
+async function reachForge(settings, branch) {
+  const forge = openForge(settings);
+  try {
+    await forge.listPullRequests(branch);
+  } finally {
+    await forge.close();
+  }
+}
 function openForge(settings) {
   switch (settings.kind) {
     case "github":
@@ -88221,6 +88229,7 @@ async function reconcileIn(workspace, base, gitToken, request3, io2) {
       `pullRequest.commitVia: api commits through GitHub's API; the forge is ${kind2}`
     );
   }
+  if (forge !== void 0) await reachForge(forge, pullRequest.branch);
   const values = {
     repo: workspace.dir,
     config: request3.config,

@@ -72,6 +72,22 @@ export function forgeSettings(
   return { kind, apiUrl, repository, token };
 }
 
+/**
+ * Reaches the forge once, before any registry work: a forge that cannot be
+ * reached, or that refuses the token or the repository, fails the run
+ * before anything is imported or copied (Renovate checks its platform
+ * first too). Lists the pull requests of `branch`, which publishing reads
+ * anyway. Rejects with a ForgeError (FORGE) after the client's retries.
+ */
+export async function reachForge(settings: ForgeSettings, branch: string): Promise<void> {
+  const forge = openForge(settings);
+  try {
+    await forge.listPullRequests(branch);
+  } finally {
+    await forge.close();
+  }
+}
+
 /** The forge client for `settings`. */
 export function openForge(settings: ForgeSettings): Forge {
   switch (settings.kind) {

@@ -20,7 +20,7 @@ import type { PublishResult } from "../publish/publish.ts";
 import { prefixKeys } from "./apply-mirrors.ts";
 import { applyRun } from "./apply-run.ts";
 import { planExitCode } from "./exit-codes.ts";
-import { forgeSettings, forgeToken, gitTokenUsers } from "./forge-setup.ts";
+import { forgeSettings, forgeToken, gitTokenUsers, reachForge } from "./forge-setup.ts";
 import { masker } from "./mask.ts";
 import {
   observeRunFacts,
@@ -162,8 +162,8 @@ async function reconcileIn(
   const { env, log } = io;
   const dryRun = request.dryRun ?? false;
   const timer = stageTimer();
-  // The forge's settings and token are checked before any registry is asked or copied to
-  // (the forge itself is first reached when publishing starts).
+  // The forge (its settings, its token, and that it answers) is checked before any registry
+  // is asked or copied to.
   const pullRequest = (await configAt(workspace.dir, request.config)).pullRequest;
   const kind = request.forge ?? pullRequest.forge;
   const forge =
@@ -173,6 +173,7 @@ async function reconcileIn(
       `pullRequest.commitVia: api commits through GitHub's API; the forge is ${kind}`,
     );
   }
+  if (forge !== undefined) await reachForge(forge, pullRequest.branch);
   const values = {
     repo: workspace.dir,
     config: request.config,
