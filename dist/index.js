@@ -86039,6 +86039,14 @@ function gitHubRepositoryPath(settings) {
   const { owner, repo } = gitHubRepository(settings);
   return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
 }
+function graphqlRoot(apiUrl) {
+  const trimmed = apiUrl.replace(/\/+$/, "");
+  return trimmed.endsWith("/api/v3") ? trimmed.slice(0, -"/v3".length) : trimmed;
+}
+function graphqlMessages(errors) {
+  if (!Array.isArray(errors)) return JSON.stringify(errors).slice(0, 300);
+  return errors.map((e) => e?.message).map((m2) => typeof m2 === "string" ? m2 : "unknown error").join("; ").slice(0, 500);
+}
 
 // src/publish/forge/forge-http.ts
 var import_undici3 = __toESM(require_undici2(), 1);
@@ -86206,10 +86214,6 @@ function createGitHubForge(settings, options2 = {}) {
     close
   );
 }
-function graphqlRoot(apiUrl) {
-  const trimmed = apiUrl.replace(/\/+$/, "");
-  return trimmed.endsWith("/api/v3") ? trimmed.slice(0, -"/v3".length) : trimmed;
-}
 function pick(options2) {
   return {
     ...options2.sleep === void 0 ? {} : { sleep: options2.sleep },
@@ -86358,10 +86362,6 @@ var enableAutoMergeMutation = `mutation($pullRequestId: ID!, $mergeMethod: PullR
     pullRequest { number }
   }
 }`;
-function graphqlMessages(errors) {
-  if (!Array.isArray(errors)) return JSON.stringify(errors).slice(0, 300);
-  return errors.map((e) => e?.message).map((m2) => typeof m2 === "string" ? m2 : "unknown error").join("; ").slice(0, 500);
-}
 function parsePullRequest(json) {
   const pr2 = json;
   if (typeof pr2 !== "object" || pr2 === null) return void 0;
@@ -86885,21 +86885,28 @@ async function readFacts(opened, platform2) {
 // src/publish/forge/github-commit.ts
 function createGitHubCommitter(settings, options2 = {}) {
   const repoPath = gitHubRepositoryPath(settings);
-  const http = new ForgeHttp({
-    forge: "github",
-    baseUrl: settings.apiUrl.replace(/\/+$/, ""),
-    headers: gitHubHeaders(settings.token),
-    ...options2
-  });
+  const { owner, repo } = gitHubRepository(settings);
+  const common = { forge: "github", headers: gitHubHeaders(settings.token), ...options2 };
+  const rest = new ForgeHttp({ ...common, baseUrl: settings.apiUrl.replace(/\/+$/, "") });
+  const graphql = new ForgeHttp({ ...common, baseUrl: graphqlRoot(settings.apiUrl) });
+  let id;
+  const http = {
+    rest,
+    graphql,
+    repositoryId: () => id ??= readRepositoryId(graphql, owner, repo)
+  };
   return {
     commitFiles: (req) => commitFiles(http, repoPath, req),
-    close: () => http.close()
+    close: async () => {
+      await Promise.all([rest.close(), graphql.close()]);
+    }
   };
 }
 async function commitFiles(http, repoPath, req) {
   const git = `${repoPath}/git`;
+  const rest = http.rest;
   const baseTree = await readAnswer(
-    http,
+    rest,
     "github",
     { method: "GET", path: `${git}/commits/${encodeURIComponent(req.baseSha)}` },
     (json) => shaAt(json, "tree")
@@ -86911,13 +86918,13 @@ async function commitFiles(http, repoPath, req) {
     content: f3.content
   }));
   const treeSha = await readAnswer(
-    http,
+    rest,
     "github",
     { method: "POST", path: `${git}/trees`, body: { base_tree: baseTree, tree } },
     (json) => shaAt(json)
   );
   const commitSha = await readAnswer(
-    http,
+    rest,
     "github",
     {
       method: "POST",
@@ -86929,25 +86936,55 @@ async function commitFiles(http, repoPath, req) {
   return moveBranch(http, git, req, commitSha);
 }
 async function moveBranch(http, git, req, sha) {
-  const current = await readBranch(http, git, req.branch);
+  const update = {
+    name: `refs/heads/${req.branch}`,
+    afterOid: sha,
+    beforeOid: req.expected ?? noObject,
+    force: true
+  };
+  const variables = { repositoryId: await http.repositoryId(), refUpdates: [update] };
+  const call = {
+    method: "POST",
+    path: "/graphql",
+    body: { query: updateRefs, variables }
+  };
+  const res = await http.graphql.send(call);
+  const errors = isRecord4(res.json) ? res.json.errors : void 0;
+  if (errors === void 0) return { pushed: true, sha };
+  const current = await readBranch(http.rest, git, req.branch);
   if (current !== req.expected) {
     const at2 = current ?? "absent";
     return staleLease(
       `branch "${req.branch}" is ${at2}, the lease expected ${req.expected ?? "absent"}`
     );
   }
-  const write = current === void 0 ? { method: "POST", path: `${git}/refs`, body: { ref: `refs/heads/${req.branch}`, sha } } : {
-    method: "PATCH",
-    path: `${git}/refs/${refSegment(req.branch)}`,
-    body: { sha, force: true }
-  };
-  const res = await http.send({ ...write, ok: [200, 201, 422] });
-  if (res.status !== 422) return { pushed: true, sha };
-  const message = messageOf(res);
-  if (/^Reference (already exists|does not exist)/i.test(message)) {
-    return staleLease(`branch "${req.branch}" changed meanwhile: ${message}`);
+  throw refused2(http.graphql, call, res, `updateRefs: ${graphqlMessages(errors)}`);
+}
+var noObject = "0".repeat(40);
+var updateRefs = `mutation($repositoryId: ID!, $refUpdates: [RefUpdate!]!) {
+  updateRefs(input: {repositoryId: $repositoryId, refUpdates: $refUpdates}) {
+    clientMutationId
   }
-  throw refused2(http, write, res, message);
+}`;
+var repositoryIdQuery = `query($owner: String!, $name: String!) {
+  repository(owner: $owner, name: $name) {
+    id
+  }
+}`;
+async function readRepositoryId(graphql, owner, name) {
+  const call = {
+    method: "POST",
+    path: "/graphql",
+    body: { query: repositoryIdQuery, variables: { owner, name } }
+  };
+  const res = await graphql.send(call);
+  const data = isRecord4(res.json) ? res.json.data : void 0;
+  const repository = isRecord4(data) ? data.repository : void 0;
+  const id = isRecord4(repository) ? repository.id : void 0;
+  if (typeof id === "string" && id !== "") return id;
+  const errors = isRecord4(res.json) ? res.json.errors : void 0;
+  const why = errors === void 0 ? "no repository id in the answer" : graphqlMessages(errors);
+  throw refused2(graphql, call, res, `repository ${owner}/${name}: ${why}`);
 }
 function readBranch(http, git, branch) {
   return readAnswer(
@@ -86970,10 +87007,6 @@ function shaAt(json, field) {
 }
 function present2(sha) {
   return sha === void 0 ? void 0 : { sha };
-}
-function messageOf(res) {
-  const message = isRecord4(res.json) ? res.json.message : void 0;
-  return typeof message === "string" ? message.slice(0, 300) : "no message";
 }
 function refused2(http, req, res, message) {
   return new ForgeError("github", { method: req.method, url: http.url(req) }, res.status, message, {

@@ -148,8 +148,8 @@ describe("GitHub commits through the Git database API", () => {
           "GET git/get-commit",
           "POST git/create-tree",
           "POST git/create-commit",
-          "GET git/get-ref",
-          "POST git/create-ref",
+          "POST graphql", // repository { id }
+          "POST graphql", // updateRefs
         ],
       );
       assert.deepEqual(
@@ -178,10 +178,10 @@ describe("GitHub commits through the Git database API", () => {
       assert.equal(shaOf(`refs/heads/${branch}`), second.sha);
       assert.equal(shaOf(`${second.sha}^`), mainSha, "rebuilt on the base, not on the old head");
       assert.equal(bare("show", `${branch}:apps/web/images.yaml`), "image: web@sha256:newer\n");
-      assert.equal(server.requests.at(-1)?.operationId, "git/update-ref");
-      assert.equal(
-        server.requests.at(-1)?.rawPath,
-        `/repos/${owner}/${repo}/git/refs/heads%2Fimagestream-gitops%2Flease-holds`,
+      // The repository's id is asked once per committer; each commit is one updateRefs.
+      assert.equal(server.requests.filter((r) => r.operationId === "graphql").length, 3);
+      assert.ok(
+        !server.requests.some((r) => /^git\/(create|update)-ref$/.test(r.operationId ?? "")),
       );
     }));
 
@@ -201,6 +201,7 @@ describe("GitHub commits through the Git database API", () => {
       assert.match(result.detail, new RegExp(`is ${theirs}, the lease expected ${first.sha}`));
       assert.equal(shaOf(`refs/heads/${branch}`), theirs);
       assert.ok(!server.requests.some((r) => r.operationId === "git/update-ref"));
+      assert.equal(server.requests.at(-1)?.operationId, "git/get-ref", "read to say why");
     }));
 
   it("reports a stale lease when the branch exists but was expected absent", () =>
@@ -217,26 +218,97 @@ describe("GitHub commits through the Git database API", () => {
       assert.ok(!server.requests.some((r) => r.operationId === "git/create-ref"));
     }));
 
-  it("reports a stale lease when the branch is created between the read and the create", () => {
-    const branch = "imagestream-gitops/race";
-    // Someone pushes the branch just before git/create-ref reaches GitHub.
-    const racing = new Agent().compose((dispatch) => (opts, handler) => {
-      if (opts.method === "POST" && opts.path.endsWith("/git/refs"))
-        bare("update-ref", `refs/heads/${branch}`, mainSha);
+  /** A dispatcher that runs `race` once, just before the request that carries `updateRefs`. */
+  const beforeUpdateRefs = (race: () => void) => {
+    let raced = false;
+    return new Agent().compose((dispatch) => (opts, handler) => {
+      const body = typeof opts.body === "string" ? opts.body : "";
+      if (!raced && opts.method === "POST" && body.includes("updateRefs")) {
+        raced = true;
+        race();
+      }
       return dispatch(opts, handler);
     });
+  };
+
+  it("reports a stale lease when the branch is created just before the ref update", () => {
+    const branch = "imagestream-gitops/race";
     return withGitHub(
       async ({ committer }) => {
         const result = await committer.commitFiles(commitRequest(branch, undefined));
         assert.deepEqual(result, {
           pushed: false,
           reason: "stale-lease",
-          detail: `branch "${branch}" changed meanwhile: Reference already exists`,
+          detail: `branch "${branch}" is ${mainSha}, the lease expected absent`,
         });
         assert.equal(shaOf(`refs/heads/${branch}`), mainSha);
       },
-      { dispatcher: racing },
+      { dispatcher: beforeUpdateRefs(() => bare("update-ref", `refs/heads/${branch}`, mainSha)) },
     );
+  });
+
+  it("never overwrites a push that lands just before the ref update (a compare-and-swap)", async () => {
+    const branch = "imagestream-gitops/window";
+    let first = "";
+    let theirs = "";
+    // Someone pushes on top of the tool's commit after the run read nothing more, right
+    // before the update reaches GitHub: the REST API's forced PATCH would overwrite it.
+    const someoneElse = (): void => {
+      const tree = shaOf(`${first}^{tree}`);
+      theirs = bare("commit-tree", tree, "-p", first, "-m", "someone else").trim();
+      bare("update-ref", `refs/heads/${branch}`, theirs, first);
+    };
+    await withGitHub(async ({ committer }) => {
+      const made = await committer.commitFiles(commitRequest(branch, undefined));
+      assert.ok(made.pushed);
+      first = made.sha;
+    });
+    await withGitHub(
+      async ({ committer }) => {
+        const result = await committer.commitFiles(commitRequest(branch, first));
+        assert.deepEqual(result, {
+          pushed: false,
+          reason: "stale-lease",
+          detail: `branch "${branch}" is ${theirs}, the lease expected ${first}`,
+        });
+        assert.equal(shaOf(`refs/heads/${branch}`), theirs, "their commit stays");
+      },
+      { dispatcher: beforeUpdateRefs(someoneElse) },
+    );
+  });
+
+  it("the test server holds updateRefs to GitHub's schema", async () => {
+    const server = await GitHubServer.start({ owner, repo, token, gitDir });
+    try {
+      const ask = async (query: string, variables: object): Promise<unknown> => {
+        const res = await request(`${server.url}/graphql`, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${token}`,
+            accept: "application/vnd.github+json",
+            "x-github-api-version": "2022-11-28",
+            "user-agent": "test",
+          },
+          body: JSON.stringify({ query, variables }),
+        });
+        return res.body.json();
+      };
+      const update = { name: "refs/heads/x", afterOid: mainSha, beforeOid: "0".repeat(40) };
+      const answer = (await ask(
+        `mutation($id: ID!, $u: [RefUpdate]) { updateRefs(input: {repositoryId: $id, refUpdates: $u}) { clientMutationId } }`,
+        { id: server.repositoryNodeId, u: [{ ...update, sha: mainSha }] },
+      )) as { errors?: { message: string }[] };
+      const messages = (answer.errors ?? []).map((e) => e.message);
+      assert.ok(
+        messages.includes("$u is [RefUpdate]; refUpdates takes [RefUpdate!]!"),
+        messages.join("; "),
+      );
+      assert.ok(messages.includes('RefUpdate has no field "sha"'), messages.join("; "));
+      assert.equal(server.violations.length, 1);
+      assert.equal(bare("branch", "--list", "x"), "", "nothing moved");
+    } finally {
+      await server.close();
+    }
   });
 
   it("reports a stale lease when the branch was expected but is gone", () =>

@@ -11,11 +11,8 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { request } from "undici";
 import type { Forge } from "../../src/publish/forge/forge.ts";
-import {
-  createGitHubForge,
-  graphqlRoot,
-  parsePullRequest,
-} from "../../src/publish/forge/github.ts";
+import { createGitHubForge, parsePullRequest } from "../../src/publish/forge/github.ts";
+import { graphqlRoot } from "../../src/publish/forge/github-api.ts";
 import { rejection } from "../support/forge-assertions.ts";
 import { GitHubServer } from "../support/github-server.ts";
 

@@ -12,12 +12,11 @@
  * commit stays, and the next run holds.
  *
  * With `pullRequest.commitVia: api`, a proxy in front of the server lands
- * the push just before a chosen request: before `git/create-commit` the
- * emulated lease (the branch read again after the commit is made) sees it
- * and the run exits 1 with the person's commit kept; between
- * `git/get-ref` and the forced `git/update-ref` it is overwritten. That is
- * the one round trip README.md and github-commit.ts document (GitHub's REST
- * API has no compare-and-swap on a ref); the last case shows it happen.
+ * the push just before a chosen request: before `git/create-commit`, and
+ * after the commit is made, just before the GraphQL requests that move the
+ * branch. `updateRefs` is a compare-and-swap (`beforeOid`): both times the
+ * run exits 1 with the person's commit kept. (With the REST API's forced
+ * ref update, which this replaced, the second case overwrote it.)
  */
 import assert from "node:assert/strict";
 import { chmod, rm, writeFile } from "node:fs/promises";
@@ -127,13 +126,6 @@ async function humanCommit(w: World, branch: string, note: string): Promise<stri
 /** Moves `branch` of the remote to `sha`, as the person's push does. */
 function land(w: World, branch: string, sha: string): Promise<void> {
   return git(w.f.bare, ["update-ref", `refs/heads/${branch}`, sha], w.f.genv.env).then(() => {});
-}
-
-async function isAncestor(w: World, sha: string, of: string): Promise<boolean> {
-  return git(w.f.bare, ["merge-base", "--is-ancestor", sha, of], w.f.genv.env).then(
-    () => true,
-    () => false,
-  );
 }
 
 async function exhibits(w: World, result: CliResult): Promise<Exhibit[]> {
@@ -267,29 +259,24 @@ exit 0
     });
 
     await outer.test(
-      "api: the push lands between git/get-ref and the forced git/update-ref: overwritten (the documented window)",
+      "api: the push lands after the commit is made, just before the ref update: the swap refuses",
       async () => {
         const ours = await branchTip(f.bare, apiBranch, f.genv.env);
         assert.ok(ours !== undefined);
         const human = await humanCommit(w, apiBranch, "a fix in the window");
-        w.proxy.before("PATCH", `/git/refs/${encodeURIComponent(`heads/${apiBranch}`)}`, () =>
-          land(w, apiBranch, human),
-        );
+        const body = gh.pulls[1]?.body;
+        // The first GraphQL request of the commit asks the repository's id; updateRefs follows.
+        w.proxy.before("POST", "/graphql", () => land(w, apiBranch, human));
         const raced = await run("--config", w.apiConfig);
-        succeeded(raced);
-        assert.match(raced.stdout, /pushed [0-9a-f]{12}: the change is different/);
-        const tip = await branchTip(f.bare, apiBranch, f.genv.env);
-        assert.ok(tip !== undefined && tip !== human && tip !== ours);
+        assert.equal(raced.code, 1, raced.stdout + raced.stderr);
+        const seen = `branch "${apiBranch}" is ${human}, the lease expected ${ours}`;
+        assert.match(raced.stderr, blocked(apiBranch, seen));
         assert.equal(
-          await isAncestor(w, human, tip),
-          false,
-          "the person's commit is no longer on the branch",
+          await branchTip(f.bare, apiBranch, f.genv.env),
+          human,
+          "the person's commit stays",
         );
-        assert.doesNotMatch(
-          raced.stdout + raced.stderr,
-          /held|moved on the remote/,
-          "and nothing says so",
-        );
+        assert.equal(gh.pulls[1]?.body, body, "the pull request untouched");
       },
     );
 

@@ -21,6 +21,14 @@ const docs = "https://docs.github.com/rest/git";
 
 type Body = Readonly<Record<string, unknown>>;
 
+/** GraphQL's `RefUpdate` input. */
+export interface RefUpdate {
+  readonly name: string;
+  readonly afterOid: string;
+  readonly beforeOid?: string;
+  readonly force?: boolean;
+}
+
 /** `git` in `gitDir` with `input` on stdin and `env` added; rejects with git's stderr. */
 function git(
   gitDir: string,
@@ -205,6 +213,39 @@ export class GitStore {
       return unprocessable("Update is not a fast forward");
     await git(this.#gitDir, ["update-ref", full, sha, old]);
     return { status: 200, json: this.#refJson(full, sha) };
+  }
+
+  /**
+   * GraphQL `updateRefs` on the bare repository, all or nothing: each ref
+   * must be at its `beforeOid` (forty zeros: absent), and a move that is not
+   * a fast-forward needs `force`. Resolves with why it refused, or undefined
+   * when every ref moved.
+   */
+  async updateRefs(updates: readonly RefUpdate[]): Promise<string | undefined> {
+    const zero = "0".repeat(40);
+    const lines = ["start"];
+    for (const u of updates) {
+      if ((await this.#typeOf(u.afterOid)) === undefined && u.afterOid !== zero)
+        return `Object ${u.afterOid} does not exist`;
+      const current = await this.#resolve(u.name);
+      if (u.beforeOid !== undefined && (current ?? zero) !== u.beforeOid)
+        return `A ref update failed: ${u.name} is at ${current ?? zero}, not ${u.beforeOid}`;
+      if (
+        u.force !== true &&
+        current !== undefined &&
+        !(await this.#isAncestor(current, u.afterOid))
+      )
+        return `A ref update failed: ${u.name} would not be fast-forwarded`;
+      // git checks the old value again under its own lock: the swap is atomic.
+      lines.push(`update ${u.name} ${u.afterOid} ${current ?? zero}`);
+    }
+    lines.push("prepare", "commit", "");
+    try {
+      await git(this.#gitDir, ["update-ref", "--stdin"], { input: lines.join("\n") });
+    } catch (err) {
+      return `A ref update failed: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    return undefined;
   }
 
   async #typeOf(sha: string): Promise<string | undefined> {

@@ -15,6 +15,7 @@ import type { Operation } from "openapi-backend";
 import { loadGitHubApi, type ApiRequest, type GitHubApi } from "./github-openapi.ts";
 import { errorReply, PullStore, type Reply, type StoredPull } from "./github-pull-store.ts";
 import { autoMergeReply } from "./github-graphql.ts";
+import { isRefsOperation, refsReply } from "./github-graphql-refs.ts";
 import { GitStore } from "./github-git-store.ts";
 
 /** Where the server's state lives. */
@@ -66,6 +67,9 @@ export class GitHubServer {
   readonly #store: PullStore;
   readonly #git: GitStore;
   readonly #token: string;
+  readonly #repository: { readonly owner: string; readonly repo: string };
+  /** The repository's GraphQL node id (what `repository { id }` answers). */
+  readonly repositoryNodeId: string;
   readonly #faults = new Map<string, Fault[]>();
   /** How many injected faults have been answered so far. */
   faultsServed = 0;
@@ -74,6 +78,8 @@ export class GitHubServer {
     this.#api = api;
     this.specLoadMs = specLoadMs;
     this.#token = options.token;
+    this.#repository = { owner: options.owner, repo: options.repo };
+    this.repositoryNodeId = `R_${Buffer.from(`${options.owner}/${options.repo}`).toString("base64url")}`;
     this.#store = new PullStore(api, options, () => this.url);
     this.#git = new GitStore(options, () => this.url);
     this.#server = createServer((req, res) => {
@@ -183,7 +189,7 @@ export class GitHubServer {
       violate("request", [`body is not JSON: ${body.message}`]);
       return errorReply(400, "Problems parsing JSON");
     }
-    if (operation === undefined) return this.#graphql(body, violate);
+    if (operation === undefined) return await this.#graphql(body, violate);
     return this.#operate(operation, { method, path, query, headers, body }, violate);
   }
 
@@ -205,8 +211,10 @@ export class GitHubServer {
     return reply;
   }
 
-  #graphql(body: unknown, violate: Violate): Reply {
-    const { reply, problems } = autoMergeReply(body, this.#store.pulls);
+  async #graphql(body: unknown, violate: Violate): Promise<Reply> {
+    const { reply, problems } = isRefsOperation(body)
+      ? await refsReply(body, { ...this.#repository, nodeId: this.repositoryNodeId }, this.#git)
+      : autoMergeReply(body, this.#store.pulls);
     violate("request", problems);
     return reply;
   }

@@ -39,3 +39,23 @@ export function gitHubRepositoryPath(settings: ForgeSettings): string {
   const { owner, repo } = gitHubRepository(settings);
   return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
 }
+
+/**
+ * The API root the GraphQL endpoint `/graphql` hangs below: the REST root
+ * for github.com (`https://api.github.com`), `https://<host>/api` for a
+ * GitHub Enterprise Server REST root `https://<host>/api/v3`.
+ */
+export function graphqlRoot(apiUrl: string): string {
+  const trimmed = apiUrl.replace(/\/+$/, "");
+  return trimmed.endsWith("/api/v3") ? trimmed.slice(0, -"/v3".length) : trimmed;
+}
+
+/** The messages of a GraphQL answer's `errors`, joined, for an error message. */
+export function graphqlMessages(errors: unknown): string {
+  if (!Array.isArray(errors)) return JSON.stringify(errors).slice(0, 300);
+  return errors
+    .map((e: unknown) => (e as { message?: unknown } | null)?.message)
+    .map((m) => (typeof m === "string" ? m : "unknown error"))
+    .join("; ")
+    .slice(0, 500);
+}

@@ -9,7 +9,13 @@ import type { ForgeSettings } from "./forge.ts";
 import { ForgeError } from "./forge.ts";
 import { ForgeHttp, type ForgeRequest, type ForgeResponse } from "./forge-http.ts";
 import { isRecord, readAnswer, type ForgeClientOptions } from "./forge-json.ts";
-import { gitHubHeaders, gitHubRepositoryPath } from "./github-api.ts";
+import {
+  gitHubHeaders,
+  gitHubRepository,
+  gitHubRepositoryPath,
+  graphqlMessages,
+  graphqlRoot,
+} from "./github-api.ts";
 
 /** One commit of whole files on top of `baseSha`, written to `branch` under a lease. */
 export interface ApiCommitRequest {
@@ -45,19 +51,17 @@ export interface GitHubCommitter {
  * `git/create-tree` (every file as a `100644` blob over the base tree: an
  * executable file it rewrites loses its executable bit), `git/create-commit`
  * (message, tree and the one parent, with no author or committer, which is
- * what makes GitHub sign it), `git/get-ref`, then `git/create-ref` or
- * `git/update-ref` with `force`.
+ * what makes GitHub sign it), then, through GraphQL, the repository's node
+ * id (once per committer) and `updateRefs`.
  *
- * The lease is emulated as closely as the REST API allows: the branch is
- * read after the commit is made and left alone unless it is at `expected`
- * (absent when `expected` is undefined). GitHub's REST API has no
- * compare-and-swap on refs, so a push that lands between that read and the
- * forced `PATCH` is overwritten: the window is one round trip, where git's
- * `--force-with-lease` has none. Creating a branch is safe: GitHub refuses to
- * create one that exists ("Reference already exists"), which is reported as
- * a stale lease, as is a branch deleted before the `PATCH` ("Reference does
- * not exist"). A commit left unused by a stale lease is unreachable and
- * GitHub collects it.
+ * The lease is a compare-and-swap: `updateRefs` moves the branch only if it
+ * is still at `expected` (`beforeOid`; forty zeros: must not exist), all in
+ * one request, as git's `--force-with-lease` does. GitHub's REST ref update
+ * has no such condition (a push landing between reading the ref and a
+ * forced `PATCH` would be overwritten), which is why it is not used. When
+ * `updateRefs` refuses, the branch is read to tell a broken lease (reported,
+ * nothing written) from any other refusal (thrown). A commit left unused by
+ * a broken lease is unreachable and GitHub collects it.
  *
  * @throws ForgeError (FORGE, forge "github") when `settings.repository` is
  *   not `owner/name`, and from `commitFiles` when a request fails (see
@@ -68,26 +72,40 @@ export function createGitHubCommitter(
   options: ForgeClientOptions = {},
 ): GitHubCommitter {
   const repoPath = gitHubRepositoryPath(settings);
-  const http = new ForgeHttp({
-    forge: "github",
-    baseUrl: settings.apiUrl.replace(/\/+$/, ""),
-    headers: gitHubHeaders(settings.token),
-    ...options,
-  });
+  const { owner, repo } = gitHubRepository(settings);
+  const common = { forge: "github" as const, headers: gitHubHeaders(settings.token), ...options };
+  const rest = new ForgeHttp({ ...common, baseUrl: settings.apiUrl.replace(/\/+$/, "") });
+  const graphql = new ForgeHttp({ ...common, baseUrl: graphqlRoot(settings.apiUrl) });
+  let id: Promise<string> | undefined;
+  const http: Http = {
+    rest,
+    graphql,
+    repositoryId: () => (id ??= readRepositoryId(graphql, owner, repo)),
+  };
   return {
     commitFiles: (req) => commitFiles(http, repoPath, req),
-    close: () => http.close(),
+    close: async () => {
+      await Promise.all([rest.close(), graphql.close()]);
+    },
   };
 }
 
+/** The committer's two endpoints, and the repository id it reads once. */
+interface Http {
+  readonly rest: ForgeHttp;
+  readonly graphql: ForgeHttp;
+  readonly repositoryId: () => Promise<string>;
+}
+
 async function commitFiles(
-  http: ForgeHttp,
+  http: Http,
   repoPath: string,
   req: ApiCommitRequest,
 ): Promise<ApiCommitResult> {
   const git = `${repoPath}/git`;
+  const rest = http.rest;
   const baseTree = await readAnswer(
-    http,
+    rest,
     "github",
     { method: "GET", path: `${git}/commits/${encodeURIComponent(req.baseSha)}` },
     (json) => shaAt(json, "tree"),
@@ -99,13 +117,13 @@ async function commitFiles(
     content: f.content,
   }));
   const treeSha = await readAnswer(
-    http,
+    rest,
     "github",
     { method: "POST", path: `${git}/trees`, body: { base_tree: baseTree, tree } },
     (json) => shaAt(json),
   );
   const commitSha = await readAnswer(
-    http,
+    rest,
     "github",
     {
       method: "POST",
@@ -119,34 +137,66 @@ async function commitFiles(
 
 /** Points `req.branch` at `sha` if the branch is where `req.expected` says; see createGitHubCommitter. */
 async function moveBranch(
-  http: ForgeHttp,
+  http: Http,
   git: string,
   req: ApiCommitRequest,
   sha: string,
 ): Promise<ApiCommitResult> {
-  const current = await readBranch(http, git, req.branch);
+  const update = {
+    name: `refs/heads/${req.branch}`,
+    afterOid: sha,
+    beforeOid: req.expected ?? noObject,
+    force: true,
+  };
+  const variables = { repositoryId: await http.repositoryId(), refUpdates: [update] };
+  const call = {
+    method: "POST",
+    path: "/graphql",
+    body: { query: updateRefs, variables },
+  } as const;
+  const res = await http.graphql.send(call);
+  const errors = isRecord(res.json) ? res.json.errors : undefined;
+  if (errors === undefined) return { pushed: true, sha };
+  const current = await readBranch(http.rest, git, req.branch);
   if (current !== req.expected) {
     const at = current ?? "absent";
     return staleLease(
       `branch "${req.branch}" is ${at}, the lease expected ${req.expected ?? "absent"}`,
     );
   }
-  const write: ForgeRequest =
-    current === undefined
-      ? { method: "POST", path: `${git}/refs`, body: { ref: `refs/heads/${req.branch}`, sha } }
-      : {
-          method: "PATCH",
-          path: `${git}/refs/${refSegment(req.branch)}`,
-          body: { sha, force: true },
-        };
-  const res = await http.send({ ...write, ok: [200, 201, 422] });
-  if (res.status !== 422) return { pushed: true, sha };
-  const message = messageOf(res);
-  // Created or deleted by someone else since readBranch: the lease no longer holds.
-  if (/^Reference (already exists|does not exist)/i.test(message)) {
-    return staleLease(`branch "${req.branch}" changed meanwhile: ${message}`);
+  throw refused(http.graphql, call, res, `updateRefs: ${graphqlMessages(errors)}`);
+}
+
+/** `RefUpdate.beforeOid` for a ref that must not exist. */
+const noObject = "0".repeat(40);
+
+const updateRefs = `mutation($repositoryId: ID!, $refUpdates: [RefUpdate!]!) {
+  updateRefs(input: {repositoryId: $repositoryId, refUpdates: $refUpdates}) {
+    clientMutationId
   }
-  throw refused(http, write, res, message);
+}`;
+
+const repositoryIdQuery = `query($owner: String!, $name: String!) {
+  repository(owner: $owner, name: $name) {
+    id
+  }
+}`;
+
+/** The repository's GraphQL node id, which `updateRefs` takes. */
+async function readRepositoryId(graphql: ForgeHttp, owner: string, name: string): Promise<string> {
+  const call = {
+    method: "POST",
+    path: "/graphql",
+    body: { query: repositoryIdQuery, variables: { owner, name } },
+  } as const;
+  const res = await graphql.send(call);
+  const data = isRecord(res.json) ? res.json.data : undefined;
+  const repository = isRecord(data) ? data.repository : undefined;
+  const id = isRecord(repository) ? repository.id : undefined;
+  if (typeof id === "string" && id !== "") return id;
+  const errors = isRecord(res.json) ? res.json.errors : undefined;
+  const why = errors === undefined ? "no repository id in the answer" : graphqlMessages(errors);
+  throw refused(graphql, call, res, `repository ${owner}/${name}: ${why}`);
 }
 
 /** The sha `branch` is at, or undefined when it does not exist (git/get-ref answers 404). */
@@ -178,11 +228,6 @@ function shaAt(json: unknown, field?: string): string | undefined {
 /** Found, as a holder readAnswer can tell from "unexpected shape" (undefined). */
 function present(sha: string | undefined): { readonly sha: string | undefined } | undefined {
   return sha === undefined ? undefined : { sha };
-}
-
-function messageOf(res: ForgeResponse): string {
-  const message = isRecord(res.json) ? res.json.message : undefined;
-  return typeof message === "string" ? message.slice(0, 300) : "no message";
 }
 
 function refused(

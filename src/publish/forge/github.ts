@@ -7,7 +7,7 @@
 import { Agent, type Dispatcher } from "undici";
 import type { Forge, ForgeSettings, MergeMethod, PullRequest, PullRequestDraft } from "./forge.ts";
 import { ForgeError } from "./forge.ts";
-import { gitHubHeaders, gitHubRepository } from "./github-api.ts";
+import { gitHubHeaders, gitHubRepository, graphqlMessages, graphqlRoot } from "./github-api.ts";
 import { ForgeHttp, type ForgeRequest, type ForgeResponse } from "./forge-http.ts";
 
 /** What tests and callers may swap in a {@link createGitHubForge}. */
@@ -48,16 +48,6 @@ export function createGitHubForge(
     owner,
     close,
   );
-}
-
-/**
- * The API root the GraphQL endpoint `/graphql` hangs below: the REST root
- * for github.com (`https://api.github.com`), `https://<host>/api` for a
- * GitHub Enterprise Server REST root `https://<host>/api/v3`.
- */
-export function graphqlRoot(apiUrl: string): string {
-  const trimmed = apiUrl.replace(/\/+$/, "");
-  return trimmed.endsWith("/api/v3") ? trimmed.slice(0, -"/v3".length) : trimmed;
 }
 
 function pick(options: GitHubForgeOptions): Pick<GitHubForgeOptions, "sleep" | "now"> {
@@ -237,15 +227,6 @@ const enableAutoMergeMutation = `mutation($pullRequestId: ID!, $mergeMethod: Pul
     pullRequest { number }
   }
 }`;
-
-function graphqlMessages(errors: unknown): string {
-  if (!Array.isArray(errors)) return JSON.stringify(errors).slice(0, 300);
-  return errors
-    .map((e: unknown) => (e as { message?: unknown } | null)?.message)
-    .map((m) => (typeof m === "string" ? m : "unknown error"))
-    .join("; ")
-    .slice(0, 500);
-}
 
 /**
  * Maps GitHub's pull request JSON (full or simple) to a {@link PullRequest}:
