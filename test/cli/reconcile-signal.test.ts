@@ -9,22 +9,17 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { startStalledRegistry } from "../support/stalled-registry.ts";
+import {
+  stalledRegistries,
+  stalledStream,
+  startStalledRegistry,
+} from "../support/stalled-registry.ts";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { bareRepo, cloneRepo, git, gitTestEnv, tempDir } from "../support/git-repos.ts";
 
 const main = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
-
-const stream = `apiVersion: image.openshift.io/v1
-kind: ImageStream
-metadata: {name: app, namespace: demo}
-spec:
-  tags:
-    - name: "1"
-      from: {kind: DockerImage, name: stalled.example/app:1}
-`;
 
 describe("reconcile and signals", () => {
   for (const [signal, code] of [
@@ -35,8 +30,11 @@ describe("reconcile and signals", () => {
       // A registry that accepts connections and never answers: the run waits in planning.
       const { port, connections } = await startStalledRegistry(t);
       const genv = await gitTestEnv(t);
-      const config = `registries:\n  stalled.example: {location: "127.0.0.1:${String(port)}", insecure: true}\n`;
-      const bare = await bareRepo(genv, { "app.yaml": stream, "imagestream-gitops.yaml": config });
+      const config = stalledRegistries(port);
+      const bare = await bareRepo(genv, {
+        "app.yaml": stalledStream,
+        "imagestream-gitops.yaml": config,
+      });
       const checkout = await cloneRepo(genv, bare);
 
       const child = spawn(
@@ -68,8 +66,11 @@ describe("reconcile and signals", () => {
   it("SIGKILL during a run leaves its work tree, which the next run removes", async (t) => {
     const { port, connections } = await startStalledRegistry(t);
     const genv = await gitTestEnv(t);
-    const config = `registries:\n  stalled.example: {location: "127.0.0.1:${String(port)}", insecure: true}\n`;
-    const bare = await bareRepo(genv, { "app.yaml": stream, "imagestream-gitops.yaml": config });
+    const config = stalledRegistries(port);
+    const bare = await bareRepo(genv, {
+      "app.yaml": stalledStream,
+      "imagestream-gitops.yaml": config,
+    });
     const checkout = await cloneRepo(genv, bare);
     // The runs' temporary directories go here, where the test can see them.
     const tmp = await tempDir(t, "isg-signal-tmp-");
@@ -90,10 +91,7 @@ describe("reconcile and signals", () => {
 
     // The next run, with the registry refusing connections: it fails, and ends on its own.
     const refused = path.join(tmp, "refused.yaml");
-    await writeFile(
-      refused,
-      'registries:\n  stalled.example: {location: "127.0.0.1:1", insecure: true}\n',
-    );
+    await writeFile(refused, stalledRegistries(1));
     const next = spawn(process.execPath, [...args, "--config", refused], {
       env,
       stdio: ["ignore", "ignore", "pipe"],

@@ -13,17 +13,12 @@ import { silentLog } from "../../src/reconcile/run-log.ts";
 import { ReconcilerError } from "../../src/errors.ts";
 import { bareRepo, branchTip, cloneRepo, gitTestEnv } from "../support/git-repos.ts";
 import { GitHubServer } from "../support/github-server.ts";
-import { startStalledRegistry } from "../support/stalled-registry.ts";
+import {
+  stalledRegistries,
+  stalledStream,
+  startStalledRegistry,
+} from "../support/stalled-registry.ts";
 import { closedPort } from "../support/tcp-ports.ts";
-
-const stream = `apiVersion: image.openshift.io/v1
-kind: ImageStream
-metadata: {name: app, namespace: demo}
-spec:
-  tags:
-    - name: "1"
-      from: {kind: DockerImage, name: stalled.example/app:1}
-`;
 
 const token = "ghs_forgeFirst0123456789abcdef";
 
@@ -52,14 +47,12 @@ describe("reconcile reaches the forge first", () => {
     it(`${name}: the run fails before any registry is asked`, async (t) => {
       const { port, connections } = await startStalledRegistry(t);
       const genv = await gitTestEnv(t);
-      const bare = await bareRepo(genv, { "app.yaml": stream });
+      const bare = await bareRepo(genv, { "app.yaml": stalledStream });
       const checkout = await cloneRepo(genv, bare);
       const config = path.join(genv.root, "config.yaml");
       await writeFile(
         config,
-        `registries:
-  stalled.example: {location: "127.0.0.1:${String(port)}", insecure: true}
-pullRequest:
+        `${stalledRegistries(port)}pullRequest:
   forge: github
   apiUrl: ${await forgeAt(t, bare)}
   repository: acme/gitops

@@ -235,25 +235,27 @@ exit 0
       assert.equal(await branchTip(f.bare, gitBranch, f.genv.env), human);
     });
 
+    /** A person's commit lands on the API branch just before the POST to `suffix`: refused, kept. */
+    const apiRaceRefused = async (ours: string, note: string, suffix: string): Promise<void> => {
+      const human = await humanCommit(w, apiBranch, note);
+      const body = gh.pulls[1]?.body;
+      w.proxy.before("POST", suffix, () => land(w, apiBranch, human));
+      const raced = await run("--config", w.apiConfig);
+      assert.equal(raced.code, 1, raced.stdout + raced.stderr);
+      const seen = `branch "${apiBranch}" is ${human}, the lease expected ${ours}`;
+      assert.match(raced.stderr, blocked(apiBranch, seen));
+      const tip = await branchTip(f.bare, apiBranch, f.genv.env);
+      assert.equal(tip, human, "the person's commit stays");
+      assert.equal(gh.pulls[1]?.body, body, "the pull request untouched");
+    };
+
     await outer.test("api: the push lands before git/create-commit: the lease holds", async (t) => {
       await push(t, f.registry, "docker.io/library/postgres:15", "pg15-race-c");
       succeeded(await run("--config", w.apiConfig));
       const ours = await branchTip(f.bare, apiBranch, f.genv.env);
       assert.ok(ours !== undefined);
-      const human = await humanCommit(w, apiBranch, "a fix on the API branch");
       await push(t, f.registry, "docker.io/library/postgres:15", "pg15-race-d");
-      const body = gh.pulls[1]?.body;
-      w.proxy.before("POST", "/git/commits", () => land(w, apiBranch, human));
-      const raced = await run("--config", w.apiConfig);
-      assert.equal(raced.code, 1, raced.stdout + raced.stderr);
-      const seen = `branch "${apiBranch}" is ${human}, the lease expected ${ours}`;
-      assert.match(raced.stderr, blocked(apiBranch, seen));
-      assert.equal(
-        await branchTip(f.bare, apiBranch, f.genv.env),
-        human,
-        "the person's commit stays",
-      );
-      assert.equal(gh.pulls[1]?.body, body, "the pull request untouched");
+      await apiRaceRefused(ours, "a fix on the API branch", "/git/commits");
       // The person takes it back: the branch is the tool's again for the next case.
       await land(w, apiBranch, ours);
     });
@@ -263,20 +265,8 @@ exit 0
       async () => {
         const ours = await branchTip(f.bare, apiBranch, f.genv.env);
         assert.ok(ours !== undefined);
-        const human = await humanCommit(w, apiBranch, "a fix in the window");
-        const body = gh.pulls[1]?.body;
         // The first GraphQL request of the commit asks the repository's id; updateRefs follows.
-        w.proxy.before("POST", "/graphql", () => land(w, apiBranch, human));
-        const raced = await run("--config", w.apiConfig);
-        assert.equal(raced.code, 1, raced.stdout + raced.stderr);
-        const seen = `branch "${apiBranch}" is ${human}, the lease expected ${ours}`;
-        assert.match(raced.stderr, blocked(apiBranch, seen));
-        assert.equal(
-          await branchTip(f.bare, apiBranch, f.genv.env),
-          human,
-          "the person's commit stays",
-        );
-        assert.equal(gh.pulls[1]?.body, body, "the pull request untouched");
+        await apiRaceRefused(ours, "a fix in the window", "/graphql");
       },
     );
 

@@ -11,7 +11,11 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
-import { startStalledRegistry } from "../support/stalled-registry.ts";
+import {
+  stalledRegistries,
+  stalledStream,
+  startStalledRegistry,
+} from "../support/stalled-registry.ts";
 import { describe, it, type TestContext } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -23,15 +27,6 @@ import { runInProcess } from "../support/run-cli.ts";
 
 const main = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 const branch = "imagestream-gitops/update";
-
-const stalledStream = `apiVersion: image.openshift.io/v1
-kind: ImageStream
-metadata: {name: app, namespace: demo}
-spec:
-  tags:
-    - name: "1"
-      from: {kind: DockerImage, name: stalled.example/app:1}
-`;
 
 type Line = Readonly<Record<string, unknown>> & { readonly msg: string };
 
@@ -150,7 +145,7 @@ describe("serve as a process", () => {
     // A registry that accepts connections and never answers: the run waits in planning.
     const { port, connections } = await startStalledRegistry(t);
     const genv = await gitTestEnv(t);
-    const config = `registries:\n  stalled.example: {location: "127.0.0.1:${String(port)}", insecure: true}\n`;
+    const config = stalledRegistries(port);
     const bare = await bareRepo(genv, {
       "app.yaml": stalledStream,
       "imagestream-gitops.yaml": config,

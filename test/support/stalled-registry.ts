@@ -1,6 +1,7 @@
 /**
  * A "registry" on 127.0.0.1 that accepts connections and never answers: a
- * run asking it waits in planning, so a test can signal it mid-run.
+ * run asking it waits in planning, so a test can signal it mid-run. With
+ * the one stream that asks it and the config that points there.
  */
 import { once } from "node:events";
 import { createServer, type AddressInfo, type Socket } from "node:net";
@@ -23,4 +24,19 @@ export async function startStalledRegistry(t: TestContext): Promise<StalledRegis
     stalled.close();
   });
   return { port: (stalled.address() as AddressInfo).port, connections: () => sockets.length };
+}
+
+/** A stream whose one tag is imported from `stalled.example`. */
+export const stalledStream = `apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata: {name: app, namespace: demo}
+spec:
+  tags:
+    - name: "1"
+      from: {kind: DockerImage, name: stalled.example/app:1}
+`;
+
+/** The config's `registries:` sending `stalled.example` to 127.0.0.1:`port`. */
+export function stalledRegistries(port: number): string {
+  return `registries:\n  stalled.example: {location: "127.0.0.1:${String(port)}", insecure: true}\n`;
 }
