@@ -9,15 +9,11 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import {
-  stalledRegistries,
-  stalledStream,
-  startStalledRegistry,
-} from "../support/stalled-registry.ts";
+import { stalledCheckout, stalledRegistries } from "../support/stalled-registry.ts";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { bareRepo, cloneRepo, git, gitTestEnv, tempDir } from "../support/git-repos.ts";
+import { git, tempDir } from "../support/git-repos.ts";
 
 const main = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 
@@ -28,14 +24,7 @@ describe("reconcile and signals", () => {
   ] as const) {
     it(`${signal} during a run removes its work tree from the checkout and exits ${String(code)}`, async (t) => {
       // A registry that accepts connections and never answers: the run waits in planning.
-      const { port, connections } = await startStalledRegistry(t);
-      const genv = await gitTestEnv(t);
-      const config = stalledRegistries(port);
-      const bare = await bareRepo(genv, {
-        "app.yaml": stalledStream,
-        "imagestream-gitops.yaml": config,
-      });
-      const checkout = await cloneRepo(genv, bare);
+      const { connections, genv, checkout } = await stalledCheckout(t);
 
       const child = spawn(
         process.execPath,
@@ -64,14 +53,7 @@ describe("reconcile and signals", () => {
   }
 
   it("SIGKILL during a run leaves its work tree, which the next run removes", async (t) => {
-    const { port, connections } = await startStalledRegistry(t);
-    const genv = await gitTestEnv(t);
-    const config = stalledRegistries(port);
-    const bare = await bareRepo(genv, {
-      "app.yaml": stalledStream,
-      "imagestream-gitops.yaml": config,
-    });
-    const checkout = await cloneRepo(genv, bare);
+    const { connections, genv, checkout } = await stalledCheckout(t);
     // The runs' temporary directories go here, where the test can see them.
     const tmp = await tempDir(t, "isg-signal-tmp-");
     const env = { ...genv.env, TMPDIR: tmp };

@@ -11,17 +11,13 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
-import {
-  stalledRegistries,
-  stalledStream,
-  startStalledRegistry,
-} from "../support/stalled-registry.ts";
+import { stalledCheckout } from "../support/stalled-registry.ts";
 import { describe, it, type TestContext } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { examplesCopy, push, pushExampleImages } from "../support/examples-registry.ts";
 import { startFaultProxy } from "../support/fault-proxy.ts";
-import { bareRepo, cloneRepo, git, gitTestEnv, type GitTestEnv } from "../support/git-repos.ts";
+import { cloneRepo, git, gitTestEnv, type GitTestEnv } from "../support/git-repos.ts";
 import { startRegistry } from "../support/registry-server.ts";
 import { runInProcess } from "../support/run-cli.ts";
 
@@ -143,14 +139,7 @@ describe("serve as a process", () => {
 
   it("exits 143 at a second SIGTERM, removing the run's work tree", async (t) => {
     // A registry that accepts connections and never answers: the run waits in planning.
-    const { port, connections } = await startStalledRegistry(t);
-    const genv = await gitTestEnv(t);
-    const config = stalledRegistries(port);
-    const bare = await bareRepo(genv, {
-      "app.yaml": stalledStream,
-      "imagestream-gitops.yaml": config,
-    });
-    const clone = await cloneRepo(genv, bare);
+    const { connections, genv, checkout: clone } = await stalledCheckout(t);
     const args = ["serve", "--repo", clone, "--forge", "local", "--listen", "127.0.0.1:0"];
     const child = spawn(process.execPath, [main, ...args, "--schedule", "* * * * * *"], {
       env: genv.env,

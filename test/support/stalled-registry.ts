@@ -6,6 +6,7 @@
 import { once } from "node:events";
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import type { TestContext } from "node:test";
+import { bareRepo, cloneRepo, gitTestEnv, type GitTestEnv } from "./git-repos.ts";
 
 /** Its port, and how many connections it holds (a run reached it when > 0). */
 export interface StalledRegistry {
@@ -39,4 +40,17 @@ spec:
 /** The config's `registries:` sending `stalled.example` to 127.0.0.1:`port`. */
 export function stalledRegistries(port: number): string {
   return `registries:\n  stalled.example: {location: "127.0.0.1:${String(port)}", insecure: true}\n`;
+}
+
+/** A checkout (of `bare`) whose one stream asks a stalled registry: a run on it waits in planning. */
+export async function stalledCheckout(
+  t: TestContext,
+): Promise<StalledRegistry & { genv: GitTestEnv; bare: string; checkout: string }> {
+  const stalled = await startStalledRegistry(t);
+  const genv = await gitTestEnv(t);
+  const bare = await bareRepo(genv, {
+    "app.yaml": stalledStream,
+    "imagestream-gitops.yaml": stalledRegistries(stalled.port),
+  });
+  return { ...stalled, genv, bare, checkout: await cloneRepo(genv, bare) };
 }
