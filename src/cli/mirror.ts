@@ -29,7 +29,8 @@ import {
 import { everyInterval, formatSummary, startProgress } from "../reconcile/mirror-progress.ts";
 import { exitCodes, type Output } from "./output.ts";
 import { masker } from "../reconcile/mask.ts";
-import { positiveArgument, referenceError, registryFromFlags } from "./registry-command.ts";
+import { positiveArgument } from "../reconcile/reconcile-flags.ts";
+import { referenceError, registryFromFlags } from "./registry-command.ts";
 import { isNotFound } from "../execute/mirror/not-found.ts";
 import type { RepositoryName } from "../registry/registry-location.ts";
 import { endpointKey } from "./mirror-endpoint.ts";

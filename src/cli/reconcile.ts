@@ -7,12 +7,12 @@
  * printed). The user's checkout is never modified.
  */
 import { parseArgs } from "node:util";
-import { parseForgeKind } from "../publish/forge/forge.ts";
 import {
   reconcileRepository,
   type ReconcileOutcome,
   type RunIo,
 } from "../reconcile/reconcile-repository.ts";
+import { reconcileRequestFrom } from "../reconcile/reconcile-flags.ts";
 import { patch } from "../reconcile/write-files.ts";
 import { cliLog } from "./cli-log.ts";
 import type { Output } from "./output.ts";
@@ -20,7 +20,6 @@ import { planDocument } from "../model/plan-document.ts";
 import { renderPlanTable } from "./plan-render.ts";
 import { reconcileOptions, reconcileOptionsHelp } from "./reconcile-command.ts";
 import { renderPublishResult } from "./reconcile-render.ts";
-import { concurrencyArgument } from "./registry-command.ts";
 
 /** The command's help text. */
 export const reconcileHelp = `Usage: imagestream-gitops reconcile [--repo DIR|URL] [--forge github|gitlab|gitea|local] [--dry-run] [options]
@@ -88,18 +87,7 @@ export async function runReconcile(
     out.stdout(reconcileHelp);
     return 0;
   }
-  const request = {
-    repo: values.repo,
-    remote: values.remote,
-    base: values.base,
-    forge: values.forge === undefined ? undefined : parseForgeKind(values.forge),
-    config: values.config,
-    authfile: values.authfile,
-    insecure: values.insecure,
-    concurrency: concurrencyArgument(values.concurrency),
-    shard: values.shard,
-    dryRun: values["dry-run"],
-  };
+  const request = reconcileRequestFrom(values);
   const outcome = await reconcileRepository(request, {
     env,
     now,

@@ -7,6 +7,7 @@ import { ReconcilerError, UsageError, errorSummary, type ErrorSummary } from "..
 import type { ResolvedConfig } from "../model/config.ts";
 import { parsePlatform, type Platform } from "../registry/manifest.ts";
 import { parseRepositoryName, type RepositoryName } from "../registry/registry-location.ts";
+import { positiveArgument } from "../reconcile/reconcile-flags.ts";
 import { setUpRegistry, type RegistrySetup } from "../reconcile/registry-setup.ts";
 
 /** The parseArgs options every image-reading command takes. */
@@ -88,14 +89,6 @@ export const referenceError = errorSummary;
 /** The value of `--concurrency`: requests in flight per registry. */
 export function concurrencyArgument(text: string): number {
   return positiveArgument("--concurrency", text);
-}
-
-/** A flag's value that must be a positive integer. */
-export function positiveArgument(flag: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new UsageError(`${flag} must be a positive integer, got "${text}"`);
-  return value;
 }
 
 function parseNameArgument(text: string): RepositoryName {

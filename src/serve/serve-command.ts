@@ -6,9 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
-import { parseForgeKind } from "../publish/forge/forge.ts";
-import { shardArgument } from "../reconcile/plan-run.ts";
-import type { ReconcileRequest } from "../reconcile/reconcile-repository.ts";
+import { positiveArgument, reconcileRequestFrom } from "../reconcile/reconcile-flags.ts";
 import { configAt, isDirectory } from "../reconcile/repository-config.ts";
 import { defaultListen, parseListen } from "./http-endpoint.ts";
 import { jsonLog, type JsonLog } from "./json-log.ts";
@@ -97,7 +95,7 @@ export async function runServe(
     stdout(serveHelp);
     return 0;
   }
-  const request = reconcileRequest(values);
+  const request = reconcileRequestFrom(values);
   const reconcileOnce = reconcileOnceWith(request, context);
   if (values.once) {
     const log = jsonLog(stderr);
@@ -109,7 +107,7 @@ export async function runServe(
   const log = jsonLog(stderr);
   const stop = context.takeOverStop?.() ?? neverStopped();
   try {
-    const maxRunSeconds = positive("--max-run-duration", values["max-run-duration"]);
+    const maxRunSeconds = positiveArgument("--max-run-duration", values["max-run-duration"]);
     return await serve({ schedule, listen, maxRunSeconds }, { reconcileOnce, log, stop });
   } catch (err) {
     if ((err as { code?: unknown }).code === "EADDRINUSE") {
@@ -120,23 +118,6 @@ export async function runServe(
 }
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options }>>["values"];
-
-function reconcileRequest(values: Values): ReconcileRequest {
-  // Checked once here, not at every tick: a bad --shard is a usage error, not a failing run.
-  if (values.shard !== undefined) shardArgument(values.shard);
-  return {
-    repo: values.repo,
-    remote: values.remote,
-    base: values.base,
-    forge: values.forge === undefined ? undefined : parseForgeKind(values.forge),
-    config: values.config,
-    authfile: values.authfile,
-    insecure: values.insecure,
-    concurrency: positive("--concurrency", values.concurrency),
-    shard: values.shard,
-    dryRun: values["dry-run"],
-  };
-}
 
 /** --schedule, else the config's (named, or the checkout's own file), else the default. */
 async function scheduleOf(values: Values): Promise<Schedule> {
@@ -176,12 +157,4 @@ async function runOnce(
 
 function neverStopped(): AbortSignal {
   return new AbortController().signal;
-}
-
-function positive(flag: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new UsageError(`${flag} must be a positive integer, got "${text}"`);
-  }
-  return value;
 }
