@@ -14,36 +14,10 @@ import { writeImage } from "../support/oci-image.ts";
 import { startRegistry, type Registry } from "../support/registry-server.ts";
 import { runInProcess } from "../support/run-cli.ts";
 import { copyToDir, inspectRaw, pushLayout } from "../support/skopeo.ts";
+import { followingDeployment, localTagStream } from "../support/local-tag-files.ts";
 import { tempRepo } from "../support/temp-repo.ts";
 
 const now = new Date("2026-11-23T12:00:00Z");
-
-function stream(source: string): string {
-  return `apiVersion: image.openshift.io/v1
-kind: ImageStream
-metadata: {name: app, namespace: demo}
-spec:
-  tags:
-  - name: "1.0"
-    from: {kind: DockerImage, name: ${source}/team/app:1.0}
-    referencePolicy: {type: Local}
-`;
-}
-
-const deployment = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: demo
-  annotations:
-    image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"app:1.0"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"web\\")].image"}]'
-spec:
-  template:
-    spec:
-      containers:
-      - name: web
-        image: placeholder:1
-`;
 
 async function repository(
   t: TestContext,
@@ -58,8 +32,8 @@ registries:
   "${source.host}": {insecure: true}
   "${local}": {insecure: true}
 ${extra}`,
-    "streams.yaml": stream(source.host),
-    "web.yaml": deployment,
+    "streams.yaml": localTagStream(source.host),
+    "web.yaml": followingDeployment("web"),
   });
 }
 
@@ -165,7 +139,7 @@ registries:
 mirrors:
   - {from: ${source.host}/team, to: ${mirror.host}/copies/team}
 `,
-      "streams.yaml": stream(source.host).replace("referencePolicy: {type: Local}\n", ""),
+      "streams.yaml": localTagStream(source.host).replace("referencePolicy: {type: Local}\n", ""),
     });
     const applied = await runInProcess(["apply", "--repo", root, "--json"], {}, { now: () => now });
     assert.equal(applied.code, 0, applied.stderr);

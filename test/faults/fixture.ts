@@ -34,6 +34,7 @@ import {
 } from "../support/git-repos.ts";
 import { startGitHttpServer, type GitHttpServer } from "../support/git-http-server.ts";
 import { GitHubServer } from "../support/github-server.ts";
+import { followingDeployment, localTagStream } from "../support/local-tag-files.ts";
 import { writeImage } from "../support/oci-image.ts";
 import { startRegistry, type Registry } from "../support/registry-server.ts";
 import { runInProcess, type CliResult } from "../support/run-cli.ts";
@@ -154,35 +155,6 @@ export interface World {
   raced?: string;
 }
 
-function stream(source: string): string {
-  return `apiVersion: image.openshift.io/v1
-kind: ImageStream
-metadata: {name: app, namespace: demo}
-spec:
-  tags:
-  - name: "1.0"
-    from: {kind: DockerImage, name: ${source}/team/app:1.0}
-    referencePolicy: {type: Local}
-`;
-}
-
-function deployment(name: string): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  namespace: demo
-  annotations:
-    image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"app:1.0"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"web\\")].image"}]'
-spec:
-  template:
-    spec:
-      containers:
-      - name: web
-        image: placeholder:1
-`;
-}
-
 /** Builds a scenario's world; `workloads` is how many workload files the repository holds. */
 export async function makeWorld(
   t: TestContext,
@@ -239,9 +211,9 @@ export async function makeWorld(
 importMode: PreserveOriginal
 ${registries}`,
     "ca.pem": shared.certs.ca.certPem,
-    "streams.yaml": stream(srcProxy.host),
+    "streams.yaml": localTagStream(srcProxy.host),
   };
-  for (const [i, name] of names.entries()) files[name] = deployment(`web-${String(i)}`);
+  for (const [i, name] of names.entries()) files[name] = followingDeployment(`web-${String(i)}`);
   const bare = await bareRepo(shared.genv, files);
   let github: GitHubServer | undefined;
   if (command === "reconcile") {
