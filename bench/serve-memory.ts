@@ -10,14 +10,11 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { examplesCopy, push, pushExampleImages } from "../test/support/examples-registry.ts";
-import { cloneRepo, git, gitTestEnv } from "../test/support/git-repos.ts";
-import { startRegistry } from "../test/support/registry-server.ts";
-import { runInProcess } from "../test/support/run-cli.ts";
+import { push } from "../test/support/examples-registry.ts";
+import { examplesRemote } from "../test/support/examples-remote.ts";
 import { Cleanups } from "./cleanups.ts";
 
 const main = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
@@ -25,18 +22,9 @@ const main = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
 /** The examples committed on a bare remote after a first apply, a clone, and postgres:15 moved. */
 async function setUp(cleanups: Cleanups): Promise<{ clone: string; env: Record<string, string> }> {
   const t = cleanups.asTestContext();
-  const genv = await gitTestEnv(t);
-  const registry = await startRegistry(t);
-  await pushExampleImages(t, registry);
-  const root = await examplesCopy(t, registry);
-  await runInProcess(["apply", "--repo", root]);
-  await git(root, ["init", "-q", "-b", "main"], genv.env);
-  await git(root, ["add", "-A"], genv.env);
-  await git(root, ["commit", "-q", "-m", "baseline"], genv.env);
-  const bare = path.join(genv.root, "remote.git");
-  await git(genv.root, ["clone", "-q", "--bare", root, bare], genv.env);
+  const { registry, genv, clone } = await examplesRemote(t);
   await push(t, registry, "docker.io/library/postgres:15", "pg15-b");
-  return { clone: await cloneRepo(genv, bare), env: genv.env };
+  return { clone, env: genv.env };
 }
 
 async function sample(pid: number, address: string): Promise<string> {
